@@ -1,0 +1,125 @@
+"""Settings read from the environment (names from shared/API.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_INSTANCE_DIR = BASE_DIR / "instance"
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """A setting has a value the app cannot run with."""
+
+
+def parse_bool(name: str, value: str) -> bool:
+    """Read a boolean setting: true/false/1/0/yes/no (any case)."""
+    text = value.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be true/false/1/0/yes/no, not {value!r}")
+
+
+def parse_int(name: str, value: str, *, minimum: int = 0) -> int:
+    """Read a whole-number setting no smaller than ``minimum``."""
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}")
+    return number
+
+
+def normalize_database_url(url: str) -> str:
+    """Send plain PostgreSQL URLs to the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+# name -> (kind, default). Kinds: str, bool, int. Defaults are safe for development.
+SETTINGS: dict[str, tuple[str, Any]] = {
+    "TELESECOND_ENV": ("str", "development"),
+    "SECRET_KEY": ("str", DEV_SECRET_KEY),
+    "DATABASE_URL": ("str", None),
+    "PUBLIC_BASE_URL": ("str", ""),
+    "ORGANISATION_NAME": ("str", "telesecond"),
+    "SUPPORT_CONTACT": ("str", "support@telesecond.example"),
+    "MAIL_BACKEND": ("str", "console"),
+    "MAIL_FROM": ("str", "telesecond <no-reply@telesecond.example>"),
+    "SMTP_HOST": ("str", "localhost"),
+    "SMTP_PORT": ("int", 25),
+    "SMTP_USERNAME": ("str", ""),
+    "SMTP_PASSWORD": ("str", ""),
+    "SMTP_STARTTLS": ("bool", False),
+    "SMTP_TLS": ("bool", False),
+    "SMS_BACKEND": ("str", "console"),
+    "TWILIO_ACCOUNT_SID": ("str", ""),
+    "TWILIO_AUTH_TOKEN": ("str", ""),
+    "TWILIO_MESSAGING_SERVICE_SID": ("str", ""),
+    "TWILIO_FROM_NUMBER": ("str", ""),
+    "TWILIO_API_BASE_URL": ("str", ""),
+    "VIDEO_PROVIDER": ("str", "jitsi"),
+    "REMINDER_OFFSETS": ("str", "email:72h,email:24h,sms:24h,sms:1h"),
+    "QUIET_HOURS": ("str", "21:00-08:00"),
+    "RATELIMIT_STORAGE_URI": ("str", "memory://"),
+    "RATELIMIT_ENABLED": ("bool", True),
+    "LOGIN_RATE_LIMIT": ("str", "10 per minute"),
+    "UPLOAD_DIR": ("str", ""),
+    "DOCUMENT_ENCRYPTION_KEY": ("str", ""),
+    "SESSION_COOKIE_SECURE": ("bool", None),
+    "SESSION_LIFETIME_HOURS": ("int", 12),
+    "TOKEN_TTL_HOURS": ("int", 24),
+    "HOLD_MINUTES": ("int", 10),
+    "CANCEL_CUTOFF_HOURS": ("int", 24),
+    "MAX_CONTENT_MB": ("int", 25),
+}
+
+
+def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the app's config mapping from environment variables."""
+    env = os.environ if environ is None else environ
+    config: dict[str, Any] = {}
+    for name, (kind, default) in SETTINGS.items():
+        raw = env.get(name)
+        if raw is None or (raw == "" and kind != "str"):
+            config[name] = default
+        elif kind == "bool":
+            config[name] = parse_bool(name, raw)
+        elif kind == "int":
+            config[name] = parse_int(name, raw)
+        else:
+            config[name] = raw
+    return config
+
+
+def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
+    """Fill derived settings and refuse unsafe production ones."""
+    env = config.get("TELESECOND_ENV", "development")
+    if env not in {"development", "testing", "production"}:
+        raise ConfigError("TELESECOND_ENV must be development, testing or production")
+    if env != "development" and config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+        raise ConfigError("Set SECRET_KEY: the development key may not be used outside development")
+    if env == "production" and not config.get("DOCUMENT_ENCRYPTION_KEY"):
+        raise ConfigError("Set DOCUMENT_ENCRYPTION_KEY in production")
+    url = config.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'telesecond.db'}"
+    config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(url)
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = env == "production"
+    config.setdefault("UPLOAD_DIR", "")
+    if not config["UPLOAD_DIR"]:
+        config["UPLOAD_DIR"] = str(instance_dir / "uploads")
+    config["MAX_CONTENT_LENGTH"] = config.get("MAX_CONTENT_MB", 25) * 1024 * 1024
+    config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
+    return config

@@ -1,0 +1,65 @@
+"""telesecond: book remote second-opinion video consultations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config → extensions → adapters → blueprints → CLI."""
+    import config as settings
+
+    app = Flask(
+        __name__, template_folder=str(ROOT / "templates"), instance_path=str(ROOT / "instance")
+    )
+
+    # config
+    values = settings.from_env()
+    values.update(overrides or {})
+    app.config.update(settings.finalize(values, Path(app.instance_path)))
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    # extensions
+    from telesecond import models  # noqa: F401  (complete metadata before binding)
+    from telesecond.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from telesecond.web.security import init_security
+
+    init_security(app)
+
+    # blueprints
+    from telesecond import api
+    from telesecond.web import auth, main
+    from telesecond.web.errors import register_error_handlers
+    from telesecond.web.templating import init_templating
+
+    csrf.exempt(api.bp)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(api.bp)
+    register_error_handlers(app)
+    init_templating(app)
+
+    # CLI
+    from telesecond.cli import register_cli
+
+    register_cli(app)
+    return app

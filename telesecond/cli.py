@@ -1,0 +1,45 @@
+"""Flask CLI groups: demo data and the reminder process."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+demo = AppGroup("demo", help="Demo data.")
+reminders = AppGroup("reminders", help="The reminder process.")
+
+
+@demo.command("seed")
+def seed_command() -> None:
+    """Create demo specialists and patients (safe to run again)."""
+    from telesecond.services.demo import DEMO_PASSWORD, seed
+
+    accounts = seed()
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for account in accounts:
+        click.echo(f"  {account.role:<10} {account.email:<36} {account.full_name}")
+
+
+@reminders.command("run")
+@click.option("--interval", default=15.0, show_default=True, help="Seconds between passes.")
+def run_command(interval: float) -> None:
+    """Run the APScheduler ticker (blocks; stop with SIGTERM)."""
+    from telesecond.scheduler import run
+
+    click.echo(f"reminder process started: APScheduler, one dispatch pass every {interval:g} s")
+    run(current_app._get_current_object(), interval_seconds=interval)
+
+
+@reminders.command("dispatch")
+def dispatch_command() -> None:
+    """Run one dispatch pass, then exit."""
+    from telesecond.services.dispatch import dispatch_due_reminders
+
+    click.echo(f"dispatched {dispatch_due_reminders()}")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the command groups."""
+    app.cli.add_command(demo)
+    app.cli.add_command(reminders)

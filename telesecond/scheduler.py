@@ -1,0 +1,57 @@
+"""The reminder ticker: one APScheduler process, never inside web workers."""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "dispatch_due_reminders"
+
+
+def tick(app: Flask) -> int:
+    """One dispatch pass inside an app context; returns how many messages went out."""
+    from telesecond.services.dispatch import dispatch_due_reminders
+
+    with app.app_context():
+        return dispatch_due_reminders()
+
+
+def build_scheduler(app: Flask, *, interval_seconds: float = 15.0) -> BlockingScheduler:
+    """A UTC BlockingScheduler with the single dispatch job (coalesced, one at a time)."""
+    scheduler = BlockingScheduler(timezone="UTC")
+    scheduler.add_job(
+        tick,
+        "interval",
+        args=[app],
+        seconds=interval_seconds,
+        id=JOB_ID,
+        coalesce=True,
+        max_instances=1,
+        replace_existing=True,
+        next_run_time=None,
+    )
+    return scheduler
+
+
+def run(app: Flask, *, interval_seconds: float = 15.0) -> None:
+    """Run the ticker until SIGTERM/SIGINT; the pass in flight finishes first."""
+    scheduler = build_scheduler(app, interval_seconds=interval_seconds)
+    job = scheduler.get_job(JOB_ID)
+    # Start at once rather than one interval after launch.
+    from datetime import UTC, datetime
+
+    job.modify(next_run_time=datetime.now(UTC))
+
+    def stop(signum, frame):  # noqa: ARG001
+        log.info("reminder ticker stopping (signal %s)", signum)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("reminder ticker running every %ss", interval_seconds)
+    scheduler.start()

@@ -1,0 +1,66 @@
+"""Bearer tokens for the JSON API: issue, resolve, revoke."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from telesecond.clock import utcnow
+from telesecond.extensions import db
+from telesecond.models import Account, ApiToken
+from telesecond.services import accounts, audit
+from telesecond.services.errors import Unauthenticated
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def issue(email: str, password: str, *, ttl_hours: int, ip: str | None = None):
+    """Check the credentials and return ``(raw_token, ApiToken)``; raise Unauthenticated."""
+    account = accounts.authenticate(email, password, ip=ip)
+    if account is None:
+        raise Unauthenticated("The email address or password is not correct.")
+    raw = secrets.token_urlsafe(32)
+    now = utcnow()
+    token = ApiToken(
+        account_id=account.id,
+        token_hash=_digest(raw),
+        created_at=now,
+        expires_at=now + timedelta(hours=ttl_hours),
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record(
+        "token.created", actor_id=account.id, target_type="api_token", target_id=token.id, ip=ip
+    )
+    db.session.commit()
+    return raw, token
+
+
+def resolve(raw: str) -> tuple[Account, ApiToken] | None:
+    """The account and token for a raw bearer token, if it is live."""
+    if not raw or len(raw) > 200:
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
+        return None
+    if not token.account.active:
+        return None
+    return token.account, token
+
+
+def revoke(token: ApiToken, *, ip: str | None = None) -> None:
+    """Revoke a token at once."""
+    token.revoked_at = utcnow()
+    audit.record(
+        "token.revoked",
+        actor_id=token.account_id,
+        target_type="api_token",
+        target_id=token.id,
+        ip=ip,
+    )
+    db.session.commit()

@@ -1,0 +1,76 @@
+"""Error pages for people, problem+json for the API; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from telesecond.api.problems import from_http_exception, problem
+from telesecond.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+FRIENDLY = {
+    400: "The request could not be understood.",
+    401: "Please sign in to continue.",
+    403: "You do not have access to this page.",
+    404: "We could not find that page.",
+    405: "That action is not available here.",
+    413: "The upload is too large.",
+    415: "That type of file or content is not accepted.",
+    429: "Too many attempts. Please wait a minute and try again.",
+    500: "Something went wrong on our side. Please try again.",
+}
+
+
+def _wants_problem() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _page(code: int, title: str, message: str):
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install the handlers that map every error to a clean response."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        if _wants_problem():
+            return from_http_exception(exc)
+        return _page(
+            400,
+            "Form expired",
+            "This form was missing its security token or it expired. "
+            "Go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if _wants_problem():
+            return from_http_exception(exc)
+        code = exc.code or 500
+        return _page(code, exc.name, FRIENDLY.get(code, exc.description or exc.name))
+
+    @app.errorhandler(ServiceError)
+    def service_error(exc: ServiceError):
+        if _wants_problem():
+            return problem(exc.status, exc.title, exc.detail, exc.errors or None)
+        return _page(exc.status, exc.title, exc.detail)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(exc: InternalServerError):
+        original = getattr(exc, "original_exception", None)
+        # Log the type and place only: messages may echo patient data.
+        log.error(
+            "unhandled %s on %s %s",
+            type(original).__name__,
+            request.method,
+            request.url_rule.rule if request.url_rule else "?",
+        )
+        if _wants_problem():
+            return problem(500, "Internal error", FRIENDLY[500])
+        return _page(500, "Something went wrong", FRIENDLY[500])

@@ -1,0 +1,31 @@
+"""Small helpers shared by the HTML views."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+
+from telesecond.services.errors import ServiceError
+
+
+def apply_errors(form: FlaskForm, error: ServiceError) -> None:
+    """Show a service's field errors beside the form's fields."""
+    for name, messages in error.errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*list(field.errors), *messages]
+        else:
+            form.form_errors.extend(messages)
+    if not error.errors:
+        form.form_errors.append(error.detail)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Follow ``next`` only to a path on this site."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target

@@ -1,0 +1,44 @@
+"""Template globals and filters shared by every page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, url_for
+from flask_login import current_user
+
+from telesecond.extensions import db, login_manager
+from telesecond.models import Account
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> Account | None:
+    """The signed-in account for Flask-Login."""
+    if not user_id.isdigit():
+        return None
+    return db.session.get(Account, int(user_id))
+
+
+def local_time(
+    value: datetime | None, zone: str | None = None, fmt: str = "%a %d %b %Y, %H:%M"
+) -> str:
+    """An instant in a person's zone, with the zone named."""
+    if value is None:
+        return ""
+    if zone is None:
+        zone = current_user.timezone if current_user.is_authenticated else "UTC"
+    local = value.astimezone(ZoneInfo(zone))
+    return f"{local.strftime(fmt)} ({zone}, {local.strftime('%Z')})"
+
+
+def init_templating(app: Flask) -> None:
+    """Register the navigation and the time filter."""
+    app.add_template_filter(local_time, "local_time")
+
+    @app.context_processor
+    def navigation():
+        nav = [(url_for("main.index"), "Home")]
+        if current_user.is_authenticated:
+            nav.append((url_for("auth.profile"), "My account"))
+        return {"nav": nav}

@@ -1,0 +1,195 @@
+"""Fixtures: one migrated database per run, a fresh app per test, factories."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from telesecond import create_app
+from telesecond.clock import FrozenClock
+from telesecond.extensions import db
+from telesecond.models import Account, ApiToken
+from telesecond.models.base import Base
+from telesecond.services.accounts import hash_password
+from telesecond.services.tokens import _digest
+
+pytest_plugins = ["tests.plugins"]
+
+PASSWORD = "correct-horse-battery"
+_PASSWORD_HASH = hash_password(PASSWORD)
+TEST_SECRET = "test-secret-key-0123456789abcdef"
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests never share the test's app context.
+
+    Flask reuses an app context that is already pushed; the test keeps one open for its
+    own queries, so without this the request would share the test's session and ``g``,
+    and a missing commit in a view would go unnoticed.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """TEST_DATABASE_URL (PostgreSQL in CI) or a fresh SQLite file, migrated to head."""
+    url = os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    )
+    app = create_app(base_config(url))
+    with app.app_context():
+        from flask_migrate import downgrade, upgrade
+
+        downgrade(revision="base")
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def base_config(url: str, tmp: Path | None = None) -> dict:
+    """Settings every test app starts from."""
+    config = {
+        "TELESECOND_ENV": "testing",
+        "SECRET_KEY": TEST_SECRET,
+        "DATABASE_URL": url,
+        "PUBLIC_BASE_URL": "",
+        "MAIL_BACKEND": "console",
+        "SMS_BACKEND": "console",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "SERVER_NAME": None,
+    }
+    if tmp is not None:
+        config["UPLOAD_DIR"] = str(tmp / "uploads")
+    return config
+
+
+def wipe(url: str) -> None:
+    """Delete every row so the next test starts empty."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+    engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """Build extra apps on the test database with overrides; all are disposed afterwards."""
+    built = []
+
+    def factory(**overrides):
+        app = create_app({**base_config(database_url, tmp_path), **overrides})
+        app.test_client_class = IsolatedClient
+        built.append(app)
+        return app
+
+    yield factory
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    wipe(database_url)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """A frozen clock at a fixed instant; tests move it with ``advance``."""
+    return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def app(make_app, clock):
+    """A fresh app on the shared test database, with the frozen clock."""
+    app = make_app(CLOCK=clock)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_account(app, clock):
+    """Create an account; only what matters to the test needs saying."""
+    counter = iter(range(1, 10_000))
+
+    def factory(role="patient", **fields) -> Account:
+        n = next(counter)
+        values = {
+            "email": f"{role}{n}@example.org",
+            "full_name": f"{role.title()} Number{n}",
+            "timezone": "Europe/Berlin",
+            "notify_by": "email",
+            "created_at": clock(),
+            "password_hash": _PASSWORD_HASH,
+            "role": role,
+        }
+        values.update(fields)
+        account = Account(**values)
+        db.session.add(account)
+        db.session.commit()
+        return account
+
+    return factory
+
+
+@pytest.fixture
+def auth_header(app, clock):
+    """Bearer headers for an account (a live token made directly)."""
+    from datetime import timedelta
+
+    def factory(account: Account, hours: int = 24) -> dict[str, str]:
+        raw = f"test-token-{account.id}-{hours}-{os.urandom(4).hex()}"
+        db.session.add(
+            ApiToken(
+                account_id=account.id,
+                token_hash=_digest(raw),
+                created_at=clock(),
+                expires_at=clock() + timedelta(hours=hours),
+            )
+        )
+        db.session.commit()
+        return {"Authorization": f"Bearer {raw}"}
+
+    return factory
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token from a rendered form."""
+    match = _CSRF.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def submit(client):
+    """GET a form page, then POST it with the page's CSRF token and the given fields."""
+
+    def post(url: str, data: dict, *, follow_redirects: bool = False):
+        page = client.get(url)
+        return client.post(
+            url,
+            data={**data, "csrf_token": csrf_token(page.text)},
+            follow_redirects=follow_redirects,
+        )
+
+    return post
