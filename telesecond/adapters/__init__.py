@@ -1,0 +1,1 @@
+"""Edges to the outside world: each a tiny interface, a real implementation and a dev one."""
