@@ -63,7 +63,7 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "SMTP_USERNAME": ("str", ""),
     "SMTP_PASSWORD": ("str", ""),
     "SMTP_STARTTLS": ("bool", False),
-    "SMTP_TLS": ("bool", False),
+    "SMTP_USE_TLS": ("bool", False),
     "SMS_BACKEND": ("str", "console"),
     "TWILIO_ACCOUNT_SID": ("str", ""),
     "TWILIO_AUTH_TOKEN": ("str", ""),
@@ -84,6 +84,8 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "HOLD_MINUTES": ("int", 10),
     "CANCEL_CUTOFF_HOURS": ("int", 24),
     "MAX_CONTENT_MB": ("int", 25),
+    "MAX_DOCUMENT_MB": ("int", 20),
+    "MAX_CONSULTATION_DOCUMENTS_MB": ("int", 100),
 }
 
 

@@ -34,6 +34,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    from telesecond.database import tune_sqlite
+
+    with app.app_context():
+        tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -45,15 +49,33 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     init_security(app)
 
+    # adapters
+    from telesecond.adapters.mail import build_mail_sender
+
+    app.extensions["mail"] = build_mail_sender(app.config)
+    from telesecond.adapters.storage import EXTENSION_NAME, build_document_store
+
+    app.extensions[EXTENSION_NAME] = build_document_store(app.config, Path(app.instance_path))
+
     # blueprints
     from telesecond import api
-    from telesecond.web import auth, main
+    from telesecond.web import auth, directory, main, specialist
+    from telesecond.web import booking as booking_pages
+    from telesecond.web import consultations as consultation_pages
+    from telesecond.web import documents as document_pages
+    from telesecond.web import opinions as opinion_pages
     from telesecond.web.errors import register_error_handlers
     from telesecond.web.templating import init_templating
 
     csrf.exempt(api.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(directory.bp)
+    app.register_blueprint(specialist.bp)
+    app.register_blueprint(booking_pages.bp)
+    app.register_blueprint(consultation_pages.bp)
+    app.register_blueprint(opinion_pages.bp)
+    app.register_blueprint(document_pages.bp)
     app.register_blueprint(api.bp)
     register_error_handlers(app)
     init_templating(app)

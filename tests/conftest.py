@@ -20,7 +20,7 @@ from telesecond.models.base import Base
 from telesecond.services.accounts import hash_password
 from telesecond.services.tokens import _digest
 
-pytest_plugins = ["tests.plugins"]
+pytest_plugins = ["tests.plugins", "tests.factories"]
 
 PASSWORD = "correct-horse-battery"
 _PASSWORD_HASH = hash_password(PASSWORD)
@@ -193,3 +193,10 @@ def submit(client):
         )
 
     return post
+
+
+@pytest.fixture
+def live_app(make_app, clock, live_server_factory):
+    """The app served over HTTP on loopback (for the browser), sharing the frozen clock."""
+    app = make_app(CLOCK=clock)
+    return live_server_factory(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 import config
@@ -63,7 +65,7 @@ def test_production_needs_a_document_key_and_sets_secure_cookies():
             "TELESECOND_ENV": "production",
             "SECRET_KEY": "s" * 40,
             "DATABASE_URL": "sqlite://",
-            "DOCUMENT_ENCRYPTION_KEY": "k" * 44,
+            "DOCUMENT_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"k" * 32).decode(),
         }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -4,4 +4,19 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from telesecond.api import accounts, meta  # noqa: E402,F401  (routes register on bp)
+
+@bp.before_request
+def _refuse_unstorable_query_text():
+    """Query parameters with NUL or lone surrogates are a 422, before any query sees them."""
+    from flask import request
+
+    from telesecond.api.parsing import text_problem
+    from telesecond.services.errors import Invalid
+
+    for name, value in request.args.items(multi=True):
+        problem = text_problem(name) or text_problem(value)
+        if problem:
+            raise Invalid.field(name[:40], problem)
+
+
+from telesecond.api import accounts, consultations, documents, meta, opinions, specialists  # noqa: E402,F401  (routes register on bp)

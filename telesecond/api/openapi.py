@@ -10,7 +10,7 @@ from flask import current_app
 
 _CONVERTER = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
 API_PREFIX = "/api/v1"
-ERROR_STATUSES = {"400", "401", "403", "404", "409", "413", "415", "422", "429"}
+ERROR_STATUSES = {"400", "401", "403", "404", "409", "413", "415", "422", "429", "503"}
 
 
 def documented(

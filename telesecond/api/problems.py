@@ -31,11 +31,13 @@ def problem(
     detail: str,
     errors: dict[str, list[str]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict | None = None,
 ) -> Response:
-    """A problem+json response."""
+    """A problem+json response (``extra`` adds members such as alternative slots)."""
     body: dict = {"type": PROBLEM_TYPE, "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
     for key, value in (headers or {}).items():
         response.headers[key] = value

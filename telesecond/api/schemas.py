@@ -65,4 +65,279 @@ SCHEMAS: dict[str, dict] = {
         "type": "object",
         "properties": {"token": _STR, "expires_at": _INSTANT},
     },
+    "SpecialistProfileInput": {
+        "type": "object",
+        "required": [
+            "specialties",
+            "conditions",
+            "languages",
+            "licensed_regions",
+            "fee_cents",
+            "currency",
+        ],
+        "properties": {
+            "specialties": _STRS,
+            "conditions": _STRS,
+            "languages": {**_STRS, "description": "BCP 47 tags such as en, pt-BR"},
+            "licensed_regions": {**_STRS, "description": "ISO 3166-1 alpha-2 or ISO 3166-2"},
+            "bio": _STR,
+            "credentials": _STR,
+            "fee_cents": {"type": "integer", "minimum": 0},
+            "currency": _STR,
+        },
+    },
+    "Specialist": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "full_name": _STR,
+            "specialties": _STRS,
+            "conditions": _STRS,
+            "languages": _STRS,
+            "licensed_regions": _STRS,
+            "bio": _STR,
+            "credentials": _STR,
+            "fee_cents": {"type": "integer"},
+            "currency": _STR,
+            "timezone": _STR,
+            "consultation_minutes": {"type": "integer"},
+            "next_available_start": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
+    "SpecialistPage": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Specialist"}},
+            "next": {"type": ["string", "null"]},
+        },
+    },
+    "Window": {
+        "type": "object",
+        "required": ["start", "end"],
+        "properties": {
+            "start": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+            "end": {"type": "string", "description": "HH:MM, or 24:00"},
+        },
+    },
+    "AvailabilityInput": {
+        "type": "object",
+        "required": [
+            "timezone",
+            "weekly",
+            "consultation_minutes",
+            "buffer_minutes",
+            "min_notice_minutes",
+            "horizon_days",
+        ],
+        "properties": {
+            "timezone": _STR,
+            "weekly": {
+                "type": "array",
+                "items": {
+                    "allOf": [{"$ref": "#/components/schemas/Window"}],
+                    "properties": {"weekday": {"type": "integer", "minimum": 0, "maximum": 6}},
+                },
+            },
+            "overrides": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "date": {"type": "string", "format": "date"},
+                        "windows": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Window"},
+                        },
+                    },
+                },
+            },
+            "consultation_minutes": {"type": "integer", "minimum": 10, "maximum": 240},
+            "buffer_minutes": {"type": "integer", "minimum": 0, "maximum": 120},
+            "min_notice_minutes": {"type": "integer", "minimum": 0, "maximum": 43200},
+            "horizon_days": {"type": "integer", "minimum": 1, "maximum": 365},
+        },
+    },
+    "Availability": {
+        "allOf": [{"$ref": "#/components/schemas/AvailabilityInput"}],
+        "properties": {
+            "time_off": {"type": "array", "items": {"$ref": "#/components/schemas/TimeOff"}}
+        },
+    },
+    "TimeOffInput": {
+        "type": "object",
+        "required": ["start", "end"],
+        "properties": {"start": _INSTANT, "end": _INSTANT, "note": _STR},
+    },
+    "TimeOff": {
+        "type": "object",
+        "properties": {"id": {"type": "integer"}, "start": _INSTANT, "end": _INSTANT, "note": _STR},
+    },
+    "SlotList": {
+        "type": "object",
+        "properties": {
+            "specialist_id": {"type": "integer"},
+            "items": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"start": _INSTANT, "end": _INSTANT}},
+            },
+        },
+    },
+    "HoldInput": {
+        "type": "object",
+        "required": ["specialist_id", "start"],
+        "properties": {"specialist_id": {"type": "integer"}, "start": _INSTANT},
+    },
+    "Hold": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "specialist_id": {"type": "integer"},
+            "start": _INSTANT,
+            "end": _INSTANT,
+            "expires_at": _INSTANT,
+        },
+    },
+    "ConsultationInput": {
+        "type": "object",
+        "required": [
+            "specialist_id",
+            "start",
+            "patient_region",
+            "reason",
+            "current_diagnosis",
+            "proposed_treatment",
+            "questions",
+            "telehealth_consent",
+        ],
+        "properties": {
+            "specialist_id": {"type": "integer"},
+            "start": _INSTANT,
+            "hold_id": {"type": "integer"},
+            "patient_region": {**_STR, "description": "where the patient will be: DE, US-CA"},
+            "reason": _STR,
+            "current_diagnosis": _STR,
+            "proposed_treatment": _STR,
+            "questions": {**_STRS, "maxItems": 20},
+            "physician_name": _STR,
+            "physician_contact": {"type": "string", "format": "email"},
+            "share_with_physician": {"type": "boolean"},
+            "interpreter_language": {"type": ["string", "null"]},
+            "telehealth_consent": {"const": True},
+            "emergency_acknowledged": {"type": "boolean", "default": True},
+        },
+    },
+    "Person": {"type": "object", "properties": {"id": {"type": "integer"}, "full_name": _STR}},
+    "Consultation": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "status": {"enum": ["confirmed", "cancelled", "completed", "no_show"]},
+            "start": _INSTANT,
+            "end": _INSTANT,
+            "sequence": {"type": "integer"},
+            "specialist": {"$ref": "#/components/schemas/Person"},
+            "patient": {"$ref": "#/components/schemas/Person"},
+            "join_url": {"type": ["string", "null"]},
+            "patient_region": _STR,
+            "reason": _STR,
+            "current_diagnosis": _STR,
+            "proposed_treatment": _STR,
+            "questions": _STRS,
+        },
+    },
+    "ConsultationPage": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Consultation"}},
+            "next": {"type": ["string", "null"]},
+        },
+    },
+    "RescheduleInput": {"type": "object", "required": ["start"], "properties": {"start": _INSTANT}},
+    "CancelInput": {"type": "object", "properties": {"reason": _STR}},
+    "OutcomeInput": {
+        "type": "object",
+        "required": ["status"],
+        "properties": {"status": {"enum": ["completed", "no_show"]}},
+    },
+    "OpinionInput": {
+        "type": "object",
+        "required": ["diagnosis_assessment", "summary", "answers"],
+        "properties": {
+            "diagnosis_assessment": {"enum": ["agrees", "refines", "differs"]},
+            "summary": {"type": "string", "maxLength": 20000},
+            "answers": {**_STRS, "description": "one per patient question, in the order asked"},
+            "recommendations": {"type": "string", "maxLength": 20000},
+        },
+    },
+    "Opinion": {
+        "type": "object",
+        "properties": {
+            "consultation_id": {"type": "integer"},
+            "specialist_id": {"type": "integer"},
+            "diagnosis_assessment": {"enum": ["agrees", "refines", "differs"]},
+            "summary": _STR,
+            "answers": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"question": _STR, "answer": _STR}},
+            },
+            "recommendations": _STR,
+            "created_at": _INSTANT,
+            "updated_at": _INSTANT,
+            "sent_to_physician_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
+    "OpinionSent": {"type": "object", "properties": {"sent_to_physician_at": _INSTANT}},
+    "OpinionStats": {
+        "type": "object",
+        "properties": {
+            name: {"type": "integer"} for name in ("agrees", "refines", "differs", "total")
+        },
+    },
+    "Document": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "consultation_id": {"type": "integer"},
+            "kind": {
+                "enum": ["pathology", "imaging_report", "lab_results", "clinical_notes", "other"]
+            },
+            "filename": _STR,
+            "content_type": {
+                "enum": [
+                    "application/pdf",
+                    "image/jpeg",
+                    "image/png",
+                    "application/dicom",
+                    "text/plain",
+                ]
+            },
+            "size": {"type": "integer"},
+            "sha256": _STR,
+            "created_at": _INSTANT,
+            "uploaded_by": {"$ref": "#/components/schemas/Person"},
+            "url": {"type": "string", "description": "where to download the file"},
+        },
+    },
+    "DocumentPage": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}},
+            "next": {"type": ["string", "null"]},
+        },
+    },
+    "DocumentUpload": {
+        "type": "object",
+        "description": "multipart/form-data body of POST /consultations/{id}/documents",
+        "required": ["file", "kind"],
+        "properties": {
+            "file": {
+                "type": "string",
+                "contentMediaType": "application/octet-stream",
+                "description": "PDF, JPEG, PNG, DICOM or UTF-8 text; judged by content",
+            },
+            "kind": {
+                "enum": ["pathology", "imaging_report", "lab_results", "clinical_notes", "other"]
+            },
+        },
+    },
 }

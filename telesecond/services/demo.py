@@ -6,23 +6,86 @@ from sqlalchemy import select
 
 from telesecond.clock import utcnow
 from telesecond.extensions import db
-from telesecond.models import Account
+from telesecond.models import Account, SpecialistProfile
+from telesecond.services import specialists
 from telesecond.services.accounts import hash_password
 
 DEMO_PASSWORD = "demo-password-1"
 
+# email, name, zone, specialties, conditions, languages, licensed regions, fee (cents), currency
 SPECIALISTS = [
-    ("dr.okafor@demo.telesecond.example", "Dr Ngozi Okafor", "Europe/London"),
-    ("dr.schmidt@demo.telesecond.example", "Dr Lena Schmidt", "Europe/Berlin"),
-    ("dr.garcia@demo.telesecond.example", "Dr Mateo García", "America/New_York"),
-    ("dr.tanaka@demo.telesecond.example", "Dr Hiro Tanaka", "America/Los_Angeles"),
-    ("dr.nair@demo.telesecond.example", "Dr Priya Nair", "Asia/Kolkata"),
-    ("dr.walsh@demo.telesecond.example", "Dr Fiona Walsh", "Australia/Sydney"),
+    (
+        "dr.okafor@demo.telesecond.example",
+        "Dr Ngozi Okafor",
+        "Europe/London",
+        ["Oncology"],
+        ["Breast cancer", "Ovarian cancer"],
+        ["en", "yo"],
+        ["GB", "IE"],
+        18000,
+        "GBP",
+    ),
+    (
+        "dr.schmidt@demo.telesecond.example",
+        "Dr Lena Schmidt",
+        "Europe/Berlin",
+        ["Cardiology"],
+        ["Heart failure", "Atrial fibrillation"],
+        ["de", "en"],
+        ["DE", "AT", "CH"],
+        20000,
+        "EUR",
+    ),
+    (
+        "dr.garcia@demo.telesecond.example",
+        "Dr Mateo García",
+        "America/New_York",
+        ["Neurology"],
+        ["Multiple sclerosis", "Epilepsy"],
+        ["es", "en"],
+        ["US-NY", "US-NJ"],
+        35000,
+        "USD",
+    ),
+    (
+        "dr.tanaka@demo.telesecond.example",
+        "Dr Hiro Tanaka",
+        "America/Los_Angeles",
+        ["Orthopaedic surgery"],
+        ["Spinal stenosis", "Hip osteoarthritis"],
+        ["en", "ja"],
+        ["US-CA", "US-WA"],
+        30000,
+        "USD",
+    ),
+    (
+        "dr.nair@demo.telesecond.example",
+        "Dr Priya Nair",
+        "Asia/Kolkata",
+        ["Oncology", "Haematology"],
+        ["Lymphoma", "Leukaemia"],
+        ["en", "hi", "ml"],
+        ["IN", "GB"],
+        9000,
+        "INR",
+    ),
+    (
+        "dr.walsh@demo.telesecond.example",
+        "Dr Fiona Walsh",
+        "Australia/Sydney",
+        ["Urology"],
+        ["Prostate cancer", "Kidney cancer"],
+        ["en"],
+        ["AU", "NZ"],
+        25000,
+        "AUD",
+    ),
 ]
 PATIENTS = [
     ("alex.patient@demo.telesecond.example", "Alex Morgan", "Europe/Berlin", "+4915112345678"),
     ("sam.patient@demo.telesecond.example", "Sam Rivera", "America/Chicago", "+13125550123"),
 ]
+WEEKDAY_HOURS = [(day, start, end) for day in range(5) for start, end in ((540, 720), (780, 1020))]
 
 
 def _ensure(email: str, name: str, role: str, zone: str, phone: str | None = None) -> Account:
@@ -43,9 +106,38 @@ def _ensure(email: str, name: str, role: str, zone: str, phone: str | None = Non
     return account
 
 
+def _ensure_specialist(row) -> Account:
+    email, name, zone, specialties, conditions, languages, regions, fee, currency = row
+    account = _ensure(email, name, "specialist", zone)
+    if db.session.get(SpecialistProfile, account.id) is None:
+        specialists.update_profile(
+            account,
+            specialties=specialties,
+            conditions=conditions,
+            languages=languages,
+            licensed_regions=regions,
+            fee_cents=fee,
+            currency=currency,
+            bio=f"{name} has given second opinions on {conditions[0].lower()} for many years.",
+            credentials="Board certified; demo profile.",
+        )
+        specialists.set_availability(
+            account,
+            specialists.AvailabilityInput(
+                timezone=zone,
+                weekly=WEEKDAY_HOURS,
+                consultation_minutes=45,
+                buffer_minutes=15,
+                min_notice_minutes=12 * 60,
+                horizon_days=60,
+            ),
+        )
+    return account
+
+
 def seed() -> list[Account]:
-    """Create (or find) the demo accounts and return them."""
-    people = [_ensure(e, n, "specialist", z) for e, n, z in SPECIALISTS]
+    """Create (or find) the demo accounts, profiles and hours, and return the accounts."""
+    people = [_ensure_specialist(row) for row in SPECIALISTS]
     people += [_ensure(e, n, "patient", z, p) for e, n, z, p in PATIENTS]
     db.session.commit()
     return people

@@ -9,10 +9,13 @@ class ServiceError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self, detail: str, errors: dict[str, list[str]] | None = None, extra: dict | None = None
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or {}
+        self.extra = extra or {}
 
 
 class Invalid(ServiceError):

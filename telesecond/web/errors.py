@@ -58,7 +58,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
         if _wants_problem():
-            return problem(exc.status, exc.title, exc.detail, exc.errors or None)
+            return problem(exc.status, exc.title, exc.detail, exc.errors or None, extra=exc.extra)
         return _page(exc.status, exc.title, exc.detail)
 
     @app.errorhandler(InternalServerError)

@@ -29,7 +29,9 @@ def local_time(
     if zone is None:
         zone = current_user.timezone if current_user.is_authenticated else "UTC"
     local = value.astimezone(ZoneInfo(zone))
-    return f"{local.strftime(fmt)} ({zone}, {local.strftime('%Z')})"
+    abbreviation = local.strftime("%Z")
+    named = zone if abbreviation in (zone, "") else f"{zone}, {abbreviation}"
+    return f"{local.strftime(fmt)} ({named})"
 
 
 def init_templating(app: Flask) -> None:
@@ -38,7 +40,17 @@ def init_templating(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
-        nav = [(url_for("main.index"), "Home")]
+        nav = [
+            (url_for("directory.specialists"), "Find a specialist"),
+            (url_for("main.index"), "Home"),
+        ]
         if current_user.is_authenticated:
+            label = "Agenda" if current_user.role == "specialist" else "My consultations"
+            nav.append((url_for("consultations.list"), label))
+            if current_user.role == "specialist":
+                nav.append((url_for("specialist.profile"), "My profile"))
+                nav.append((url_for("specialist.availability"), "Availability"))
+            if current_user.role == "admin":
+                nav.append((url_for("opinions.admin"), "Opinions"))
             nav.append((url_for("auth.profile"), "My account"))
         return {"nav": nav}

@@ -200,3 +200,20 @@ def test_login_rate_limit_answers_429_problem(make_app):
     last = client.post("/api/v1/tokens", json={"email": make_account_email, "password": "x" * 12})
     assert last.mimetype == "application/problem+json"
     assert last.get_json()["status"] == 429
+
+
+def test_rate_limits_are_shared_through_redis(make_app):
+    """Two workers (two apps) counting in one Redis answer 429 together."""
+    import uuid
+
+    settings = {
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        "LOGIN_RATE_LIMIT": "2 per minute",
+    }
+    first, second = make_app(**settings).test_client(), make_app(**settings).test_client()
+    body = {"email": "nobody@example.org", "password": "wrong-password"}
+    assert first.post("/api/v1/tokens", json=body).status_code == 401
+    assert second.post("/api/v1/tokens", json=body).status_code == 401
+    assert first.post("/api/v1/tokens", json=body).status_code == 429
+    assert second.post("/api/v1/tokens", json=body).status_code == 429

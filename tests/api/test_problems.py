@@ -90,3 +90,10 @@ def test_html_404_is_a_page_not_json(client):
     assert response.status_code == 404
     assert response.mimetype == "text/html"
     assert "could not find" in response.text
+
+
+@pytest.mark.parametrize("query", ["specialty=%00", "language=a%00b", "%00=x"])
+def test_query_text_that_cannot_be_stored_is_422(client, query):
+    response = client.get(f"/api/v1/specialists?{query}")
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"

@@ -1,4 +1,5 @@
-/* Fill empty time zone fields with the browser's IANA zone (e.g. "Europe/Berlin").
+/* Fill empty time zone fields (named timezone, or tz on the directory) with the
+   browser's IANA zone (e.g. "Europe/Berlin").
    Loaded with `defer`, so the document is parsed when this runs. No inline JS. */
 (function () {
   "use strict";
@@ -10,7 +11,10 @@
   }
   if (!zone) { return; }
 
-  var fields = document.querySelectorAll('input[name="timezone"], select[name="timezone"]');
+  // `tz` is the directory's "Show times in" field.
+  var fields = document.querySelectorAll(
+    'input[name="timezone"], select[name="timezone"], input[name="tz"]'
+  );
   Array.prototype.forEach.call(fields, function (field) {
     if (field.value) { return; }
     if (field.tagName === "SELECT") {

@@ -1,0 +1,325 @@
+"""Hold, book, reschedule, cancel and close consultations without ever double booking."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from telesecond.domain.intake import CONSENT_VERSION, Intake, check_intake
+from telesecond.extensions import db
+from telesecond.models import Account, Consultation, Hold, SpecialistProfile
+from telesecond.services import audit, availability, busy
+from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
+from telesecond.services.hooks import consultation_changed
+from telesecond.services.locks import lock_specialist
+
+TAKEN = "This time is no longer available."
+
+
+def _lost_race(specialist_id: int, start: datetime, now: datetime) -> Conflict:
+    """Roll back and describe the conflict, offering the nearest free slots."""
+    db.session.rollback()
+    return Conflict(
+        f"{TAKEN} Please choose another time.",
+        extra={"alternatives": nearest_slots(specialist_id, start, now=now)},
+    )
+
+
+def nearest_slots(
+    specialist_id: int, around: datetime, *, now: datetime, count: int = 3
+) -> list[dict[str, str]]:
+    """Up to ``count`` free slots closest to ``around`` (for a patient who lost a race)."""
+    try:
+        slots = availability.free_slots(
+            specialist_id,
+            max(now, around - timedelta(days=7)),
+            around + timedelta(days=14),
+            now=now,
+        )
+    except (NotFound, Invalid):
+        return []
+    slots.sort(key=lambda s: abs(s.start - around))
+    return [
+        {
+            "start": s.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "end": s.end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        for s in sorted(slots[:count], key=lambda s: s.start)
+    ]
+
+
+def _specialist(specialist_id: int) -> SpecialistProfile:
+    profile = db.session.get(SpecialistProfile, specialist_id)
+    if profile is None or not profile.account.active:
+        raise NotFound("No such specialist.")
+    return profile
+
+
+def _commit_or_conflict(specialist_id: int, start: datetime, now: datetime) -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        raise _lost_race(specialist_id, start, now) from None
+    except OperationalError as exc:  # SQLite: the writer lock could not be had in time
+        if "locked" not in str(exc).lower():
+            raise
+        raise _lost_race(specialist_id, start, now) from None
+
+
+def place_hold(
+    patient: Account, specialist_id: int, start: datetime, *, now: datetime, minutes: int
+) -> Hold:
+    """Hold a free slot for ``minutes`` so the patient can finish the intake."""
+    if patient.role != "patient":
+        raise Forbidden("Only patients can hold a time.")
+    profile = _specialist(specialist_id)
+    lock_specialist(specialist_id)
+    # Expired holds go now: the database keeps live and expired holds exclusive alike.
+    db.session.execute(
+        delete(Hold).where(
+            Hold.specialist_id == specialist_id,
+            (Hold.expires_at <= now) | (Hold.patient_id == patient.id),
+        )
+    )
+    slot = availability.is_free_slot(specialist_id, start, now=now, patient_id=patient.id)
+    if slot is None:
+        raise _lost_race(specialist_id, start, now)
+    hold = Hold(
+        specialist_id=specialist_id,
+        patient_id=patient.id,
+        start=slot.start,
+        end=slot.end,
+        block_end=slot.end + timedelta(minutes=profile.buffer_minutes),
+        expires_at=now + timedelta(minutes=minutes),
+        created_at=now,
+    )
+    db.session.add(hold)
+    availability.invalidate(profile)
+    _commit_or_conflict(specialist_id, start, now)
+    return hold
+
+
+def _licensed(profile: SpecialistProfile, region: str) -> bool:
+    return region in profile.labels("region")
+
+
+def book(
+    patient: Account,
+    specialist_id: int,
+    start: datetime,
+    intake: Intake,
+    *,
+    now: datetime,
+    hold_id: int | None = None,
+    ip: str | None = None,
+) -> Consultation:
+    """Book a consultation; raise Invalid (422), Conflict (409) or NotFound (404)."""
+    if patient.role != "patient":
+        raise Forbidden("Only patients can book a consultation.")
+    profile = _specialist(specialist_id)
+    intake, errors = check_intake(intake)
+    if "patient_region" not in errors and not _licensed(profile, intake.patient_region):
+        errors["patient_region"] = [
+            f"{profile.account.full_name} is not licensed to consult patients in "
+            f"{intake.patient_region}. Choose a specialist licensed where you will be."
+        ]
+    hold = db.session.get(Hold, hold_id) if hold_id is not None else None
+    if hold_id is not None and (hold is None or hold.patient_id != patient.id):
+        errors["hold_id"] = ["This hold does not exist or is not yours."]
+    elif hold is not None and (hold.start != start or hold.specialist_id != specialist_id):
+        errors["hold_id"] = ["This hold is for another time."]
+    if errors:
+        raise Invalid("Some fields need attention.", errors)
+
+    lock_specialist(specialist_id)
+    slot = availability.is_free_slot(specialist_id, start, now=now, patient_id=patient.id)
+    if slot is None:
+        raise _lost_race(specialist_id, start, now)
+    if busy.patient_overlaps(patient.id, slot.start, slot.end):
+        db.session.rollback()
+        raise Conflict("You already have a consultation at this time.")
+    values = asdict(intake)
+    del values["telehealth_consent"], values["emergency_acknowledged"]
+    consultation = Consultation(
+        patient_id=patient.id,
+        specialist_id=specialist_id,
+        start=slot.start,
+        end=slot.end,
+        block_end=slot.end + timedelta(minutes=profile.buffer_minutes),
+        status="confirmed",
+        sequence=0,
+        consent_version=CONSENT_VERSION,
+        consent_at=now,
+        emergency_ack_at=now,
+        created_at=now,
+        updated_at=now,
+        **values,
+    )
+    db.session.add(consultation)
+    db.session.execute(
+        delete(Hold).where(Hold.patient_id == patient.id, Hold.specialist_id == specialist_id)
+    )
+    availability.invalidate(profile)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise _lost_race(specialist_id, start, now) from None
+    consultation_changed(consultation, "booked", actor_id=patient.id, now=now)
+    audit.record(
+        "consultation.booked",
+        actor_id=patient.id,
+        target_type="consultation",
+        target_id=consultation.id,
+        ip=ip,
+    )
+    _commit_or_conflict(specialist_id, start, now)
+    return consultation
+
+
+def get_for(actor: Account, consultation_id: int) -> Consultation:
+    """The consultation if the actor is its patient or specialist; NotFound otherwise."""
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None or actor.id not in consultation.participant_ids():
+        raise NotFound("No such consultation.")
+    return consultation
+
+
+def list_for(actor: Account, status: str | None = None) -> list[Consultation]:
+    """The actor's consultations (as patient or specialist), soonest first."""
+    column = Consultation.specialist_id if actor.role == "specialist" else Consultation.patient_id
+    query = select(Consultation).where(column == actor.id).order_by(Consultation.start)
+    if status:
+        query = query.where(Consultation.status == status)
+    return list(db.session.scalars(query))
+
+
+def _check_cutoff(
+    actor: Account, consultation: Consultation, now: datetime, cutoff_hours: int, verb: str
+) -> None:
+    if consultation.status != "confirmed":
+        raise Conflict(f"Only a confirmed consultation can be {verb}.")
+    too_late = consultation.start - now < timedelta(hours=cutoff_hours)
+    if actor.id == consultation.patient_id and too_late:
+        raise Conflict(
+            f"Consultations can be {verb} online up to {cutoff_hours} hours before they "
+            "start. Please contact the specialist's clinic."
+        )
+
+
+def reschedule(
+    actor: Account,
+    consultation_id: int,
+    start: datetime,
+    *,
+    now: datetime,
+    cutoff_hours: int,
+    ip: str | None = None,
+) -> Consultation:
+    """Move the consultation (same id, sequence + 1) to another free slot."""
+    consultation = get_for(actor, consultation_id)
+    _check_cutoff(actor, consultation, now, cutoff_hours, "rescheduled")
+    specialist_id = consultation.specialist_id
+    lock_specialist(specialist_id)
+    slot = availability.is_free_slot(
+        specialist_id,
+        start,
+        now=now,
+        ignore_consultation=consultation.id,
+        patient_id=consultation.patient_id,
+    )
+    if slot is None:
+        raise _lost_race(specialist_id, start, now)
+    if busy.patient_overlaps(
+        consultation.patient_id, slot.start, slot.end, ignore_consultation=consultation.id
+    ):
+        db.session.rollback()
+        raise Conflict("The patient already has a consultation at this time.")
+    old_start = consultation.start
+    profile = _specialist(specialist_id)
+    consultation.start, consultation.end = slot.start, slot.end
+    consultation.block_end = slot.end + timedelta(minutes=profile.buffer_minutes)
+    consultation.sequence += 1
+    consultation.updated_at = now
+    availability.invalidate(profile)
+    consultation_changed(
+        consultation,
+        "rescheduled",
+        actor_id=actor.id,
+        now=now,
+        detail={"from": old_start.isoformat(), "to": slot.start.isoformat()},
+    )
+    audit.record(
+        "consultation.rescheduled",
+        actor_id=actor.id,
+        target_type="consultation",
+        target_id=consultation.id,
+        ip=ip,
+    )
+    _commit_or_conflict(specialist_id, start, now)
+    return consultation
+
+
+def cancel(
+    actor: Account,
+    consultation_id: int,
+    *,
+    reason: str,
+    now: datetime,
+    cutoff_hours: int,
+    ip: str | None = None,
+) -> Consultation:
+    """Cancel softly: status, reason, who and when are kept; the slot is freed."""
+    consultation = get_for(actor, consultation_id)
+    _check_cutoff(actor, consultation, now, cutoff_hours, "cancelled")
+    consultation.status = "cancelled"
+    consultation.sequence += 1
+    consultation.cancelled_at = consultation.updated_at = now
+    consultation.cancelled_by_id = actor.id
+    consultation.cancel_reason = reason.strip()[:500] or None
+    availability.invalidate_by_id(consultation.specialist_id)
+    consultation_changed(
+        consultation,
+        "cancelled",
+        actor_id=actor.id,
+        now=now,
+        detail={"reason": consultation.cancel_reason},
+    )
+    audit.record(
+        "consultation.cancelled",
+        actor_id=actor.id,
+        target_type="consultation",
+        target_id=consultation.id,
+        ip=ip,
+    )
+    db.session.commit()
+    return consultation
+
+
+def record_outcome(
+    actor: Account, consultation_id: int, outcome: str, *, now: datetime, ip: str | None = None
+) -> Consultation:
+    """After the start, the specialist marks the consultation completed or no-show."""
+    consultation = get_for(actor, consultation_id)
+    if actor.id != consultation.specialist_id:
+        raise Forbidden("Only the specialist records how a consultation went.")
+    if outcome not in ("completed", "no_show"):
+        raise Invalid.field("status", "Choose completed or no_show.")
+    if consultation.status not in ("confirmed", "completed", "no_show"):
+        raise Conflict("A cancelled consultation cannot be completed.")
+    if now < consultation.start:
+        raise Conflict("A consultation can be marked only after it has started.")
+    consultation.status = outcome
+    consultation.updated_at = now
+    consultation_changed(consultation, outcome, actor_id=actor.id, now=now)
+    audit.record(
+        f"consultation.{outcome}",
+        actor_id=actor.id,
+        target_type="consultation",
+        target_id=consultation.id,
+        ip=ip,
+    )
+    db.session.commit()
+    return consultation

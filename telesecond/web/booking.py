@@ -1,0 +1,283 @@
+"""Book a consultation: hold the chosen time, then take the patient's intake on one page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, Field, HiddenField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from telesecond.clock import utcnow
+from telesecond.domain.intake import CONSENT_TEXT, CONSENT_VERSION, MAX_QUESTIONS, Intake
+from telesecond.models import SpecialistProfile
+from telesecond.services import availability, booking
+from telesecond.services.errors import Conflict, Invalid
+from telesecond.web.directory import rfc3339
+from telesecond.web.helpers import apply_errors
+from telesecond.web.specialist_forms import no_nul
+from telesecond.web.templating import local_time
+
+bp = Blueprint("booking", __name__)
+
+SHOWN_QUESTIONS = 5
+MAX_ID = 2**31 - 1  # ids are 32-bit; routes spell it out as int(max=2147483647)
+_TRAILING_OFFSET = re.compile(r" (\d{2}:?\d{2})$")  # "+01:00" arrives as " 01:00" in a query
+HOLD_GONE = (
+    "Your hold on this time has ended. Check your answers and send the form again: "
+    "we book the time if it is still free."
+)
+
+
+def parse_start(text: str | None) -> datetime | None:
+    """An RFC 3339 instant with an offset as aware UTC, or None when it cannot be read."""
+    if not text or len(text) > 40:
+        return None
+    text = _TRAILING_OFFSET.sub(r"+\1", text.strip())
+    try:
+        value = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if value.tzinfo is None or not 1970 <= value.year <= 2200:
+        return None
+    return value.astimezone(UTC)
+
+
+class Needed:
+    """Mark a field as required (the asterisk) while the booking service checks it.
+
+    The service validates the whole intake at once, so every missing answer is named
+    together; a form-level DataRequired would stop at the form instead.
+    """
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
+class QuestionsField(Field):
+    """Every value posted under the field's name (several ``questions`` textareas), in order."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, default=list, **kwargs)
+
+    def process_formdata(self, valuelist):
+        # Keep a few beyond the limit so the service can say "at most 20".
+        self.data = list(valuelist[: MAX_QUESTIONS * 2])
+
+
+class IntakeForm(FlaskForm):
+    """The patient's case, in the order the intake page asks for it."""
+
+    start = HiddenField()
+    hold_id = HiddenField()
+    hold_expires = HiddenField()  # display only: when the hold placed on the GET ends
+    patient_region = StringField("Country or state code", validators=[Needed(), no_nul])
+    current_diagnosis = TextAreaField("Your current diagnosis", validators=[Needed(), no_nul])
+    proposed_treatment = TextAreaField(
+        "The treatment you have been offered", validators=[Needed(), no_nul]
+    )
+    reason = TextAreaField("What you want from the second opinion", validators=[Needed(), no_nul])
+    questions = QuestionsField("Your questions")
+    physician_name = StringField("Your doctor's name (optional)", validators=[no_nul])
+    physician_contact = EmailField("Your doctor's email address (optional)", validators=[no_nul])
+    share_with_physician = BooleanField("Send my doctor a copy of the written opinion")
+    interpreter_needed = BooleanField("I need an interpreter")
+    interpreter_language = StringField("Language for the interpreter", validators=[no_nul])
+    telehealth_consent = BooleanField(
+        f"I have read and agree to the video consultation terms above (version {CONSENT_VERSION})",
+        validators=[Needed()],
+    )
+    emergency_acknowledged = BooleanField(
+        "I understand that telesecond is not for emergencies, and that in an emergency I "
+        "call my local emergency number",
+        validators=[Needed()],
+    )
+
+    def validate_questions(self, field):
+        if any("\x00" in (q or "") for q in field.data):
+            raise ValidationError("Remove the invisible control characters from your questions.")
+
+    def validate_interpreter_language(self, field):
+        if self.interpreter_needed.data and not (field.data or "").strip():
+            raise ValidationError("Say which language the interpreter should speak, e.g. es.")
+
+    def hold_number(self) -> int | None:
+        """The hold id from the hidden field, if it is a number."""
+        text = (self.hold_id.data or "").strip()
+        # Out of the id column's range means no hold; the booking re-checks the time.
+        if not (text.isascii() and text.isdigit() and len(text) <= 10):
+            return None
+        return int(text) if int(text) <= MAX_ID else None
+
+    def intake(self) -> Intake:
+        """The answers as the booking service takes them."""
+        language = (self.interpreter_language.data or "").strip()
+        return Intake(
+            patient_region=self.patient_region.data or "",
+            reason=self.reason.data or "",
+            current_diagnosis=self.current_diagnosis.data or "",
+            proposed_treatment=self.proposed_treatment.data or "",
+            questions=[q for q in self.questions.data if q],
+            physician_name=self.physician_name.data or "",
+            physician_contact=self.physician_contact.data or "",
+            share_with_physician=bool(self.share_with_physician.data),
+            # A language typed in means an interpreter is wanted, ticked or not.
+            interpreter_language=language or None,
+            telehealth_consent=bool(self.telehealth_consent.data),
+            emergency_acknowledged=bool(self.emergency_acknowledged.data),
+        )
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A free slot offered instead of a taken one."""
+
+    start: datetime
+    href: str
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def book_url(specialist_id: int, start: datetime) -> str:
+    """The intake page for one slot."""
+    return url_for("booking.intake", specialist_id=specialist_id, start=rfc3339(start))
+
+
+def _alternatives(specialist_id: int, error: Conflict) -> list[Alternative]:
+    found = []
+    for item in error.extra.get("alternatives", []):
+        start = parse_start(item.get("start"))
+        if start is not None:
+            found.append(Alternative(start, book_url(specialist_id, start)))
+    return found
+
+
+def _taken(
+    profile: SpecialistProfile,
+    error: Conflict | None,
+    *,
+    status: int = 409,
+    title: str | None = None,
+    message: str | None = None,
+):
+    """The page offering the nearest free slots instead of the one asked for."""
+    if title is None:
+        # A lost slot comes with alternatives; other clashes (the patient's own
+        # consultation at that time) do not.
+        taken = error is not None and "alternatives" in error.extra
+        title = "This time was just taken" if taken else "This time cannot be booked"
+    return render_template(
+        "booking/taken.html",
+        profile=profile,
+        title=title,
+        message=message or (error.detail if error else ""),
+        alternatives=_alternatives(profile.account_id, error) if error else [],
+    ), status
+
+
+def _unreadable(profile: SpecialistProfile):
+    return _taken(
+        profile,
+        None,
+        status=400,
+        title="That time could not be read",
+        message="The booking link does not name a time we understand. "
+        "Please choose a time on the specialist's page.",
+    )
+
+
+def _intake_page(profile: SpecialistProfile, form: IntakeForm, start: datetime, status: int = 200):
+    values = list(form.questions.data or [])
+    while values and not (values[-1] or "").strip():
+        values.pop()
+    values += [""] * max(SHOWN_QUESTIONS - len(values), 0)
+    return render_template(
+        "booking/intake.html",
+        form=form,
+        profile=profile,
+        start=start,
+        hold_expires=parse_start(form.hold_expires.data),
+        question_values=values,
+        max_questions=MAX_QUESTIONS,
+        consent_text=CONSENT_TEXT,
+        consent_version=CONSENT_VERSION,
+        rfc3339=rfc3339,
+        draft_key=f"intake:{current_user.id}:{profile.account_id}",
+    ), status
+
+
+@bp.get("/book/<int(max=2147483647):specialist_id>")
+@login_required
+def intake(specialist_id: int):
+    """Hold the chosen time and show the intake form."""
+    profile = availability.get_profile(specialist_id)
+    start = parse_start(request.args.get("start"))
+    if start is None:
+        return _unreadable(profile)
+    try:
+        hold = booking.place_hold(
+            _me(), specialist_id, start, now=utcnow(), minutes=current_app.config["HOLD_MINUTES"]
+        )
+    except Conflict as error:
+        return _taken(profile, error)
+    form = IntakeForm(
+        formdata=None,
+        start=rfc3339(hold.start),
+        hold_id=str(hold.id),
+        hold_expires=rfc3339(hold.expires_at),
+    )
+    return _intake_page(profile, form, hold.start)
+
+
+@bp.post("/book/<int(max=2147483647):specialist_id>")
+@login_required
+def book(specialist_id: int):
+    """Book the held time with the patient's intake."""
+    profile = availability.get_profile(specialist_id)
+    form = IntakeForm()
+    start = parse_start(form.start.data)
+    if start is None:
+        return _unreadable(profile)
+    if form.validate_on_submit():
+        try:
+            consultation = booking.book(
+                _me(),
+                specialist_id,
+                start,
+                form.intake(),
+                now=utcnow(),
+                hold_id=form.hold_number(),
+                ip=request.remote_addr,
+            )
+        except Conflict as error:
+            return _taken(profile, error)
+        except Invalid as error:
+            if "hold_id" in error.errors:
+                # Without a hold the next try re-checks the time itself.
+                error.errors["hold_id"] = [HOLD_GONE]
+                form.hold_id.data = form.hold_expires.data = ""
+            apply_errors(form, error)
+        else:
+            flash(
+                f"Your consultation with {profile.account.full_name} is booked for "
+                f"{local_time(consultation.start)}.",
+                "success",
+            )
+            return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+    return _intake_page(profile, form, start, status=422)

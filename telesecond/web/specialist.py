@@ -1,0 +1,166 @@
+"""The signed-in specialist's own pages: public profile, weekly hours, time off."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from telesecond.clock import utcnow
+from telesecond.services import availability, specialists
+from telesecond.services.errors import ServiceError
+from telesecond.web.directory import rfc3339
+from telesecond.web.helpers import apply_errors
+from telesecond.web.specialist_forms import AvailabilityForm, SpecialistProfileForm, TimeOffForm
+
+bp = Blueprint("specialist", __name__, url_prefix="/specialist")
+
+PREVIEW_DAYS = 14
+PREVIEW_COUNT = 5
+# Service field names that the HTML form spells differently.
+_FIELD_NAMES = {"min_notice_minutes": "min_notice_hours"}
+
+
+@bp.before_request
+def _specialists_only():
+    """Send visitors to log in, and refuse anyone who is not a specialist."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if current_user.role != "specialist":
+        abort(403)
+    return None
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _status(*forms) -> int:
+    return 422 if any(f.errors or f.form_errors for f in forms) else 200
+
+
+def _routed(error: ServiceError) -> ServiceError:
+    """The error with weekly-hours messages moved onto their day's field.
+
+    The service reports every weekly problem under ``weekly`` as ``"Monday: …"``; the
+    form has one field per day, so each message goes beside the day it names.
+    """
+    errors: dict[str, list[str]] = {}
+    for name, messages in error.errors.items():
+        for message in messages:
+            target = _FIELD_NAMES.get(name, name)
+            if name == "weekly":
+                day, _, rest = message.partition(": ")
+                if day in specialists.WEEKDAYS and rest:
+                    # The field is labelled with the day, so the summary still reads
+                    # "Monday: 11:00-13:00 overlaps 09:00-12:00".
+                    target, message = day.lower(), rest
+            errors.setdefault(target, []).append(message)
+    return type(error)(error.detail, errors)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile():
+    """Edit the public profile patients search."""
+    form = SpecialistProfileForm()
+    if form.validate_on_submit():
+        try:
+            specialists.update_profile(_me(), **form.values(), ip=request.remote_addr)
+        except ServiceError as error:
+            apply_errors(form, error)
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("specialist.profile"))
+    elif request.method == "GET":
+        form.fill(specialists.ensure_profile(_me()))
+    return render_template("specialist/profile.html", form=form), _status(form)
+
+
+def _availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fill: bool):
+    """Render the hours editor with the time off list and a preview of free slots."""
+    me = _me()
+    profile = specialists.ensure_profile(me)
+    if fill:
+        form.fill(profile)
+    now = utcnow()
+    preview = availability.free_slots(me.id, now, now + timedelta(days=PREVIEW_DAYS), now=now)[
+        :PREVIEW_COUNT
+    ]
+    return render_template(
+        "specialist/availability.html",
+        form=form,
+        time_off_form=time_off_form,
+        profile=profile,
+        preview=preview,
+        preview_days=PREVIEW_DAYS,
+        time_off=specialists.time_off_of(me.id, since=now),
+        rfc3339=rfc3339,
+    ), _status(form, time_off_form)
+
+
+@bp.route("/availability", methods=["GET", "POST"], endpoint="availability")
+def edit_availability():
+    """Edit the time zone, weekly hours, date overrides and booking rules."""
+    form = AvailabilityForm()
+    if form.validate_on_submit():
+        data = specialists.AvailabilityInput(
+            timezone=form.timezone.data.strip(),
+            weekly=form.weekly(),
+            consultation_minutes=form.consultation_minutes.data,
+            buffer_minutes=form.buffer_minutes.data,
+            min_notice_minutes=form.min_notice_hours.data,
+            horizon_days=form.horizon_days.data,
+            overrides=form.overrides.data or [],
+        )
+        try:
+            specialists.set_availability(_me(), data, ip=request.remote_addr)
+        except ServiceError as error:
+            apply_errors(form, _routed(error))
+        else:
+            flash("Your hours are saved.", "success")
+            return redirect(url_for("specialist.availability"))
+    return _availability_page(
+        form, TimeOffForm(prefix="time_off", formdata=None), fill=request.method == "GET"
+    )
+
+
+@bp.post("/time-off")
+def add_time_off():
+    """Block a stretch of local time; the inputs are wall-clock times in the specialist's zone."""
+    form = TimeOffForm(prefix="time_off")
+    if form.validate_on_submit():
+        zone = specialists.ensure_profile(_me()).timezone
+        span = form.span_in(zone)
+        if span is not None:
+            try:
+                specialists.add_time_off(
+                    _me(),
+                    start=span[0],
+                    end=span[1],
+                    note=form.note.data or "",
+                    ip=request.remote_addr,
+                )
+            except ServiceError as error:
+                apply_errors(form, error)
+            else:
+                flash("Your time off is added.", "success")
+                return redirect(url_for("specialist.availability") + "#time-off")
+    return _availability_page(AvailabilityForm(formdata=None), form, fill=True)
+
+
+@bp.post("/time-off/<int:time_off_id>/delete")
+def delete_time_off(time_off_id: int):
+    """Remove one of the specialist's own time-off entries."""
+    specialists.delete_time_off(_me(), time_off_id, ip=request.remote_addr)
+    flash("The time off is removed.", "success")
+    return redirect(url_for("specialist.availability") + "#time-off")
