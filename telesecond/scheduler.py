@@ -14,11 +14,15 @@ JOB_ID = "dispatch_due_reminders"
 
 
 def tick(app: Flask) -> int:
-    """One dispatch pass inside an app context; returns how many messages went out."""
+    """One dispatch pass, then the periodic upkeep; returns how many messages went out."""
+    from telesecond.clock import utcnow
     from telesecond.services.dispatch import dispatch_due_reminders
+    from telesecond.services.maintenance import run_maintenance
 
     with app.app_context():
-        return dispatch_due_reminders()
+        sent = dispatch_due_reminders()
+        run_maintenance(utcnow())
+        return sent
 
 
 def build_scheduler(app: Flask, *, interval_seconds: float = 15.0) -> BlockingScheduler:

@@ -1,0 +1,29 @@
+"""Periodic upkeep the reminder process runs on each tick, after dispatching.
+
+Each task takes the current time and does its own small piece of work (retrying video
+rooms, refreshing specialists' busy calendars, ...). One failing task is logged and never
+stops the others or the reminder dispatch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+log = logging.getLogger(__name__)
+
+Task = Callable[[datetime], object]
+
+
+def _tasks() -> list[Task]:
+    """The registered tasks, imported lazily so this module stays import-light."""
+    return []
+
+
+def run_maintenance(now: datetime) -> None:
+    for task in _tasks():
+        try:
+            task(now)
+        except Exception:  # one broken task must not stop the ticker
+            log.exception("maintenance task %s failed", getattr(task, "__name__", task))
