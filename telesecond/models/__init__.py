@@ -5,6 +5,7 @@ from telesecond.models.audit import AuditEvent
 from telesecond.models.base import Base
 from telesecond.models.consultation import Consultation, ConsultationEvent, Hold
 from telesecond.models.record import Document, Opinion
+from telesecond.models.reminder import Reminder
 from telesecond.models.specialist import (
     DateOverrideRow,
     SpecialistProfile,
@@ -22,6 +23,7 @@ __all__ = [
     "ConsultationEvent",
     "Hold",
     "Opinion",
+    "Reminder",
     "DateOverrideRow",
     "Document",
     "SpecialistProfile",

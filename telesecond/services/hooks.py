@@ -7,12 +7,23 @@ so their rows are written (or withdrawn) atomically with the change itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from telesecond.extensions import db
 from telesecond.models import Consultation, ConsultationEvent
 
 KINDS = ("booked", "rescheduled", "cancelled", "completed", "no_show")
+
+# A listener gets (consultation, kind, now=..., detail=...) inside the transaction. It may
+# add or change rows; it must not make network calls (do those after commit or in the
+# reminder process).
+Listener = Callable[..., None]
+
+
+def _listeners() -> list[Listener]:
+    """Each capability that follows a consultation's changes, imported lazily."""
+    return []
 
 
 def consultation_changed(
@@ -23,7 +34,7 @@ def consultation_changed(
     now: datetime,
     detail: dict | None = None,
 ) -> None:
-    """Record the change in the consultation's history (who, when, what)."""
+    """Record the change in the consultation's history, then tell every listener."""
     if kind not in KINDS:
         raise ValueError(f"unknown consultation change {kind!r}")
     db.session.add(
@@ -36,3 +47,5 @@ def consultation_changed(
             detail=detail,
         )
     )
+    for listener in _listeners():
+        listener(consultation, kind, now=now, detail=detail)

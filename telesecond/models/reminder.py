@@ -1,0 +1,75 @@
+"""The outbox: every message the app sends about a consultation, one row each.
+
+Rows are written in the same transaction as the booking, reschedule or cancellation
+that causes them; the reminder process claims due rows with a lease, sends, and records
+what the provider said.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from telesecond.models.account import Account
+from telesecond.models.base import Base
+from telesecond.models.consultation import Consultation
+
+KINDS = ("confirmation", "reminder", "rescheduled", "cancelled", "agenda")
+CHANNELS = ("email", "sms")
+STATUSES = (
+    "pending",
+    "sending",
+    "sent",
+    "delivered",
+    "failed",
+    "unknown",
+    "cancelled",
+    "skipped",
+)
+# A row in one of these states is finished: nothing will send it again.
+FINAL_STATUSES = ("sent", "delivered", "failed", "unknown", "cancelled", "skipped")
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+class Reminder(Base):
+    """One outgoing message: who, on which channel, why, when it is due, how it went.
+
+    ``slot`` tells apart several rows of the same kind and channel, for example the
+    72 h and 24 h email reminders (``"72h"``, ``"24h"``), an agenda's local date
+    (``"2026-03-02"``), or a confirmation's sequence (``"seq0"``).
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "recipient_id", "kind", "channel", "slot"),
+        CheckConstraint(f"kind IN ({_in(KINDS)})", name="kind"),
+        CheckConstraint(f"channel IN ({_in(CHANNELS)})", name="channel"),
+        CheckConstraint(f"status IN ({_in(STATUSES)})", name="status"),
+        Index("ix_reminder_status_due", "status", "due_at"),
+        Index("ix_reminder_recipient_due", "recipient_id", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultation.id"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(10))
+    slot: Mapped[str] = mapped_column(String(20), default="")
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    provider_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    consultation: Mapped[Consultation | None] = relationship()
+    recipient: Mapped[Account] = relationship()
