@@ -1,0 +1,35 @@
+"""A consultation as its calendar invite sees it: names, times, links; nothing clinical."""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+
+from flask import current_app
+
+from telesecond.domain.invites import InviteView, Person
+from telesecond.models import Consultation
+from telesecond.services import links
+
+
+def organizer_email() -> str:
+    """The bare address of ``MAIL_FROM``: emails come from it and invites name it."""
+    return parseaddr(current_app.config["MAIL_FROM"])[1]
+
+
+def invite_view(consultation: Consultation, *, timezone: str | None = None) -> InviteView:
+    """The invite view of ``consultation``; ``timezone`` adds a TZID/VTIMEZONE for it."""
+    status = "cancelled" if consultation.status == "cancelled" else "confirmed"
+    return InviteView(
+        consultation_id=consultation.id,
+        uid_host=links.host(),
+        start=consultation.start,
+        end=consultation.end,
+        sequence=consultation.sequence,
+        status=status,
+        organizer_email=organizer_email(),
+        specialist=Person(consultation.specialist.full_name, consultation.specialist.email),
+        patient=Person(consultation.patient.full_name, consultation.patient.email),
+        join_url=links.join_url(consultation.id),
+        manage_url=links.consultation_url(consultation.id),
+        timezone=timezone,
+    )
