@@ -39,6 +39,9 @@ PERMANENT = frozenset({21211, 21610, 21614, 30004, 30005, 30006, 21408, 21606, 2
 TRANSIENT = frozenset({20429, 30001, 30003})
 # Twilio's code for the opt-out case: the recipient replied STOP.
 OPTED_OUT = 21610
+# Twilio's ValidityPeriod range in seconds (error 21624 outside it).
+MIN_VALIDITY_SECONDS = 1
+MAX_VALIDITY_SECONDS = 36_000
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,9 @@ class TwilioSms:
         if message.status_callback:
             kwargs["status_callback"] = message.status_callback
         if message.validity_seconds is not None:
-            kwargs["validity_period"] = message.validity_seconds
+            kwargs["validity_period"] = min(
+                max(message.validity_seconds, MIN_VALIDITY_SECONDS), MAX_VALIDITY_SECONDS
+            )
         try:
             created = self._client.messages.create(**kwargs)
         except (TwilioRestException, TwilioServiceException) as exc:

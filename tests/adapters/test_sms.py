@@ -70,6 +70,16 @@ def test_sends_through_a_messaging_service(make_sms: MakeSms, fake_twilio: FakeT
     assert request.username == fake_twilio.account_sid
 
 
+@pytest.mark.parametrize(("seconds", "sent_as"), [(0, "1"), (-30, "1"), (90_000, "36000")])
+def test_validity_is_kept_inside_twilios_range(
+    make_sms: MakeSms, fake_twilio: FakeTwilio, seconds: int, sent_as: str
+) -> None:
+    result = make_sms().send(SmsMessage(NUMBER, BODY, validity_seconds=seconds))
+
+    assert result.status == "accepted"
+    assert fake_twilio.messages[0]["form"]["ValidityPeriod"] == sent_as
+
+
 def test_sends_from_a_number_without_optional_fields(
     make_sms: MakeSms, fake_twilio: FakeTwilio
 ) -> None:
