@@ -22,20 +22,32 @@ def seed_command() -> None:
 
 
 @reminders.command("run")
-@click.option("--interval", default=15.0, show_default=True, help="Seconds between passes.")
-def run_command(interval: float) -> None:
+@click.option(
+    "--interval",
+    type=float,
+    default=None,
+    help="Seconds between passes (default: REMINDER_INTERVAL_SECONDS, 15).",
+)
+def run_command(interval: float | None) -> None:
     """Run the APScheduler ticker (blocks; stop with SIGTERM)."""
     from telesecond.scheduler import run
 
+    if interval is None:
+        interval = float(current_app.config["REMINDER_INTERVAL_SECONDS"])
+    if interval <= 0:
+        raise click.BadParameter("must be more than 0 seconds", param_hint="--interval")
     click.echo(f"reminder process started: APScheduler, one dispatch pass every {interval:g} s")
     run(current_app._get_current_object(), interval_seconds=interval)
 
 
 @reminders.command("dispatch")
 def dispatch_command() -> None:
-    """Run one dispatch pass, then exit."""
-    from telesecond.services.dispatch import dispatch_due_reminders
+    """Run one dispatch pass, then exit (SIGTERM: finish the message in flight, stop)."""
+    import signal
 
+    from telesecond.services.dispatch import dispatch_due_reminders, request_stop
+
+    signal.signal(signal.SIGTERM, lambda signum, frame: request_stop())
     click.echo(f"dispatched {dispatch_due_reminders()}")
 
 

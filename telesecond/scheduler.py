@@ -16,12 +16,13 @@ JOB_ID = "dispatch_due_reminders"
 def tick(app: Flask) -> int:
     """One dispatch pass, then the periodic upkeep; returns how many messages went out."""
     from telesecond.clock import utcnow
-    from telesecond.services.dispatch import dispatch_due_reminders
+    from telesecond.services.dispatch import dispatch_due_reminders, stop_requested
     from telesecond.services.maintenance import run_maintenance
 
     with app.app_context():
         sent = dispatch_due_reminders()
-        run_maintenance(utcnow())
+        if not stop_requested():  # stopping: the upkeep waits for the next process
+            run_maintenance(utcnow())
         return sent
 
 
@@ -51,8 +52,14 @@ def run(app: Flask, *, interval_seconds: float = 15.0) -> None:
 
     job.modify(next_run_time=datetime.now(UTC))
 
+    from telesecond.services.dispatch import request_stop, reset_stop
+
+    reset_stop()
+
     def stop(signum, frame):  # noqa: ARG001
+        # The pass in flight stops after its current message; then the scheduler ends.
         log.info("reminder ticker stopping (signal %s)", signum)
+        request_stop()
         scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, stop)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from telesecond.models.account import Account
@@ -52,6 +52,17 @@ class Reminder(Base):
         CheckConstraint(f"status IN ({_in(STATUSES)})", name="status"),
         Index("ix_reminder_status_due", "status", "due_at"),
         Index("ix_reminder_recipient_due", "recipient_id", "due_at"),
+        Index("ix_reminder_consultation_id", "consultation_id"),
+        # Agenda rows have no consultation (and NULLs never collide in a unique key):
+        # one agenda per specialist and local date.
+        Index(
+            "uq_reminder_agenda",
+            "recipient_id",
+            "slot",
+            unique=True,
+            sqlite_where=text("kind = 'agenda'"),
+            postgresql_where=text("kind = 'agenda'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,3 +84,18 @@ class Reminder(Base):
 
     consultation: Mapped[Consultation | None] = relationship()
     recipient: Mapped[Account] = relationship()
+
+
+ALERT_CHANNELS = ("email", "sms")
+
+
+class SpecialistAlert(Base):
+    """A specialist's opt-in to a short "starting soon" message before each consultation."""
+
+    __tablename__ = "specialist_alert"
+    __table_args__ = (CheckConstraint(f"channel IN ({_in(ALERT_CHANNELS)})", name="channel"),)
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    minutes_before: Mapped[int] = mapped_column(default=15)
+    updated_at: Mapped[datetime]

@@ -15,7 +15,7 @@ from telesecond.domain import accounts as rules
 from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.models.account import CHANNELS
-from telesecond.services import audit
+from telesecond.services import audit, outbox
 from telesecond.services.errors import Conflict, Invalid
 
 _hasher = PasswordHasher()
@@ -24,6 +24,8 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing")
 
 SELF_SERVICE_ROLES = ("patient", "specialist")
 PROFILE_FIELDS = ("full_name", "timezone", "phone", "notify_by", "sms_consent")
+# Fields whose change re-plans a patient's pending reminders (channel, number, quiet hours).
+REMINDER_FIELDS = ("timezone", "phone", "notify_by", "sms_consent")
 
 
 def hash_password(password: str) -> str:
@@ -183,6 +185,8 @@ def update_profile(account: Account, changes: dict[str, Any], *, ip: str | None 
             account.sms_consent_at = utcnow()
         elif not changes["sms_consent"]:
             account.sms_consent_at = None
+    if account.role == "patient" and any(key in changes for key in REMINDER_FIELDS):
+        outbox.replan_upcoming(account, now=utcnow())
     audit.record(
         "account.updated",
         actor_id=account.id,

@@ -1,0 +1,149 @@
+"""Several dispatcher processes on PostgreSQL: every message once, crashes recovered."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from telesecond.clock import system_now
+from telesecond.extensions import db
+from telesecond.models import Reminder
+from tests.reminders.seeding import seed_due_sms
+from tests.support.gunicorn import app_env
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture
+def app(make_app, fake_twilio):
+    """Real time here: the dispatcher processes use the system clock too."""
+    app = make_app(**fake_twilio.app_config())
+    with app.app_context():
+        yield app
+
+
+def dispatcher_env(database_url, tmp_path, fake_twilio, **extra) -> dict[str, str]:
+    env = {**os.environ, **app_env(database_url, tmp_path)}
+    for key, value in fake_twilio.app_config().items():
+        env[key] = value or ""
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def start_dispatcher(env, tmp_path, *command) -> subprocess.Popen:
+    """A dispatcher process; its output goes to files (a full pipe would stall it)."""
+    n = len(list(tmp_path.glob("dispatcher-*.out")))
+    with (
+        open(tmp_path / f"dispatcher-{n}.out", "w") as out,
+        open(tmp_path / f"dispatcher-{n}.err", "w") as err,
+    ):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "reminders", *command],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=err,
+            text=True,
+        )
+    process.outputs = (tmp_path / f"dispatcher-{n}.out", tmp_path / f"dispatcher-{n}.err")
+    return process
+
+
+def outputs(process) -> tuple[str, str]:
+    return tuple(path.read_text() for path in process.outputs)
+
+
+def statuses() -> Counter:
+    db.session.expire_all()
+    return Counter(
+        dict(
+            db.session.execute(
+                select(Reminder.status, func.count()).group_by(Reminder.status)
+            ).all()
+        )
+    )
+
+
+def test_four_dispatchers_send_two_thousand_reminders_exactly_once(
+    app, database_url, tmp_path, fake_twilio
+):
+    seed_due_sms(2000, now=system_now())
+    env = dispatcher_env(database_url, tmp_path, fake_twilio, REMINDER_BATCH_SIZE=25)
+    workers = [start_dispatcher(env, tmp_path, "dispatch") for _ in range(4)]
+    for worker in workers:
+        worker.wait(timeout=240)
+    texts = [outputs(w) for w in workers]
+    assert [w.returncode for w in workers] == [0] * 4, texts
+
+    sent_counts = [int(out.strip().rsplit(" ", 1)[1]) for out, _ in texts]
+    assert sum(sent_counts) == 2000
+    assert len(fake_twilio.messages) == 2000
+    assert len({m["to"] for m in fake_twilio.messages}) == 2000  # none twice, none missing
+    assert statuses() == Counter(sent=2000)
+    refs = set(db.session.scalars(select(Reminder.provider_ref)))
+    assert refs == {m["sid"] for m in fake_twilio.messages}
+    # The work was shared: more than one process claimed rows.
+    claimers = db.session.scalar(select(func.count(func.distinct(Reminder.claimed_by))))
+    assert claimers >= 2, sent_counts
+
+
+def test_killed_dispatcher_rows_are_sent_by_another_after_the_lease(
+    app, database_url, tmp_path, fake_twilio
+):
+    seed_due_sms(120, now=system_now())
+    lease = 5
+    env = dispatcher_env(
+        database_url,
+        tmp_path,
+        fake_twilio,
+        REMINDER_BATCH_SIZE=60,
+        REMINDER_LEASE_SECONDS=lease,
+    )
+    for _ in range(400):  # slow every answer so the first dispatcher is caught mid-batch
+        fake_twilio.delay_next(0.03)
+    doomed = start_dispatcher(env, tmp_path, "dispatch")
+    fake_twilio.wait_for(10, timeout=60)
+    doomed.send_signal(signal.SIGKILL)
+    doomed.wait(timeout=10)
+
+    db.session.expire_all()
+    orphans = db.session.scalars(select(Reminder).where(Reminder.status == "sending")).all()
+    assert orphans, "the killed dispatcher held no claimed rows"
+    orphan_ids = {r.id for r in orphans}
+    orphan_phones = {r.recipient.phone for r in orphans}
+    lease_ends = max(r.lease_until for r in orphans)
+    before = sum(1 for m in fake_twilio.messages if m["to"] in orphan_phones)
+    assert before <= 1  # at most the one in flight when it died (the ambiguous case)
+
+    survivor = start_dispatcher(env, tmp_path, "run", "--interval", "0.5")
+    try:
+        while system_now() < lease_ends - timedelta(seconds=0.5):
+            # The lease still holds: nobody sends the orphans.
+            assert sum(1 for m in fake_twilio.messages if m["to"] in orphan_phones) == before
+            time.sleep(0.1)
+        deadline = time.monotonic() + 60
+        while statuses().get("sent", 0) < 120 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        survivor.send_signal(signal.SIGTERM)
+        survivor.wait(timeout=30)
+    assert survivor.returncode == 0, outputs(survivor)[1][-2000:]
+
+    assert statuses() == Counter(sent=120)
+    per_phone = Counter(m["to"] for m in fake_twilio.messages)
+    assert len(per_phone) == 120
+    duplicates = sum(n - 1 for n in per_phone.values())
+    assert duplicates == before  # only the ambiguous in-flight message can repeat
+    retaken = db.session.scalars(select(Reminder).where(Reminder.id.in_(orphan_ids))).all()
+    assert {r.attempts for r in retaken} == {2}
+    assert all(r.sent_at >= lease_ends - timedelta(seconds=0.01) for r in retaken)

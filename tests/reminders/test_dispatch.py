@@ -1,0 +1,191 @@
+"""Dispatch passes with the frozen clock moved forward: real SMTP, real twilio client."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from telesecond.extensions import db
+from telesecond.models import Reminder
+from telesecond.services import booking
+from telesecond.services.dispatch import claim, dispatch_due_reminders
+from tests.reminders.conftest import local
+
+PHONE = "+4915112345678"
+
+
+def run_until(clock, end, smtp_server, fake_twilio, step=timedelta(minutes=30)):
+    """Dispatch every ``step`` until ``end``; returns the clock times each message arrived."""
+    arrivals: list[tuple[str, str, object]] = []
+    while True:
+        mails, texts = len(smtp_server.messages), len(fake_twilio.messages)
+        dispatch_due_reminders()
+        for message in smtp_server.messages[mails:]:
+            arrivals.append(("email", message["To"], clock()))
+        for message in fake_twilio.messages[texts:]:
+            arrivals.append(("sms", message["to"], clock()))
+        if clock() >= end:
+            return arrivals
+        clock.advance(seconds=step.total_seconds())
+
+
+def when(arrivals, channel, address):
+    return [at for kind, to, at in arrivals if kind == channel and address in to]
+
+
+def test_each_message_goes_out_once_at_its_time(
+    app, clock, patient, specialist, book, smtp_server, fake_twilio
+):
+    start = local(2026, 3, 5, 11)  # Thursday, 10:00 UTC
+    book(patient, specialist, start)
+    arrivals = run_until(clock, start + timedelta(hours=2), smtp_server, fake_twilio)
+
+    booked = local(2026, 3, 2, 10)
+    # Confirmation at once, then 72 h and 24 h before (each on the first pass after it).
+    assert when(arrivals, "email", patient.email) == [
+        booked,
+        start - timedelta(hours=72),
+        start - timedelta(hours=24),
+    ]
+    assert when(arrivals, "sms", PHONE) == [start - timedelta(hours=24), start - timedelta(hours=1)]
+    # The specialist: the confirmation, then the morning agenda at 07:00 their time.
+    assert when(arrivals, "email", specialist.email) == [booked, local(2026, 3, 5, 7)]
+    sent = db.session.scalars(select(Reminder)).all()
+    assert {r.status for r in sent} == {"sent"}
+    assert all(r.provider_ref for r in sent)
+    # A later pass finds nothing more to send.
+    assert dispatch_due_reminders() == 0
+    assert len(smtp_server.messages) == 5 and len(fake_twilio.messages) == 2
+    assert "Reply STOP" in fake_twilio.messages[-1]["body"]
+
+
+def test_reschedule_replans_and_old_times_never_fire(
+    app, clock, patient, specialist, book, smtp_server, fake_twilio
+):
+    old_start = local(2026, 3, 5, 11)
+    c = book(patient, specialist, old_start)
+    new_start = local(2026, 3, 10, 14)
+    booking.reschedule(patient, c.id, new_start, now=clock(), cutoff_hours=24)
+    arrivals = run_until(clock, new_start + timedelta(hours=1), smtp_server, fake_twilio)
+    outcomes = sorted(
+        (r.kind, r.channel, r.slot, r.status, r.last_error or "")
+        for r in db.session.scalars(select(Reminder))
+    )
+    assert {o[3] for o in outcomes} <= {"sent", "cancelled", "skipped"}, outcomes
+
+    now0 = local(2026, 3, 2, 10)
+    # Confirmation and "moved" notice at once; then only the new times.
+    assert when(arrivals, "email", patient.email) == [
+        now0,
+        now0,
+        new_start - timedelta(hours=72),
+        new_start - timedelta(hours=24),
+    ]
+    assert when(arrivals, "sms", PHONE) == [
+        new_start - timedelta(hours=24),
+        new_start - timedelta(hours=1),
+    ]
+    # No agenda for the day the consultation left; one for the day it moved to.
+    assert when(arrivals, "email", specialist.email) == [now0, now0, local(2026, 3, 10, 7)]
+
+
+def test_cancel_stops_every_reminder(
+    app, clock, patient, specialist, book, smtp_server, fake_twilio
+):
+    start = local(2026, 3, 5, 11)
+    c = book(patient, specialist, start)
+    dispatch_due_reminders()
+    assert len(smtp_server.messages) == 2  # the two confirmations
+    clock.advance(hours=1)
+    booking.cancel(specialist, c.id, reason="", now=clock(), cutoff_hours=24)
+    arrivals = run_until(clock, start + timedelta(hours=1), smtp_server, fake_twilio)
+
+    # Only the two cancellation notices, at once; no reminder, no agenda, no SMS.
+    assert len(arrivals) == 2
+    assert {kind for kind, _, _ in arrivals} == {"email"}
+    assert any(patient.email in to for _, to, _ in arrivals)
+    assert any(specialist.email in to for _, to, _ in arrivals)
+    assert {at for _, _, at in arrivals} == {local(2026, 3, 2, 11)}
+    assert fake_twilio.messages == []
+
+
+def test_late_booking_gets_its_join_link_sms_at_once(
+    app, clock, patient, make_specialist, book, smtp_server, fake_twilio
+):
+    specialist = make_specialist(notice=0)
+    clock.advance(minutes=30)
+    c = book(patient, specialist, local(2026, 3, 2, 11))  # starts in 30 minutes
+    dispatch_due_reminders()
+    texts = fake_twilio.messages_to(PHONE)
+    assert len(texts) == 1
+    assert f"/consultations/{c.id}" in texts[0]["body"]
+    # The text expires at Twilio before the start.
+    assert 0 < texts[0]["validity_period"] <= 30 * 60
+    assert dispatch_due_reminders() == 0
+
+
+def test_started_consultation_reminder_is_skipped(
+    app, clock, patient, specialist, book, smtp_server, fake_twilio
+):
+    start = local(2026, 3, 5, 11)
+    c = book(patient, specialist, start)
+    dispatch_due_reminders()  # confirmations
+    clock.now = start + timedelta(minutes=5)  # the dispatcher was down until after the start
+    dispatch_due_reminders()
+    reminders = db.session.scalars(
+        select(Reminder).where(Reminder.consultation_id == c.id, Reminder.kind == "reminder")
+    ).all()
+    assert {r.status for r in reminders} == {"skipped"}
+    assert fake_twilio.messages == []
+    assert len(smtp_server.messages) == 2
+
+
+def test_expired_lease_is_reclaimed_and_sent_once(
+    app, clock, patient, specialist, book, smtp_server, fake_twilio
+):
+    book(patient, specialist, local(2026, 3, 5, 11))
+    lease = timedelta(seconds=app.config["REMINDER_LEASE_SECONDS"])
+    # A dispatcher claims both confirmations, then dies before sending.
+    claimed = claim(clock(), limit=10, lease=lease, worker="dead-host:1")
+    assert len(claimed) == 2
+    assert dispatch_due_reminders() == 0  # the lease still holds
+    assert smtp_server.messages == []
+
+    clock.advance(seconds=lease.total_seconds() + 1)
+    assert dispatch_due_reminders() == 2
+    rows = db.session.scalars(select(Reminder).where(Reminder.id.in_(claimed))).all()
+    assert {(r.status, r.attempts) for r in rows} == {("sent", 2)}
+    assert dispatch_due_reminders() == 0
+    assert len(smtp_server.messages) == 2
+
+
+def test_transient_sms_error_is_retried_later(
+    app, clock, patient, make_specialist, book, smtp_server, fake_twilio
+):
+    specialist = make_specialist(notice=0)
+    clock.advance(minutes=30)
+    book(patient, specialist, local(2026, 3, 2, 11))
+    fake_twilio.fail_next(status=429, code=20429)
+    dispatch_due_reminders()
+    assert fake_twilio.messages == []
+    row = db.session.scalars(select(Reminder).where(Reminder.channel == "sms")).one()
+    assert row.status == "pending" and row.due_at > clock()
+    clock.now = row.due_at
+    dispatch_due_reminders()
+    assert len(fake_twilio.messages) == 1
+
+
+def test_a_row_that_keeps_killing_its_dispatcher_is_given_up(
+    app, clock, patient, specialist, book, smtp_server
+):
+    book(patient, specialist, local(2026, 3, 5, 11))
+    lease = timedelta(minutes=2)
+    for n in range(app.config["REMINDER_MAX_ATTEMPTS"]):
+        assert len(claim(clock(), limit=10, lease=lease, worker=f"crashed:{n}")) == 2
+        clock.advance(seconds=lease.total_seconds() + 1)
+    assert dispatch_due_reminders() == 0
+    rows = db.session.scalars(select(Reminder).where(Reminder.kind == "confirmation")).all()
+    assert {(r.status, r.attempts) for r in rows} == {("failed", 7)}
+    assert all("gave up after 6 attempts" in r.last_error for r in rows)
+    assert smtp_server.messages == []

@@ -1,0 +1,151 @@
+"""Outbox rows are written, re-planned and withdrawn in the booking's own transaction."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from telesecond.extensions import db
+from telesecond.models import Reminder
+from telesecond.services import booking
+from telesecond.services.errors import Conflict
+from tests.reminders.conftest import local
+
+
+def rows(**where):
+    query = select(Reminder).order_by(Reminder.due_at, Reminder.id)
+    for name, value in where.items():
+        query = query.where(getattr(Reminder, name) == value)
+    return list(db.session.scalars(query))
+
+
+def plan(consultation, recipient):
+    return sorted(
+        (r.kind, r.channel, r.due_at, r.status)
+        for r in rows(consultation_id=consultation.id, recipient_id=recipient.id)
+    )
+
+
+def test_booking_writes_notices_reminders_and_agenda(app, clock, patient, specialist, book):
+    start = local(2026, 3, 5, 11)  # Thursday 11:00 Berlin = 10:00 UTC
+    c = book(patient, specialist, start)
+
+    assert plan(c, patient) == [
+        ("confirmation", "email", clock(), "pending"),
+        ("reminder", "email", start - timedelta(hours=72), "pending"),
+        ("reminder", "email", start - timedelta(hours=24), "pending"),
+        ("reminder", "sms", start - timedelta(hours=24), "pending"),
+        ("reminder", "sms", start - timedelta(hours=1), "pending"),
+    ]
+    assert plan(c, specialist) == [("confirmation", "email", clock(), "pending")]
+    agenda = rows(kind="agenda", recipient_id=specialist.id)
+    assert [(a.slot, a.due_at) for a in agenda] == [("2026-03-05", local(2026, 3, 5, 7))]
+
+
+def test_reschedule_cancels_old_reminders_and_plans_new_ones(app, clock, patient, specialist, book):
+    c = book(patient, specialist, local(2026, 3, 5, 11))
+    new_start = local(2026, 3, 12, 14)
+    booking.reschedule(patient, c.id, new_start, now=clock(), cutoff_hours=24)
+
+    mine = rows(consultation_id=c.id, recipient_id=patient.id, kind="reminder")
+    old = [r for r in mine if r.slot.startswith("s0-")]
+    new = [r for r in mine if r.slot.startswith("s1-")]
+    assert {r.status for r in old} == {"cancelled"}
+    assert sorted((r.channel, r.due_at) for r in new) == [
+        ("email", new_start - timedelta(hours=72)),
+        ("email", new_start - timedelta(hours=24)),
+        ("sms", new_start - timedelta(hours=24)),
+        ("sms", new_start - timedelta(hours=1)),
+    ]
+    assert {r.status for r in new} == {"pending"}
+    notices = rows(consultation_id=c.id, kind="rescheduled")
+    assert sorted(r.recipient_id for r in notices) == sorted([patient.id, specialist.id])
+    agendas = rows(kind="agenda", recipient_id=specialist.id)
+    assert [a.slot for a in agendas] == ["2026-03-05", "2026-03-12"]
+
+
+def test_cancel_withdraws_pending_rows_and_queues_cancellation_notices(
+    app, clock, patient, specialist, book
+):
+    c = book(patient, specialist, local(2026, 3, 5, 11))
+    booking.cancel(patient, c.id, reason="", now=clock(), cutoff_hours=24)
+
+    assert {r.status for r in rows(consultation_id=c.id, kind="reminder")} == {"cancelled"}
+    assert {r.status for r in rows(consultation_id=c.id, kind="confirmation")} == {"cancelled"}
+    notices = rows(consultation_id=c.id, kind="cancelled")
+    assert sorted((r.recipient_id, r.status) for r in notices) == sorted(
+        [(patient.id, "pending"), (specialist.id, "pending")]
+    )
+
+
+def test_sms_needs_consent_and_a_valid_number(app, clock, make_account, specialist, book):
+    no_consent = make_account(notify_by="email,sms", phone="+4915112345678")
+    bad_number = make_account(notify_by="email,sms", phone="0151 1234", sms_consent_at=clock())
+    opted_out = make_account(
+        notify_by="email,sms",
+        phone="+4915112345678",
+        sms_consent_at=clock(),
+        sms_opted_out_at=clock(),
+    )
+    for n, person in enumerate((no_consent, bad_number, opted_out)):
+        c = book(person, specialist, local(2026, 3, 5, 10 + n))
+        assert {r.channel for r in rows(consultation_id=c.id, recipient_id=person.id)} == {"email"}
+
+
+def test_patient_sms_caps_count_their_other_consultations(app, clock, patient, specialist, book):
+    first = book(patient, specialist, local(2026, 3, 5, 11))
+    second = book(patient, specialist, local(2026, 3, 5, 15))
+    sms_first = rows(consultation_id=first.id, channel="sms")
+    sms_second = rows(consultation_id=second.id, channel="sms")
+    # One SMS per local day: the second consultation's texts fall on days already used.
+    assert len(sms_first) == 2
+    assert sms_second == []
+
+
+def test_late_booking_sends_its_last_reminder_at_once(app, clock, patient, make_specialist, book):
+    specialist = make_specialist(notice=0)
+    clock.advance(minutes=30)  # 10:30 Berlin
+    c = book(patient, specialist, local(2026, 3, 2, 11))  # 30 minutes from now
+    planned = rows(consultation_id=c.id, recipient_id=patient.id, kind="reminder")
+    assert sorted((r.channel, r.due_at) for r in planned) == [
+        ("email", clock()),
+        ("sms", clock()),
+    ]
+
+
+def test_a_refused_booking_leaves_no_outbox_rows(app, clock, make_account, specialist, book):
+    first, second = make_account(), make_account()
+    book(first, specialist, local(2026, 3, 5, 11))
+    with pytest.raises(Conflict):
+        book(second, specialist, local(2026, 3, 5, 11))
+    db.session.rollback()
+    assert rows(recipient_id=second.id) == []
+    assert len(rows(kind="confirmation")) == 2  # the first booking's two notices only
+
+
+def test_profile_changes_replan_upcoming_reminders(
+    app, client, clock, make_account, specialist, book, auth_header
+):
+    patient = make_account(timezone="Europe/Berlin", notify_by="email")
+    c = book(patient, specialist, local(2026, 3, 5, 11))
+    headers = auth_header(patient)
+    sms = dict(consultation_id=c.id, recipient_id=patient.id, kind="reminder", channel="sms")
+    assert rows(**sms) == []
+
+    answer = client.patch(
+        "/api/v1/me",
+        json={"phone": "+4915112345678", "notify_by": ["email", "sms"], "sms_consent": True},
+        headers=headers,
+    )
+    assert answer.status_code == 200, answer.get_json()
+    db.session.expire_all()
+    assert [r.status for r in rows(**sms)] == ["pending", "pending"]
+
+    answer = client.patch("/api/v1/me", json={"sms_consent": False}, headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    db.session.expire_all()
+    assert [r.status for r in rows(**sms)] == ["cancelled", "cancelled"]
+    email = dict(consultation_id=c.id, recipient_id=patient.id, kind="reminder", channel="email")
+    assert {r.status for r in rows(**email)} == {"pending"}
