@@ -13,7 +13,7 @@ from telesecond.domain.intake import Intake
 from telesecond.extensions import db
 from telesecond.models import Consultation
 from telesecond.models.consultation import STATUSES
-from telesecond.services import audit, booking
+from telesecond.services import audit, booking, links
 from telesecond.services.errors import Invalid
 
 
@@ -31,7 +31,8 @@ def consultation_summary(c: Consultation) -> dict:
         "sequence": c.sequence,
         "specialist": _person(c.specialist),
         "patient": _person(c.patient),
-        "join_url": None,
+        # The app's own join page: it checks who asks and when, then redirects to the room.
+        "join_url": links.join_url(c.id) if c.status != "cancelled" else None,
     }
 
 
