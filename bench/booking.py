@@ -20,9 +20,11 @@ Target: >= 300 bookings/s on PostgreSQL (2-core machine). Last line: one JSON ob
 from __future__ import annotations
 
 import argparse
+import cProfile
 import http.client
 import json
 import os
+import pstats
 import sys
 import threading
 import time
@@ -170,13 +172,44 @@ def queries_per_booking(app, ids: dict, t0: datetime, count: int = 20) -> dict:
             )
             assert response.status_code == 201, response.get_data(as_text=True)
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for i in range(count, 2 * count):
+        response = client.post(
+            "/api/v1/consultations", json=booking_body(doctor, base + i * SLOT), headers=headers
+        )
+        assert response.status_code == 201, response.get_data(as_text=True)
+    profiler.disable()
     return {
         "statements": round(statements.total / count, 1),
         "by_kind": {k: round(v / count, 1) for k, v in statements.kinds.items()},
         "in_process_cpu_ms": ms(cpu / count),
         "in_process_wall_ms": ms(wall / count),
-        "bookings": count + 1,
+        "cpu_share": cpu_share(profiler),
+        "bookings": 2 * count + 1,
     }
+
+
+# Where a booking's CPU goes (cumulative, profiled): the view, the booking service, and
+# inside it the listeners of services/hooks.py (outbox, video room …) run in its transaction.
+PROFILED = {
+    "view": ("telesecond/api/consultations.py", "create_consultation"),
+    "booking_service": ("telesecond/services/booking.py", "book"),
+    "hook_listeners": ("telesecond/services/hooks.py", "consultation_changed"),
+    "token_lookup": ("telesecond/services/tokens.py", "resolve"),
+}
+
+
+def cpu_share(profiler: cProfile.Profile) -> dict[str, float]:
+    """Each PROFILED function's share of the request's CPU time (0..1)."""
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    total = sum(own for (_, _, own, _, _) in stats.values())
+    found = dict.fromkeys(PROFILED, 0.0)
+    for (filename, _, name), (_, _, _, cumulative, _) in stats.items():
+        for key, (suffix, function) in PROFILED.items():
+            if name == function and filename.endswith(suffix):
+                found[key] = max(found[key], cumulative)
+    return {k: round(v / total, 3) for k, v in found.items()} if total else found
 
 
 class Client:
@@ -327,7 +360,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
         print(
             f"per booking (in-process, test client): {probe['statements']} SQL statements "
             f"{probe['by_kind']}, {probe['in_process_cpu_ms']} ms CPU, "
-            f"{probe['in_process_wall_ms']} ms wall"
+            f"{probe['in_process_wall_ms']} ms wall; CPU share {probe['cpu_share']}"
         )
         with app.app_context():
             db.session.remove()

@@ -2,74 +2,25 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+import random
 from datetime import datetime, timedelta
-
-from sqlalchemy import select
 
 from telesecond.domain import slots as engine
 from telesecond.extensions import db
-from telesecond.models import SpecialistProfile, TimeOff
+from telesecond.models import SpecialistProfile
 from telesecond.services import busy
 from telesecond.services.errors import Invalid, NotFound
+from telesecond.services.specialist_facts import SpecialistFacts, facts_of, schedule_for
 
 MAX_WINDOW = timedelta(days=62)
-# A cached "next available" is trusted at most this long; changes that could free an
-# earlier slot (rules, time off, cancellations) invalidate it at once anyway.
-CACHE_TTL = timedelta(hours=1)
-CACHE_TTL_NONE = timedelta(minutes=15)
-
-
-def schedule_of(profile: SpecialistProfile) -> engine.Schedule:
-    """The pure engine's view of a profile's rules."""
-    overrides: dict = defaultdict(list)
-    for row in profile.overrides:
-        windows = overrides[row.day]
-        if row.start_minute is not None and row.end_minute is not None:
-            windows.append((row.start_minute, row.end_minute))
-    return engine.Schedule(
-        timezone=profile.timezone,
-        weekly=tuple(
-            engine.WeeklyWindow(w.weekday, w.start_minute, w.end_minute) for w in profile.windows
-        ),
-        policy=engine.SlotPolicy(
-            consultation_minutes=profile.consultation_minutes,
-            buffer_minutes=profile.buffer_minutes,
-            min_notice_minutes=profile.min_notice_minutes,
-            horizon_days=profile.horizon_days,
-        ),
-        overrides=tuple(engine.DateOverride(day, tuple(w)) for day, w in overrides.items()),
-    )
-
-
-def _intervals(rows: Iterable) -> list[engine.Interval]:
-    return [engine.Interval(r.start, r.end) for r in rows]
-
-
-def busy_intervals(
-    account_id: int,
-    start: datetime,
-    end: datetime,
-    *,
-    ignore_consultation: int | None = None,
-    patient_id: int | None = None,
-) -> tuple[list, list]:
-    """(booked consultations, live holds but the patient's own) overlapping [start, end)."""
-    return (
-        busy.booked(account_id, start, end, ignore_consultation),
-        busy.held(account_id, start, end, except_patient=patient_id),
-    )
-
-
-def time_off_between(account_id: int, start: datetime, end: datetime) -> list[engine.Interval]:
-    """Time off overlapping [start, end)."""
-    rows = db.session.execute(
-        select(TimeOff.start, TimeOff.end).where(
-            TimeOff.account_id == account_id, TimeOff.start < end, TimeOff.end > start
-        )
-    )
-    return _intervals(rows)
+# A cached "next available" is trusted for a random 30-90 minutes (so the entries of
+# specialists refreshed together do not all lapse in the same later request); changes
+# that could free an earlier slot (rules, time off, cancellations) invalidate it at once.
+CACHE_TTL_MINUTES = (30, 90)
+CACHE_TTL_NONE_MINUTES = (10, 20)  # when there is no free slot at all
+# The directory's batch refresh looks this far ahead first (one query for every stale
+# specialist); only a specialist without a free slot that soon is searched further.
+BATCH_WINDOW = timedelta(days=14)
 
 
 def _inputs(
@@ -78,21 +29,20 @@ def _inputs(
     end: datetime,
     ignore_consultation: int | None = None,
     patient_id: int | None = None,
+    *,
+    now: datetime,
 ) -> dict:
     # Widen the fetch by the buffer so a booking just outside the range still pushes slots.
     pad = timedelta(minutes=profile.buffer_minutes + profile.consultation_minutes)
-    booked, holds = busy_intervals(
+    found = busy.busy_time(
         profile.account_id,
         start - pad,
         end + pad,
+        now=now,
+        except_patient=patient_id,
         ignore_consultation=ignore_consultation,
-        patient_id=patient_id,
     )
-    return {
-        "busy": booked,
-        "holds": holds,
-        "time_off": time_off_between(profile.account_id, start - pad, end + pad),
-    }
+    return {"busy": found.booked, "holds": found.holds, "time_off": found.time_off}
 
 
 def get_profile(account_id: int) -> SpecialistProfile:
@@ -119,11 +69,11 @@ def free_slots(
         raise Invalid.field("end", "Ask for at most 62 days at a time.")
     profile = get_profile(account_id)
     return engine.free_slots(
-        schedule_of(profile),
+        schedule_for(profile),
         now=now,
         start=start,
         end=end,
-        **_inputs(profile, start, end, ignore_consultation, patient_id),
+        **_inputs(profile, start, end, ignore_consultation, patient_id, now=now),
     )
 
 
@@ -136,14 +86,36 @@ def is_free_slot(
     patient_id: int | None = None,
 ) -> engine.Slot | None:
     """The slot starting exactly at ``start`` if it is bookable now (for this patient)."""
-    profile = get_profile(account_id)
-    length = timedelta(minutes=profile.consultation_minutes)
-    for slot in engine.free_slots(
-        schedule_of(profile),
+    facts = facts_of(get_profile(account_id))
+    length = timedelta(minutes=facts.consultation_minutes)
+    pad = timedelta(minutes=facts.buffer_minutes) + length
+    found = busy.busy_time(
+        account_id,
+        start - pad,
+        start + length + pad,
+        now=now,
+        except_patient=patient_id,
+        ignore_consultation=ignore_consultation,
+    )
+    return slot_at(facts, start, now=now, busy_time=found)
+
+
+def slot_at(
+    facts: SpecialistFacts, start: datetime, *, now: datetime, busy_time: busy.BusyTime
+) -> engine.Slot | None:
+    """The slot starting exactly at ``start`` under the rules and the given busy time.
+
+    ``busy_time`` covers at least [start - length - buffer, start + 2 * length + buffer).
+    """
+    length = timedelta(minutes=facts.consultation_minutes)
+    for slot in engine.iter_slots(
+        facts.schedule,
         now=now,
         start=start,
         end=start + length,
-        **_inputs(profile, start, start + length, ignore_consultation, patient_id),
+        busy=busy_time.booked,
+        holds=busy_time.holds,
+        time_off=busy_time.time_off,
     ):
         if slot.start == start:
             return slot
@@ -162,17 +134,58 @@ def invalidate_by_id(account_id: int) -> None:
         invalidate(profile)
 
 
+def _ttl(bounds: tuple[int, int]) -> timedelta:
+    return timedelta(seconds=random.uniform(bounds[0] * 60, bounds[1] * 60))
+
+
+def _store(profile: SpecialistProfile, slot: engine.Slot | None, now: datetime) -> None:
+    profile.next_available_at = slot.start if slot else None
+    if slot is None:
+        profile.next_available_valid_until = now + _ttl(CACHE_TTL_NONE_MINUTES)
+    else:
+        notice = timedelta(minutes=profile.min_notice_minutes)
+        profile.next_available_valid_until = min(slot.start - notice, now + _ttl(CACHE_TTL_MINUTES))
+
+
 def refresh_next_available(profile: SpecialistProfile, now: datetime) -> datetime | None:
     """Recompute and store the first free slot's start; the caller commits."""
     horizon = now + timedelta(days=profile.horizon_days)
-    slot = engine.first_free_slot(schedule_of(profile), now=now, **_inputs(profile, now, horizon))
-    profile.next_available_at = slot.start if slot else None
-    if slot is None:
-        profile.next_available_valid_until = now + CACHE_TTL_NONE
-    else:
-        notice = timedelta(minutes=profile.min_notice_minutes)
-        profile.next_available_valid_until = min(slot.start - notice, now + CACHE_TTL)
+    slot = engine.first_free_slot(
+        schedule_for(profile), now=now, **_inputs(profile, now, horizon, now=now)
+    )
+    _store(profile, slot, now)
     return profile.next_available_at
+
+
+def refresh_many(profiles: list[SpecialistProfile], now: datetime) -> None:
+    """Recompute the first free slot of many profiles with one busy-time query; no commit.
+
+    Needs each profile's windows and overrides loaded (else one query per profile).
+    """
+    if not profiles:
+        return
+    pad = timedelta(minutes=max(p.buffer_minutes + p.consultation_minutes for p in profiles))
+    found = busy.busy_by_specialist(
+        [p.account_id for p in profiles], now - pad, now + BATCH_WINDOW + pad, now=now
+    )
+    nothing = busy.BusyTime()
+    for profile in profiles:
+        horizon = timedelta(days=profile.horizon_days)
+        busy_time = found.get(profile.account_id, nothing)
+        slots = engine.iter_slots(
+            schedule_for(profile),
+            busy=busy_time.booked,
+            holds=busy_time.holds,
+            time_off=busy_time.time_off,
+            now=now,
+            start=now,
+            end=now + min(horizon, BATCH_WINDOW),
+        )
+        slot = next(slots, None)
+        if slot is None and horizon > BATCH_WINDOW:
+            refresh_next_available(profile, now)  # look further, this one alone
+        else:
+            _store(profile, slot, now)
 
 
 def public_profile(account_id: int, now: datetime) -> tuple[SpecialistProfile, datetime | None]:

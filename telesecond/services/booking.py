@@ -5,18 +5,23 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from telesecond.database import commit_keeping_state
 from telesecond.domain.intake import CONSENT_VERSION, Intake, check_intake
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation, Hold, SpecialistProfile
-from telesecond.services import audit, availability, busy
+from telesecond.services import audit, availability, busy, specialist_facts
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
 from telesecond.services.hooks import consultation_changed
-from telesecond.services.locks import lock_specialist
+from telesecond.services.locks import LockedSpecialist, lock_and_read, lock_specialist
 
 TAKEN = "This time is no longer available."
+PATIENT_BUSY = "You already have a consultation at this time."
+PATIENT_BUSY_RESCHEDULE = "The patient already has a consultation at this time."
+# PostgreSQL's exclusion constraint that keeps a patient out of two consultations at once.
+PATIENT_OVERLAP_CONSTRAINT = "ex_consultation_patient_overlap"
 
 
 def _lost_race(specialist_id: int, start: datetime, now: datetime) -> Conflict:
@@ -58,11 +63,32 @@ def _specialist(specialist_id: int) -> SpecialistProfile:
     return profile
 
 
-def _commit_or_conflict(specialist_id: int, start: datetime, now: datetime) -> None:
+def _conflict(
+    exc: IntegrityError, specialist_id: int, start: datetime, now: datetime, patient_busy: str
+) -> Conflict:
+    """The 409 for a row the database refused: the patient's overlap, or a lost race."""
+    constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+    if constraint == PATIENT_OVERLAP_CONSTRAINT:
+        db.session.rollback()
+        return Conflict(patient_busy)
+    return _lost_race(specialist_id, start, now)
+
+
+def _commit_or_conflict(
+    specialist_id: int,
+    start: datetime,
+    now: datetime,
+    *,
+    patient_busy: str = PATIENT_BUSY,
+    keep_state: bool = False,
+) -> None:
     try:
-        db.session.commit()
-    except IntegrityError:
-        raise _lost_race(specialist_id, start, now) from None
+        if keep_state:
+            commit_keeping_state(db.session())
+        else:
+            db.session.commit()
+    except IntegrityError as exc:
+        raise _conflict(exc, specialist_id, start, now, patient_busy) from None
     except OperationalError as exc:  # SQLite: the writer lock could not be had in time
         if "locked" not in str(exc).lower():
             raise
@@ -102,8 +128,44 @@ def place_hold(
     return hold
 
 
-def _licensed(profile: SpecialistProfile, region: str) -> bool:
-    return region in profile.labels("region")
+def _enforced_by_database() -> bool:
+    """Whether exclusion constraints refuse overlapping consultations (PostgreSQL)."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _hold_errors(
+    hold_id: int, patient: Account, specialist_id: int, start: datetime, now: datetime
+) -> dict[str, list[str]]:
+    """Check the patient's hold; a lapsed, purged or foreign hold counts as no hold.
+
+    Without a live hold of their own the patient books like anyone else: the slot must be
+    free, and another patient's live hold on it makes it taken (the slot check says 409).
+    """
+    hold = db.session.get(Hold, hold_id)
+    if hold is None or hold.patient_id != patient.id or hold.expires_at <= now:
+        return {}
+    if hold.start != start or hold.specialist_id != specialist_id:
+        return {"hold_id": ["This hold is for another time."]}
+    return {}
+
+
+def _invalidate_if_first(
+    locked: LockedSpecialist, specialist_id: int, start: datetime, pad: timedelta
+) -> None:
+    """Forget the cached first free slot when this booking may have taken it.
+
+    A booking that starts at least one slot plus buffer after the cached first free slot
+    cannot overlap it, so the cache stays valid (and the row is not written again).
+    """
+    first = locked.next_available_at
+    if locked.next_available_valid_until is None:
+        return
+    if first is None or start < first + pad:
+        db.session.execute(
+            update(SpecialistProfile)
+            .where(SpecialistProfile.account_id == specialist_id)
+            .values(next_available_valid_until=None)
+        )
 
 
 def book(
@@ -116,39 +178,59 @@ def book(
     hold_id: int | None = None,
     ip: str | None = None,
 ) -> Consultation:
-    """Book a consultation; raise Invalid (422), Conflict (409) or NotFound (404)."""
+    """Book a consultation; raise Invalid (422), Conflict (409) or NotFound (404).
+
+    The hot path: one locking read of the specialist's row, the cached rules, one UNION
+    ALL query for busy time, the inserts, one commit. On PostgreSQL the exclusion
+    constraints, not a pre-check, refuse an overlap with a booked consultation.
+    """
     if patient.role != "patient":
         raise Forbidden("Only patients can book a consultation.")
-    profile = _specialist(specialist_id)
     intake, errors = check_intake(intake)
-    if "patient_region" not in errors and not _licensed(profile, intake.patient_region):
+    locked = lock_and_read(specialist_id)
+    if locked is None or not locked.account.active:
+        db.session.rollback()
+        raise NotFound("No such specialist.")
+    facts = specialist_facts.facts_for(specialist_id, locked.updated_at)
+    if facts is None:  # the profile row vanished between the two reads
+        db.session.rollback()
+        raise NotFound("No such specialist.")
+    if "patient_region" not in errors and not facts.licensed_for(intake.patient_region):
         errors["patient_region"] = [
-            f"{profile.account.full_name} is not licensed to consult patients in "
+            f"{locked.account.full_name} is not licensed to consult patients in "
             f"{intake.patient_region}. Choose a specialist licensed where you will be."
         ]
-    hold = db.session.get(Hold, hold_id) if hold_id is not None else None
-    if hold_id is not None and (hold is None or hold.patient_id != patient.id):
-        errors["hold_id"] = ["This hold does not exist or is not yours."]
-    elif hold is not None and (hold.start != start or hold.specialist_id != specialist_id):
-        errors["hold_id"] = ["This hold is for another time."]
+    if hold_id is not None:
+        errors.update(_hold_errors(hold_id, patient, specialist_id, start, now))
     if errors:
+        db.session.rollback()
         raise Invalid("Some fields need attention.", errors)
 
-    lock_specialist(specialist_id)
-    slot = availability.is_free_slot(specialist_id, start, now=now, patient_id=patient.id)
+    length = timedelta(minutes=facts.consultation_minutes)
+    buffer = timedelta(minutes=facts.buffer_minutes)
+    found = busy.busy_time(
+        specialist_id,
+        start - length - buffer,
+        start + 2 * length + buffer,
+        now=now,
+        except_patient=patient.id,
+        patient_span=(patient.id, start, start + length),
+        include_booked=not _enforced_by_database(),
+    )
+    slot = availability.slot_at(facts, start, now=now, busy_time=found)
     if slot is None:
         raise _lost_race(specialist_id, start, now)
-    if busy.patient_overlaps(patient.id, slot.start, slot.end):
+    if found.patient_overlap:
         db.session.rollback()
-        raise Conflict("You already have a consultation at this time.")
+        raise Conflict(PATIENT_BUSY)
     values = asdict(intake)
     del values["telehealth_consent"], values["emergency_acknowledged"]
-    consultation = Consultation(
+    values.update(
         patient_id=patient.id,
         specialist_id=specialist_id,
         start=slot.start,
         end=slot.end,
-        block_end=slot.end + timedelta(minutes=profile.buffer_minutes),
+        block_end=slot.end + buffer,
         status="confirmed",
         sequence=0,
         consent_version=CONSENT_VERSION,
@@ -156,17 +238,22 @@ def book(
         emergency_ack_at=now,
         created_at=now,
         updated_at=now,
-        **values,
     )
-    db.session.add(consultation)
-    db.session.execute(
-        delete(Hold).where(Hold.patient_id == patient.id, Hold.specialist_id == specialist_id)
-    )
-    availability.invalidate(profile)
+    if found.own_holds:
+        db.session.execute(
+            delete(Hold).where(Hold.patient_id == patient.id, Hold.specialist_id == specialist_id)
+        )
+    _invalidate_if_first(locked, specialist_id, slot.start, length + buffer)
     try:
-        db.session.flush()
-    except IntegrityError:
-        raise _lost_race(specialist_id, start, now) from None
+        # An ORM-enabled INSERT … RETURNING: the row comes back as a persistent object
+        # without a unit-of-work flush (about 5% fewer Python calls per booking).
+        consultation = db.session.scalars(
+            insert(Consultation).returning(Consultation), [values]
+        ).one()
+    except IntegrityError as exc:
+        raise _conflict(exc, specialist_id, start, now, PATIENT_BUSY) from None
+    # Both accounts are loaded: the answer's names then need no query after the commit.
+    consultation.patient, consultation.specialist = patient, locked.account
     consultation_changed(consultation, "booked", actor_id=patient.id, now=now)
     audit.record(
         "consultation.booked",
@@ -175,7 +262,7 @@ def book(
         target_id=consultation.id,
         ip=ip,
     )
-    _commit_or_conflict(specialist_id, start, now)
+    _commit_or_conflict(specialist_id, start, now, keep_state=True)
     return consultation
 
 
@@ -221,6 +308,10 @@ def reschedule(
     """Move the consultation (same id, sequence + 1) to another free slot."""
     consultation = get_for(actor, consultation_id)
     _check_cutoff(actor, consultation, now, cutoff_hours, "rescheduled")
+    if start == consultation.start:
+        raise Invalid.field(
+            "start", "The consultation already starts at this time. Choose another time."
+        )
     specialist_id = consultation.specialist_id
     lock_specialist(specialist_id)
     slot = availability.is_free_slot(
@@ -236,7 +327,7 @@ def reschedule(
         consultation.patient_id, slot.start, slot.end, ignore_consultation=consultation.id
     ):
         db.session.rollback()
-        raise Conflict("The patient already has a consultation at this time.")
+        raise Conflict(PATIENT_BUSY_RESCHEDULE)
     old_start = consultation.start
     profile = _specialist(specialist_id)
     consultation.start, consultation.end = slot.start, slot.end
@@ -258,7 +349,7 @@ def reschedule(
         target_id=consultation.id,
         ip=ip,
     )
-    _commit_or_conflict(specialist_id, start, now)
+    _commit_or_conflict(specialist_id, start, now, patient_busy=PATIENT_BUSY_RESCHEDULE)
     return consultation
 
 

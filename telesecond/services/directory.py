@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from telesecond.domain import tags
 from telesecond.extensions import db
 from telesecond.models import Account, SpecialistProfile, SpecialistTag
-from telesecond.services.availability import refresh_next_available
+from telesecond.services.availability import refresh_many
 from telesecond.services.errors import Invalid
 
 DEFAULT_LIMIT = 20
@@ -113,8 +113,7 @@ def search(
         )
     ).all()
     if stale:
-        for profile in stale:
-            refresh_next_available(profile, now)
+        refresh_many(list(stale), now)
         db.session.commit()
     rows = db.session.scalars(
         base.options(selectinload(SpecialistProfile.tags), selectinload(SpecialistProfile.account))

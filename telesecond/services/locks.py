@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, text
 
 from telesecond.extensions import db
+from telesecond.models import Account, SpecialistProfile
 
 
 def lock_specialist(specialist_id: int) -> None:
@@ -25,3 +29,39 @@ def lock_specialist(specialist_id: int) -> None:
             text("UPDATE specialist_profile SET account_id = account_id WHERE account_id = :id"),
             {"id": specialist_id},
         )
+
+
+@dataclass(frozen=True)
+class LockedSpecialist:
+    """What a booking reads from the specialist's row while holding its write lock."""
+
+    account: Account
+    updated_at: datetime
+    next_available_at: datetime | None
+    next_available_valid_until: datetime | None
+
+
+def lock_and_read(specialist_id: int) -> LockedSpecialist | None:
+    """Take the specialist's write lock (as ``lock_specialist``) and read the locked row.
+
+    PostgreSQL: one statement, ``SELECT … FOR UPDATE OF specialist_profile``. SQLite: the
+    no-op UPDATE first (it must open the write transaction), then the read. The account
+    comes back as an entity, so a consultation's ``specialist`` needs no further query.
+    None when there is no such specialist.
+    """
+    query = (
+        select(
+            Account,
+            SpecialistProfile.updated_at,
+            SpecialistProfile.next_available_at,
+            SpecialistProfile.next_available_valid_until,
+        )
+        .join(SpecialistProfile, SpecialistProfile.account_id == Account.id)
+        .where(SpecialistProfile.account_id == specialist_id)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=SpecialistProfile)
+    else:
+        lock_specialist(specialist_id)
+    row = db.session.execute(query).first()
+    return None if row is None else LockedSpecialist(*row)

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from telesecond.clock import utcnow
 from telesecond.extensions import db
@@ -45,7 +46,12 @@ def resolve(raw: str) -> tuple[Account, ApiToken] | None:
     """The account and token for a raw bearer token, if it is live."""
     if not raw or len(raw) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    # One query: the account comes with its token (innerjoin: a token always has one).
+    token = db.session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.account, innerjoin=True))
+        .where(ApiToken.token_hash == _digest(raw))
+    )
     if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
         return None
     if not token.account.active:

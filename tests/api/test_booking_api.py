@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from telesecond.extensions import db
-from telesecond.models import AuditEvent, Consultation, ConsultationEvent
+from telesecond.models import AuditEvent, Consultation, ConsultationEvent, Hold
 
 # The clock stands at Monday 2026-03-02 09:00 UTC = 10:00 in Berlin.
 MON_11 = "2026-03-02T10:00:00Z"  # 11:00 Berlin, a free slot
@@ -145,9 +145,10 @@ def test_holds(client, make_specialist, make_account, auth_header, clock):
     assert book(client, bob, doctor.id, MON_11).status_code == 409
     slots = client.get(f"/api/v1/specialists/{doctor.id}/slots").get_json()["items"]
     assert MON_11 not in [s["start"] for s in slots]
-    # Bob may not use Alice's hold.
+    # Alice's hold does not let Bob in: for him the slot is taken.
     stolen = book(client, bob, doctor.id, MON_11, hold_id=hold.get_json()["id"])
-    assert stolen.status_code == 422
+    assert stolen.status_code == 409
+    assert "no longer available" in stolen.get_json()["detail"]
     # Alice books with her own hold.
     response = book(client, alice, doctor.id, MON_11, hold_id=hold.get_json()["id"])
     assert response.status_code == 201
@@ -159,6 +160,69 @@ def test_an_expired_hold_frees_the_slot(client, make_specialist, make_account, a
     client.post("/api/v1/holds", headers=alice, json={"specialist_id": doctor.id, "start": MON_12})
     clock.advance(minutes=10, seconds=1)
     assert book(client, bob, doctor.id, MON_12).status_code == 201
+
+
+def test_a_lapsed_hold_is_no_hold(client, make_specialist, make_account, auth_header, clock):
+    doctor = make_specialist()
+    alice = auth_header(make_account())
+    hold = client.post(
+        "/api/v1/holds", headers=alice, json={"specialist_id": doctor.id, "start": MON_11}
+    ).get_json()
+    clock.advance(minutes=10, seconds=1)
+    response = book(client, alice, doctor.id, MON_11, hold_id=hold["id"])
+    assert response.status_code == 201, response.text
+    assert response.get_json()["start"] == MON_11
+
+
+def test_a_purged_hold_is_no_hold(client, make_specialist, make_account, auth_header, clock):
+    doctor, patient = make_specialist(), make_account()
+    alice, bob = auth_header(patient), auth_header(make_account())
+    hold = client.post(
+        "/api/v1/holds", headers=alice, json={"specialist_id": doctor.id, "start": MON_11}
+    ).get_json()
+    clock.advance(minutes=11)
+    # Bob's hold purges the expired ones: Alice's hold row is gone.
+    assert (
+        client.post(
+            "/api/v1/holds", headers=bob, json={"specialist_id": doctor.id, "start": MON_12}
+        ).status_code
+        == 201
+    )
+    # (SQLite may even give Bob's new hold the freed id: another patient's hold.)
+    assert db.session.scalar(select(Hold.id).where(Hold.patient_id == patient.id)) is None
+    response = book(client, alice, doctor.id, MON_11, hold_id=hold["id"])
+    assert response.status_code == 201, response.text
+    # A hold id that never existed is no hold either; Bob's hold still blocks MON_12.
+    assert book(client, alice, doctor.id, TUE_11, hold_id=10**6).status_code == 201
+    assert book(client, alice, doctor.id, MON_12, hold_id=hold["id"]).status_code == 409
+
+
+def test_a_lapsed_hold_on_a_slot_taken_since_is_409(
+    client, make_specialist, make_account, auth_header, clock
+):
+    doctor = make_specialist()
+    alice = auth_header(make_account())
+    hold = client.post(
+        "/api/v1/holds", headers=alice, json={"specialist_id": doctor.id, "start": MON_11}
+    ).get_json()
+    clock.advance(minutes=15)
+    assert book(client, auth_header(make_account()), doctor.id, MON_11).status_code == 201
+    response = book(client, alice, doctor.id, MON_11, hold_id=hold["id"])
+    assert response.status_code == 409
+    assert "no longer available" in response.get_json()["detail"]
+    assert count() == 1
+
+
+def test_a_live_hold_for_another_time_is_422(client, make_specialist, make_account, auth_header):
+    doctor = make_specialist()
+    alice = auth_header(make_account())
+    hold = client.post(
+        "/api/v1/holds", headers=alice, json={"specialist_id": doctor.id, "start": MON_11}
+    ).get_json()
+    response = book(client, alice, doctor.id, MON_12, hold_id=hold["id"])
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["hold_id"] == ["This hold is for another time."]
+    assert count() == 0
 
 
 def test_hold_on_a_taken_slot_is_409(client, make_specialist, make_account, auth_header):
@@ -241,6 +305,64 @@ def test_reschedule_to_a_taken_slot_is_409(client, make_specialist, make_account
         client.get(f"/api/v1/consultations/{created['id']}", headers=patient).get_json()["start"]
         == TUE_11
     )
+
+
+def test_reschedule_to_the_current_start_is_refused(
+    client, make_specialist, make_account, auth_header
+):
+    doctor, patient = make_specialist(), make_account()
+    headers = auth_header(patient)
+    created = book(client, headers, doctor.id, TUE_11).get_json()
+    for who in (headers, auth_header(doctor)):
+        response = client.post(
+            f"/api/v1/consultations/{created['id']}/reschedule", headers=who, json={"start": TUE_11}
+        )
+        assert response.status_code == 422
+        assert "already starts at this time" in response.get_json()["errors"]["start"][0]
+    after = client.get(f"/api/v1/consultations/{created['id']}", headers=headers).get_json()
+    assert (after["start"], after["sequence"]) == (TUE_11, 0)
+    kinds = db.session.scalars(
+        select(ConsultationEvent.kind).where(ConsultationEvent.consultation_id == created["id"])
+    )
+    assert list(kinds) == ["booked"]
+
+
+def test_booking_sees_new_availability_at_once(client, make_specialist, make_account, auth_header):
+    doctor = make_specialist()
+    assert book(client, auth_header(make_account()), doctor.id, MON_11).status_code == 201
+    # Same instant on the frozen clock: the rule cache must not outlive the change.
+    changed = client.put(
+        "/api/v1/me/availability",
+        headers=auth_header(doctor),
+        json={
+            "timezone": "Europe/Berlin",
+            "weekly": [{"weekday": 0, "start": "09:00", "end": "17:00"}],
+            "consultation_minutes": 60,
+            "buffer_minutes": 0,
+            "min_notice_minutes": 0,
+            "horizon_days": 60,
+        },
+    )
+    assert changed.status_code == 200, changed.text
+    assert book(client, auth_header(make_account()), doctor.id, TUE_11).status_code == 409
+    assert book(client, auth_header(make_account()), doctor.id, MON_12).status_code == 201
+    licences = client.put(
+        "/api/v1/me/specialist-profile",
+        headers=auth_header(doctor),
+        json={
+            "specialties": ["Oncology"],
+            "conditions": [],
+            "languages": ["en"],
+            "licensed_regions": ["FR"],
+            "bio": "",
+            "fee_cents": 0,
+            "currency": "EUR",
+        },
+    )
+    assert licences.status_code == 200, licences.text
+    refused = book(client, auth_header(make_account()), doctor.id, "2026-03-09T10:00:00Z")
+    assert refused.status_code == 422
+    assert "patient_region" in refused.get_json()["errors"]
 
 
 def test_patient_cutoff_applies_but_not_to_the_specialist(
