@@ -39,6 +39,21 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+def uses_postgresql() -> bool:
+    """Whether this run's database (TEST_DATABASE_URL) is PostgreSQL."""
+    return os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect ``postgres_only`` tests on SQLite: they do not apply, so no skip is shown."""
+    if uses_postgresql():
+        return
+    dropped = [item for item in items if item.get_closest_marker("postgres_only")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     """TEST_DATABASE_URL (PostgreSQL in CI) or a fresh SQLite file, migrated to head."""

@@ -12,11 +12,16 @@ from telesecond.api.auth import require_auth
 from telesecond.api.openapi import documented
 from telesecond.api.parsing import to_rfc3339
 from telesecond.api.problems import ApiProblem
+from telesecond.domain import filetypes
 from telesecond.models import Document
 from telesecond.models.record import DOCUMENT_KINDS
 from telesecond.services import documents
 from telesecond.services.errors import Invalid
 
+# What a client may send as the file part (the server judges the content, not this).
+UPLOAD_CONTENT_TYPES = ", ".join(
+    (filetypes.PDF, filetypes.JPEG, filetypes.PNG, filetypes.DICOM, filetypes.TEXT)
+)
 # Downloads are never rendered in our origin: no scripts, no plugins, no framing.
 DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
@@ -69,6 +74,9 @@ def file_response(document: Document, data: bytes) -> Response:
 @bp.post("/consultations/<int:consultation_id>/documents")
 @documented(
     "Upload a document (multipart/form-data: file, kind)",
+    body="DocumentUpload",
+    body_type="multipart/form-data",
+    encoding={"file": {"contentType": UPLOAD_CONTENT_TYPES}},
     ok="201",
     response="Document",
     errors=("400", "404", "409", "413", "415", "422"),

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
+from werkzeug.routing import IntegerConverter, Rule
 
-_CONVERTER = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
+# <name>, <int:name> or <int(max=9):name>: the parameter's name is the group.
+_CONVERTER = re.compile(r"<(?:[a-z_]+(?:\([^)]*\))?:)?([a-z_]+)>")
 API_PREFIX = "/api/v1"
 ERROR_STATUSES = {"400", "401", "403", "404", "409", "413", "415", "422", "429", "503"}
 
@@ -17,17 +19,25 @@ def documented(
     summary: str,
     *,
     body: str | None = None,
+    body_type: str = "application/json",
+    encoding: dict[str, dict[str, str]] | None = None,
     ok: str = "200",
     response: str | None = None,
     public: bool = False,
     errors: tuple[str, ...] = ("400", "422"),
 ) -> Callable:
-    """Attach OpenAPI facts to a view: summary, request/response schema names, statuses."""
+    """Attach OpenAPI facts to a view: summary, request/response schema names, statuses.
+
+    ``body_type`` is the request body's media type (``multipart/form-data`` for uploads);
+    ``encoding`` gives a multipart body's per-part content types.
+    """
 
     def decorator(view: Callable) -> Callable:
         view.openapi = {  # type: ignore[attr-defined]
             "summary": summary,
             "body": body,
+            "body_type": body_type,
+            "encoding": encoding,
             "ok": ok,
             "response": response,
             "public": public,
@@ -42,22 +52,32 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _operation(endpoint: str, facts: dict[str, Any], params: list[str]) -> dict[str, Any]:
+def _parameter_schema(rule: Rule, name: str) -> dict[str, Any]:
+    """The path parameter's schema from the rule's converter (ids: bounded integers)."""
+    converter = rule._converters.get(name)  # werkzeug keeps no public name for it
+    if isinstance(converter, IntegerConverter):
+        schema: dict[str, Any] = {"type": "integer", "minimum": converter.min or 0}
+        if converter.max is not None:
+            schema["maximum"] = converter.max
+        return schema
+    return {"type": "string"}
+
+
+def _operation(endpoint: str, facts: dict[str, Any], rule: Rule) -> dict[str, Any]:
     op: dict[str, Any] = {"operationId": endpoint.replace(".", "_"), "summary": facts["summary"]}
+    params = _CONVERTER.findall(rule.rule)
     if params:
         op["parameters"] = [
-            {
-                "name": p,
-                "in": "path",
-                "required": True,
-                "schema": {"type": "integer"} if p.endswith("id") else {"type": "string"},
-            }
+            {"name": p, "in": "path", "required": True, "schema": _parameter_schema(rule, p)}
             for p in params
         ]
     if facts["body"]:
+        media: dict[str, Any] = {"schema": _ref(facts["body"])}
+        if facts.get("encoding"):
+            media["encoding"] = facts["encoding"]
         op["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _ref(facts["body"])}},
+            "content": {facts.get("body_type") or "application/json": media},
         }
     success: dict[str, Any] = {"description": "Success"}
     if facts["response"]:
@@ -90,9 +110,8 @@ def build_document() -> dict[str, Any]:
             "errors": (),
         }
         path = _CONVERTER.sub(r"{\1}", rule.rule.removeprefix(API_PREFIX))
-        params = _CONVERTER.findall(rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(rule.endpoint, facts, params)
+            paths.setdefault(path, {})[method.lower()] = _operation(rule.endpoint, facts, rule)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -20,7 +20,10 @@ def to_rfc3339(value: datetime | None) -> str | None:
     """An aware datetime as RFC 3339 UTC with ``Z``."""
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Columns hand back datetime.UTC already: skip the conversion; isoformat beats strftime.
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def json_object() -> dict[str, Any]:

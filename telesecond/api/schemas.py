@@ -253,6 +253,35 @@ SCHEMAS: dict[str, dict] = {
         },
     },
     "RescheduleInput": {"type": "object", "required": ["start"], "properties": {"start": _INSTANT}},
+    "Reminder": {
+        "type": "object",
+        "required": ["kind", "channel", "due_at", "status"],
+        "properties": {
+            "kind": {"enum": ["confirmation", "reminder", "rescheduled", "cancelled", "agenda"]},
+            "channel": {"enum": ["email", "sms"]},
+            "due_at": _INSTANT,
+            "status": {
+                "enum": [
+                    "pending",
+                    "sending",
+                    "sent",
+                    "delivered",
+                    "failed",
+                    "unknown",
+                    "cancelled",
+                    "skipped",
+                ]
+            },
+            "sent_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
+    "ReminderList": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Reminder"}},
+            "next": {"type": ["string", "null"]},
+        },
+    },
     "CancelInput": {"type": "object", "properties": {"reason": _STR}},
     "OutcomeInput": {
         "type": "object",
@@ -325,6 +354,14 @@ SCHEMAS: dict[str, dict] = {
             "next": {"type": ["string", "null"]},
         },
     },
+    "CalendarFeed": {
+        "type": "object",
+        "required": ["url"],
+        "properties": {
+            "url": {"type": "string", "description": "secret https address of the feed"},
+            "webcal_url": {"type": "string", "description": "the same address as webcal://"},
+        },
+    },
     "DocumentUpload": {
         "type": "object",
         "description": "multipart/form-data body of POST /consultations/{id}/documents",
@@ -332,6 +369,7 @@ SCHEMAS: dict[str, dict] = {
         "properties": {
             "file": {
                 "type": "string",
+                "format": "binary",
                 "contentMediaType": "application/octet-stream",
                 "description": "PDF, JPEG, PNG, DICOM or UTF-8 text; judged by content",
             },

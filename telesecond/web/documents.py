@@ -80,7 +80,8 @@ def upload(consultation_id: int):
         flash(_message(error), "error")
     else:
         # Not the file name: flashes ride in the session cookie, and names can be PHI.
-        flash("Your document is uploaded. Only you and the specialist can see it.", "success")
+        other = "the patient" if current_user.role == "specialist" else "the specialist"
+        flash(f"Your document is uploaded. Only you and {other} can see it.", "success")
     return redirect(back)
 
 

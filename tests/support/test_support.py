@@ -138,10 +138,9 @@ def test_redis_on_loopback_still_works() -> None:
             pytest.skip(f"no Redis at {url}")
 
 
+@pytest.mark.postgres_only
 def test_postgresql_on_loopback_still_works() -> None:
     url = os.environ.get("TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        pytest.skip("TEST_DATABASE_URL is not PostgreSQL")
     import psycopg
 
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from telesecond.extensions import db
-from telesecond.models import AuditEvent, Consultation
+from telesecond.models import AuditEvent, Consultation, Document
 from telesecond.services import booking
 from tests.conftest import csrf_token
+from tests.domain.test_filetypes import MINIMAL_PDF
 from tests.web.test_booking_pages import INTAKE, login, specialist  # noqa: F401 (fixture)
 
 TODAY = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # 5 h after the clock: inside the cut-off
@@ -285,3 +288,97 @@ def test_a_patient_cannot_record_the_outcome(setup, clock):
     response = post_action(client, consultation.id, "status", {"status": "completed"})
     assert response.status_code == 403
     assert fresh(consultation.id).status == "confirmed"
+
+
+# -- the documents panel on the case page --------------------------------------------------
+
+_DOWNLOAD_LINK = re.compile(r'href="(/consultations/\d+/documents/\d+)"[^>]*>([^<]+)</a>')
+_UPLOAD_ACTION = re.compile(
+    r'<form method="post" enctype="multipart/form-data"[^>]*action="([^"]+)"'
+)
+
+
+def upload_from_page(client, consultation_id: int, data: bytes, name: str, kind: str):
+    """Fill the panel's upload form on the case page and send it, as a browser would."""
+    page = client.get(f"/consultations/{consultation_id}")
+    action = _UPLOAD_ACTION.search(page.text)
+    assert action, "the case page has no upload form"
+    return client.post(
+        action.group(1),
+        data={
+            "csrf_token": csrf_token(page.text),
+            "next": f"/consultations/{consultation_id}",
+            "kind": kind,
+            "file": (io.BytesIO(data), name),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+
+
+def test_the_patient_uploads_lists_and_downloads_on_the_case_page(setup):
+    consultation = setup.book(NEXT_WEEK)
+    client = setup.client_for(setup.patient)
+    empty = client.get(f"/consultations/{consultation.id}").text
+    assert "Medical documents" in empty and "No documents have been shared yet." in empty
+
+    page = upload_from_page(client, consultation.id, MINIMAL_PDF, "Befund Müller.pdf", "pathology")
+    assert page.status_code == 200
+    assert "Your document is uploaded" in page.text
+    [(href, name)] = _DOWNLOAD_LINK.findall(page.text)
+    assert name == "Befund Müller.pdf"
+    assert "Pathology report" in page.text and "by Petra Paulsen" in page.text
+    download = client.get(href)
+    assert download.status_code == 200
+    assert download.data == MINIMAL_PDF
+    assert download.mimetype == "application/pdf"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_refused_file_is_explained_on_the_case_page(setup):
+    consultation = setup.book(NEXT_WEEK)
+    client = setup.client_for(setup.patient)
+    page = upload_from_page(client, consultation.id, b"MZ\x90\x00 not a pdf", "a.pdf", "other")
+    assert "This type of file is not accepted" in page.text
+    assert _DOWNLOAD_LINK.findall(page.text) == []
+
+
+def test_the_specialist_lists_and_downloads_the_patients_documents(setup):
+    consultation = setup.book(NEXT_WEEK)
+    upload_from_page(
+        setup.client_for(setup.patient), consultation.id, MINIMAL_PDF, "scan.pdf", "imaging_report"
+    )
+    doctor = setup.client_for(setup.doctor)
+    page = doctor.get(f"/consultations/{consultation.id}").text
+    [(href, name)] = _DOWNLOAD_LINK.findall(page)
+    assert name == "scan.pdf" and "Imaging (report or images)" in page
+    assert "by Petra Paulsen" in page
+    # The specialist shares with the patient, so the form says so (not "the specialist").
+    assert "Only you and the patient can see them." in page
+    assert doctor.get(href).data == MINIMAL_PDF
+    db.session.expire_all()
+    reads = db.session.scalars(
+        select(AuditEvent.actor_id).where(AuditEvent.action == "document.viewed")
+    ).all()
+    assert reads == [setup.doctor.id]
+
+
+def test_a_third_party_gets_404_for_the_panel_the_upload_and_the_file(setup):
+    consultation = setup.book(NEXT_WEEK)
+    page = upload_from_page(
+        setup.client_for(setup.patient), consultation.id, MINIMAL_PDF, "secret.pdf", "other"
+    )
+    [(href, _)] = _DOWNLOAD_LINK.findall(page.text)
+    intruder = setup.client_for(setup.other)
+    assert intruder.get(f"/consultations/{consultation.id}").status_code == 404
+    response = intruder.get(href)
+    assert response.status_code == 404 and MINIMAL_PDF not in response.data
+    token = csrf_token(intruder.get("/consultations").text)
+    response = intruder.post(
+        f"/consultations/{consultation.id}/documents",
+        data={"csrf_token": token, "kind": "other", "file": (io.BytesIO(MINIMAL_PDF), "x.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Document)) == 1

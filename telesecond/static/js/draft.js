@@ -4,15 +4,21 @@
                                         restored on load into fields that are still empty.
    <div data-clear-draft="intake:7:3">  a page that ends the draft (the booked consultation)
                                         removes it.
+   <form data-clear-drafts>             submitting it (the log-out form) removes every draft,
+                                        so the next person on a shared computer finds none.
    <button data-add-field="list-id" data-max="20" hidden>
                                         shown by this script: clones the list's last item
                                         (label + field) with an empty value.
 
    Only text inputs, textareas and selects are saved; never checkboxes or radios (consent
    is given afresh each time), hidden fields or the CSRF token. Drafts older than a day
-   are dropped. Loaded with `defer`; no inline JS (the CSP forbids it). */
+   are dropped. Loaded with `defer` by base.html (a page that loads it again is harmless);
+   no inline JS (the CSP forbids it). */
 (function () {
   "use strict";
+  if (window.telesecondDrafts) { return; }
+  window.telesecondDrafts = true;
+
   var PREFIX = "telesecond:draft:";
   var MAX_AGE_MS = 24 * 60 * 60 * 1000;
   var TEXT_TYPES = ["text", "email", "search", "tel", "url", "number"];
@@ -49,16 +55,26 @@
     if (store) { store.removeItem(PREFIX + key); }
   }
 
-  function dropStale() {
-    if (!store) { return; }
+  function draftKeys() {
     var keys = [];
+    if (!store) { return keys; }
     for (var i = 0; i < store.length; i += 1) {
       var name = store.key(i);
       if (name && name.indexOf(PREFIX) === 0) { keys.push(name.slice(PREFIX.length)); }
     }
-    keys.forEach(function (key) {
+    return keys;
+  }
+
+  function dropStale() {
+    draftKeys().forEach(function (key) {
       if (read(key) === null) { forget(key); }
     });
+  }
+
+  function forgetAll() {
+    try {
+      draftKeys().forEach(forget);
+    } catch (e) { /* never stop the log-out itself */ }
   }
 
   function savable(el) {
@@ -145,6 +161,10 @@
   }
 
   dropStale();
+
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-clear-drafts]"), function (f) {
+    f.addEventListener("submit", forgetAll);
+  });
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-clear-draft]"), function (el) {
     forget(el.getAttribute("data-clear-draft"));
