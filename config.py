@@ -71,8 +71,25 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "TWILIO_FROM_NUMBER": ("str", ""),
     "TWILIO_API_BASE_URL": ("str", ""),
     "VIDEO_PROVIDER": ("str", "jitsi"),
+    "VIDEO_JOIN_OPENS_MINUTES": ("int", 15),
+    "VIDEO_JOIN_GRACE_MINUTES": ("int", 30),
+    "VIDEO_PROVIDER_TIMEOUT_SECONDS": ("int", 10),
+    "JITSI_DOMAIN": ("str", "meet.jit.si"),
+    "JITSI_APP_ID": ("str", ""),
+    "JITSI_APP_SECRET": ("str", ""),
+    "JITSI_JAAS_KEY_ID": ("str", ""),
+    "JITSI_JAAS_PRIVATE_KEY": ("str", ""),
+    "TWILIO_API_KEY_SID": ("str", ""),
+    "TWILIO_API_KEY_SECRET": ("str", ""),
+    "DAILY_API_KEY": ("str", ""),
+    "DAILY_API_BASE_URL": ("str", "https://api.daily.co/v1"),
     "REMINDER_OFFSETS": ("str", "email:72h,email:24h,sms:24h,sms:1h"),
     "QUIET_HOURS": ("str", "21:00-08:00"),
+    "REMINDER_INTERVAL_SECONDS": ("int", 15),
+    "REMINDER_LEASE_SECONDS": ("int", 120),
+    "REMINDER_BATCH_SIZE": ("int", 20),
+    "REMINDER_MAX_ATTEMPTS": ("int", 6),
+    "AGENDA_TIME": ("str", "07:00"),
     "RATELIMIT_STORAGE_URI": ("str", "memory://"),
     "RATELIMIT_ENABLED": ("bool", True),
     "LOGIN_RATE_LIMIT": ("str", "10 per minute"),
@@ -86,6 +103,12 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "MAX_CONTENT_MB": ("int", 25),
     "MAX_DOCUMENT_MB": ("int", 20),
     "MAX_CONSULTATION_DOCUMENTS_MB": ("int", 100),
+    # Specialists' busy calendars (secret ICS addresses), refreshed by the reminder process.
+    "BUSY_CALENDAR_REFRESH_MINUTES": ("int", 15),
+    "BUSY_CALENDAR_TIMEOUT_SECONDS": ("int", 10),
+    "BUSY_CALENDAR_MAX_BYTES": ("int", 5 * 1024 * 1024),
+    # Allow http:// and loopback/private addresses: tests and local development only.
+    "BUSY_CALENDAR_ALLOW_LOCAL": ("bool", False),
 }
 
 
@@ -115,6 +138,12 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
         raise ConfigError("Set SECRET_KEY: the development key may not be used outside development")
     if env == "production" and not config.get("DOCUMENT_ENCRYPTION_KEY"):
         raise ConfigError("Set DOCUMENT_ENCRYPTION_KEY in production")
+    video = str(config.get("VIDEO_PROVIDER") or "jitsi").strip().lower()
+    if video not in ("jitsi", "twilio", "daily"):
+        raise ConfigError(f"VIDEO_PROVIDER must be jitsi, twilio or daily, not {video!r}")
+    config["VIDEO_PROVIDER"] = video
+    if env == "production" and config.get("BUSY_CALENDAR_ALLOW_LOCAL"):
+        raise ConfigError("BUSY_CALENDAR_ALLOW_LOCAL reaches internal addresses: not in production")
     url = config.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'telesecond.db'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(url)
     if config.get("SESSION_COOKIE_SECURE") is None:
@@ -124,4 +153,19 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
         config["UPLOAD_DIR"] = str(instance_dir / "uploads")
     config["MAX_CONTENT_LENGTH"] = config.get("MAX_CONTENT_MB", 25) * 1024 * 1024
     config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
+    _check_reminder_settings(config)
     return config
+
+
+def _check_reminder_settings(config: dict[str, Any]) -> None:
+    """Refuse reminder settings the planner cannot read (at start-up, not at booking)."""
+    from datetime import time
+
+    from telesecond.domain.reminders import parse_offsets, parse_quiet_hours
+
+    try:
+        parse_offsets(str(config.get("REMINDER_OFFSETS") or ""))
+        parse_quiet_hours(str(config.get("QUIET_HOURS") or "21:00-08:00"))
+        time.fromisoformat(str(config.get("AGENDA_TIME") or "07:00"))
+    except ValueError as exc:
+        raise ConfigError(f"reminder settings: {exc}") from None

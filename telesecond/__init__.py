@@ -25,7 +25,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     values.update(overrides or {})
     app.config.update(settings.finalize(values, Path(app.instance_path)))
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    from telesecond.database import engine_options
+
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options())
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -57,25 +59,41 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION_NAME] = build_document_store(app.config, Path(app.instance_path))
 
-    # blueprints
+    # blueprints (converters first: rules bind them when they are added)
+    from telesecond.web.converters import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     from telesecond import api
-    from telesecond.web import auth, directory, main, specialist
+    from telesecond.web import auth, directory, main, specialist, webhooks
     from telesecond.web import booking as booking_pages
+    from telesecond.web import busy_calendars as busy_calendar_pages
+    from telesecond.web import calendar as calendar_pages
     from telesecond.web import consultations as consultation_pages
     from telesecond.web import documents as document_pages
     from telesecond.web import opinions as opinion_pages
+    from telesecond.web import reminders as reminder_pages
+    from telesecond.web import video as video_pages
     from telesecond.web.errors import register_error_handlers
     from telesecond.web.templating import init_templating
 
     csrf.exempt(api.bp)
-    app.register_blueprint(main.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(directory.bp)
-    app.register_blueprint(specialist.bp)
-    app.register_blueprint(booking_pages.bp)
-    app.register_blueprint(consultation_pages.bp)
-    app.register_blueprint(opinion_pages.bp)
-    app.register_blueprint(document_pages.bp)
+    csrf.exempt(webhooks.bp)  # Twilio signs its calls instead
+    for blueprint in (
+        main.bp,
+        auth.bp,
+        directory.bp,
+        specialist.bp,
+        booking_pages.bp,
+        consultation_pages.bp,
+        opinion_pages.bp,
+        document_pages.bp,
+        calendar_pages.bp,
+        busy_calendar_pages.bp,
+        reminder_pages.bp,
+        video_pages.bp,
+        webhooks.bp,
+    ):
+        app.register_blueprint(blueprint)
     app.register_blueprint(api.bp)
     register_error_handlers(app)
     init_templating(app)

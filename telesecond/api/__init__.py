@@ -19,4 +19,14 @@ def _refuse_unstorable_query_text():
             raise Invalid.field(name[:40], problem)
 
 
-from telesecond.api import accounts, consultations, documents, meta, opinions, specialists  # noqa: E402,F401  (routes register on bp)
+# the route modules register on bp when imported
+from telesecond.api import (  # noqa: E402,F401
+    accounts,
+    calendar,
+    consultations,
+    documents,
+    meta,
+    opinions,
+    reminders,
+    specialists,
+)

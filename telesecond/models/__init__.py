@@ -3,9 +3,11 @@
 from telesecond.models.account import Account, ApiToken
 from telesecond.models.audit import AuditEvent
 from telesecond.models.base import Base
+from telesecond.models.busy_calendar import BusyCalendar, BusyInterval
+from telesecond.models.calendar_feed import CalendarFeed
 from telesecond.models.consultation import Consultation, ConsultationEvent, Hold
 from telesecond.models.record import Document, Opinion
-from telesecond.models.reminder import Reminder
+from telesecond.models.reminder import Reminder, SpecialistAlert
 from telesecond.models.specialist import (
     DateOverrideRow,
     SpecialistProfile,
@@ -13,21 +15,28 @@ from telesecond.models.specialist import (
     TimeOff,
     WeeklyWindowRow,
 )
+from telesecond.models.video import VideoGuest, VideoRoom
 
 __all__ = [
     "Account",
     "ApiToken",
     "AuditEvent",
     "Base",
+    "BusyCalendar",
+    "BusyInterval",
+    "CalendarFeed",
     "Consultation",
     "ConsultationEvent",
     "Hold",
     "Opinion",
     "Reminder",
+    "SpecialistAlert",
     "DateOverrideRow",
     "Document",
     "SpecialistProfile",
     "SpecialistTag",
     "TimeOff",
+    "VideoGuest",
+    "VideoRoom",
     "WeeklyWindowRow",
 ]

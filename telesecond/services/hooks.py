@@ -23,7 +23,10 @@ Listener = Callable[..., None]
 
 def _listeners() -> list[Listener]:
     """Each capability that follows a consultation's changes, imported lazily."""
-    return []
+    from telesecond.services.outbox import on_consultation_changed as reminder_outbox
+    from telesecond.services.video_rooms import on_consultation_changed as video_rooms
+
+    return [video_rooms, reminder_outbox]
 
 
 def consultation_changed(

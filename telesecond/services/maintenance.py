@@ -18,7 +18,10 @@ Task = Callable[[datetime], object]
 
 def _tasks() -> list[Task]:
     """The registered tasks, imported lazily so this module stays import-light."""
-    return []
+    from telesecond.services.busy_calendars import refresh_due_calendars
+    from telesecond.services.video_rooms import retry_pending_rooms
+
+    return [refresh_due_calendars, retry_pending_rooms]
 
 
 def run_maintenance(now: datetime) -> None:
