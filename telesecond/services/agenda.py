@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from telesecond.extensions import db
 from telesecond.models import Consultation, Reminder
+from telesecond.services.outbox_rows import NewReminder
 
 
 def agenda_time() -> time:
@@ -41,11 +42,14 @@ def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def plan_agenda(consultation: Consultation, *, now: datetime) -> Reminder | None:
+def plan_agenda(
+    consultation: Consultation, *, now: datetime, added: list[NewReminder]
+) -> Reminder | NewReminder | None:
     """Make sure the specialist's agenda row for the consultation's local day exists.
 
-    Nothing is planned once that day's agenda time has passed (the booking's own
-    confirmation tells the specialist) or if it would come after the start.
+    A new row goes to ``added`` for the caller to insert. Nothing is planned once that
+    day's agenda time has passed (the booking's own confirmation tells the specialist)
+    or if it would come after the start.
     """
     zone = ZoneInfo(consultation.specialist.timezone)
     day = consultation.start.astimezone(zone).date()
@@ -61,19 +65,17 @@ def plan_agenda(consultation: Consultation, *, now: datetime) -> Reminder | None
         )
     ).first()
     if found is None:
-        found = Reminder(
+        found = NewReminder(
             consultation_id=None,
             recipient_id=consultation.specialist_id,
             kind="agenda",
             channel="email",
             slot=slot,
             due_at=due,
-            status="pending",
-            attempts=0,
             created_at=now,
             updated_at=now,
         )
-        db.session.add(found)
+        added.append(found)
     elif found.status in ("cancelled", "skipped"):
         found.status, found.due_at, found.updated_at = "pending", due, now
     return found

@@ -8,6 +8,8 @@ from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import AuditEvent
 
+_INSERT = AuditEvent.__table__.insert()
+
 
 def record(
     action: str,
@@ -17,16 +19,21 @@ def record(
     target_id: object | None = None,
     ip: str | None = None,
     detail: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Add an audit event to the current transaction (the caller commits)."""
-    event = AuditEvent(
-        at=utcnow(),
-        actor_id=actor_id,
-        action=action,
-        target_type=target_type,
-        target_id=None if target_id is None else str(target_id),
-        ip=(ip or None) and ip[:45],
-        detail=detail,
+) -> None:
+    """Write an audit event in the current transaction (the caller commits).
+
+    A plain INSERT, not an ORM object: the log is append-only and never read back in the
+    request that writes it, so it needs no unit-of-work bookkeeping.
+    """
+    db.session.execute(
+        _INSERT,
+        {
+            "at": utcnow(),
+            "actor_id": actor_id,
+            "action": action,
+            "target_type": target_type,
+            "target_id": None if target_id is None else str(target_id),
+            "ip": (ip or None) and ip[:45],
+            "detail": detail,
+        },
     )
-    db.session.add(event)
-    return event

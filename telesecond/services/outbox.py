@@ -28,6 +28,7 @@ from telesecond.domain.reminders import (
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation, Reminder, SpecialistAlert
 from telesecond.services.agenda import plan_agenda
+from telesecond.services.outbox_rows import NewReminder, insert_rows
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 # Statuses of an SMS that counts against the patient's caps.
@@ -64,16 +65,14 @@ def _row(
     slot: str,
     due_at: datetime,
     now: datetime,
-) -> Reminder:
-    return Reminder(
+) -> NewReminder:
+    return NewReminder(
         consultation_id=consultation_id,
         recipient_id=recipient_id,
         kind=kind,
         channel=channel,
         slot=slot,
         due_at=due_at,
-        status="pending",
-        attempts=0,
         created_at=now,
         updated_at=now,
     )
@@ -87,15 +86,15 @@ def _rows_of(consultation: Consultation) -> list[Reminder]:
     )
 
 
-def _put(existing: dict[tuple, Reminder], row: Reminder) -> None:
-    """Insert ``row``, or bring the stored row of the same key back to the planned state.
+def _put(existing: dict[tuple, Reminder | NewReminder], row: NewReminder, added: list) -> None:
+    """Add ``row`` to ``added``, or bring the row of the same key back to the planned state.
 
     A row already sent (or given up on) stays as it is: nothing is sent twice.
     """
     key = (row.recipient_id, row.kind, row.channel, row.slot)
     current = existing.get(key)
     if current is None:
-        db.session.add(row)
+        added.append(row)
         existing[key] = row
     elif current.status in ("pending", "cancelled"):
         current.status = "pending"
@@ -105,7 +104,7 @@ def _put(existing: dict[tuple, Reminder], row: Reminder) -> None:
         current.updated_at = row.updated_at
 
 
-def _key(row: Reminder) -> tuple:
+def _key(row: Reminder | NewReminder) -> tuple:
     return (row.recipient_id, row.kind, row.channel, row.slot)
 
 
@@ -145,14 +144,21 @@ def _slot(consultation: Consultation, suffix: str) -> str:
 
 
 def plan_patient_reminders(
-    consultation: Consultation, *, now: datetime, existing: dict[tuple, Reminder] | None = None
-) -> list[Reminder]:
+    consultation: Consultation,
+    *,
+    now: datetime,
+    existing: dict[tuple, Reminder | NewReminder] | None = None,
+    added: list[NewReminder] | None = None,
+) -> list[Reminder | NewReminder]:
     """(Re)plan the patient's reminders for the consultation's current sequence.
 
     Pending rows of this sequence that the new plan no longer holds are cancelled; rows
     already sent stay sent. ``existing`` (the consultation's rows by key) saves a query
-    when the caller has them. Returns the planned rows.
+    when the caller has them. New rows go to ``added`` for the caller to insert, or are
+    inserted here without it. Returns the planned rows.
     """
+    mine = added is None
+    added = [] if added is None else added
     if existing is None:
         existing = {_key(r): r for r in _rows_of(consultation)}
     patient = consultation.patient
@@ -181,7 +187,7 @@ def plan_patient_reminders(
             item.due_at,
             now,
         )
-        _put(existing, row)
+        _put(existing, row, added)
         wanted.append(_key(row))
     for row in before:
         if (
@@ -192,10 +198,14 @@ def plan_patient_reminders(
         ):
             row.status = "cancelled"
             row.updated_at = now
+    if mine:
+        insert_rows(added)
     return [existing[k] for k in wanted]
 
 
-def _specialist_alert(consultation: Consultation, existing: dict, now: datetime) -> None:
+def _specialist_alert(
+    consultation: Consultation, existing: dict, now: datetime, added: list
+) -> None:
     alert = db.session.get(SpecialistAlert, consultation.specialist_id)
     if alert is None:
         return
@@ -207,14 +217,17 @@ def _specialist_alert(consultation: Consultation, existing: dict, now: datetime)
     if due >= consultation.start:
         return
     slot = _slot(consultation, format_offset(before))
-    _put(existing, _row(consultation.id, alert.account_id, "reminder", channel, slot, due, now))
+    row = _row(consultation.id, alert.account_id, "reminder", channel, slot, due, now)
+    _put(existing, row, added)
 
 
-def _notices(consultation: Consultation, kind: str, existing: dict, now: datetime) -> None:
+def _notices(
+    consultation: Consultation, kind: str, existing: dict, now: datetime, added: list
+) -> None:
     """The confirmation / rescheduled / cancelled email to both people, due at once."""
     slot = _slot(consultation, "notice")
     for person in (consultation.patient_id, consultation.specialist_id):
-        _put(existing, _row(consultation.id, person, kind, "email", slot, now, now))
+        _put(existing, _row(consultation.id, person, kind, "email", slot, now, now), added)
 
 
 def on_consultation_changed(
@@ -225,22 +238,25 @@ def on_consultation_changed(
         db.session.flush()
     # A consultation just booked has no rows yet: no need to ask the database.
     rows = [] if kind == "booked" else _rows_of(consultation)
-    existing = {_key(r): r for r in rows}
+    existing: dict = {_key(r): r for r in rows}
+    added: list[NewReminder] = []
     if kind == "booked":
-        _notices(consultation, "confirmation", existing, now)
+        _notices(consultation, "confirmation", existing, now, added)
     elif kind == "rescheduled":
         _cancel_pending(rows, now, ("reminder",))
-        _notices(consultation, "rescheduled", existing, now)
+        _notices(consultation, "rescheduled", existing, now, added)
     elif kind == "cancelled":
         _cancel_pending(rows, now, ("reminder", "confirmation", "rescheduled"))
-        _notices(consultation, "cancelled", existing, now)
+        _notices(consultation, "cancelled", existing, now, added)
+        insert_rows(added)
         return
     else:  # completed, no_show: nothing more to remind anyone of
         _cancel_pending(rows, now, ("reminder",))
         return
-    plan_patient_reminders(consultation, now=now, existing=existing)
-    _specialist_alert(consultation, existing, now)
-    plan_agenda(consultation, now=now)
+    plan_patient_reminders(consultation, now=now, existing=existing, added=added)
+    _specialist_alert(consultation, existing, now, added)
+    plan_agenda(consultation, now=now, added=added)
+    insert_rows(added)
 
 
 def change_channels(patient: Account, channels: list[str], *, now: datetime) -> int:
@@ -299,13 +315,15 @@ def set_specialist_alert(
             Consultation.start > now,
         )
     ).all()
+    added: list[NewReminder] = []
     for consultation in upcoming:
         rows = _rows_of(consultation)
         for row in rows:
             mine = row.recipient_id == specialist.id and row.kind == "reminder"
             if mine and row.status == "pending":
                 row.status, row.updated_at = "cancelled", now
-        _specialist_alert(consultation, {_key(r): r for r in rows}, now)
+        _specialist_alert(consultation, {_key(r): r for r in rows}, now, added)
+    insert_rows(added)
 
 
 def reminders_for(actor: Account, consultation_id: int) -> list[Reminder]:

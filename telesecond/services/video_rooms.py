@@ -137,11 +137,14 @@ def on_consultation_changed(
     consultation: Consultation, kind: str, *, now: datetime, detail: dict | None = None
 ) -> None:
     """Listener: open, move or close the room inside the consultation's transaction."""
-    room = room_of(consultation.id) if consultation.id is not None else None
-    if kind == "booked" and room is None:
-        db.session.flush()  # the consultation's id
+    if kind == "booked":  # a consultation just booked has no room yet: no need to ask
+        if consultation.id is None:
+            db.session.flush()  # the consultation's id
         room = _new_room(consultation, now)
-    elif room is None:
+        _touch_if_pending(room, consultation.id)
+        return
+    room = room_of(consultation.id) if consultation.id is not None else None
+    if room is None:
         return
     elif kind == "rescheduled":
         room.opens_at, room.closes_at = window_of(consultation)
@@ -157,8 +160,12 @@ def on_consultation_changed(
     else:
         return
     room.updated_at = now
+    _touch_if_pending(room, consultation.id)
+
+
+def _touch_if_pending(room: VideoRoom, consultation_id: int) -> None:
     if room.pending_action is not None:
-        _touch(consultation.id)
+        _touch(consultation_id)
 
 
 # -- provider work after commit ---------------------------------------------------------
