@@ -32,6 +32,7 @@ _GSM7_BASIC = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 _GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
+_GSM7_ALL = _GSM7_BASIC | _GSM7_EXTENDED
 
 
 def gsm7_length(text: str) -> int | None:
@@ -49,7 +50,9 @@ def gsm7_length(text: str) -> int | None:
 
 def _gsm7_safe(text: str) -> str:
     """``text`` with every character outside GSM-7 replaced, so one SMS stays one segment."""
-    return "".join(c if c in _GSM7_BASIC or c in _GSM7_EXTENDED else "?" for c in text)
+    if _GSM7_ALL.issuperset(text):
+        return text
+    return "".join(c if c in _GSM7_ALL else "?" for c in text)
 
 
 def zone_of(account: Account) -> ZoneInfo:

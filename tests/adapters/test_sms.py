@@ -327,3 +327,30 @@ def test_console_prints_and_accepts() -> None:
 def test_console_writes_to_stdout_by_default(capsys: pytest.CaptureFixture[str]) -> None:
     ConsoleSms().send(SmsMessage(NUMBER, "Hello there"))
     assert "Hello there" in capsys.readouterr().out
+
+
+def _env_free_of_requests_settings(monkeypatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+def test_the_ca_bundle_is_read_once_without_a_proxy(
+    monkeypatch, make_sms: MakeSms, fake_twilio: FakeTwilio
+) -> None:
+    _env_free_of_requests_settings(monkeypatch)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    client = BaseUrlTwilioHttpClient(fake_twilio.base_url)
+    assert client.session.trust_env is False
+    assert client.session.verify == "/etc/ssl/certs/ca-certificates.crt"
+    client.close()
+    # and the client still reaches the server
+    assert make_sms().send(SmsMessage(to="+4915112345678", body="Hi")).status == "accepted"
+
+
+def test_a_proxy_in_the_environment_is_still_honoured(monkeypatch, fake_twilio: FakeTwilio) -> None:
+    _env_free_of_requests_settings(monkeypatch)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    client = BaseUrlTwilioHttpClient(fake_twilio.base_url)
+    assert client.session.trust_env is True
+    client.close()
