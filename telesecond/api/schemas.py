@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from telesecond.models import reminder as reminder_model
+
 _STR = {"type": "string"}
 _INSTANT = {"type": "string", "format": "date-time"}
 _STRS = {"type": "array", "items": _STR}
@@ -257,21 +259,10 @@ SCHEMAS: dict[str, dict] = {
         "type": "object",
         "required": ["kind", "channel", "due_at", "status"],
         "properties": {
-            "kind": {"enum": ["confirmation", "reminder", "rescheduled", "cancelled", "agenda"]},
-            "channel": {"enum": ["email", "sms"]},
+            "kind": {"enum": list(reminder_model.KINDS)},
+            "channel": {"enum": list(reminder_model.CHANNELS)},
             "due_at": _INSTANT,
-            "status": {
-                "enum": [
-                    "pending",
-                    "sending",
-                    "sent",
-                    "delivered",
-                    "failed",
-                    "unknown",
-                    "cancelled",
-                    "skipped",
-                ]
-            },
+            "status": {"enum": list(reminder_model.STATUSES)},
             "sent_at": {"type": ["string", "null"], "format": "date-time"},
         },
     },

@@ -6,7 +6,7 @@ page and gets its data from the ``busy_calendar_panel()`` template global.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, url_for
+from flask import Blueprint, abort, flash, g, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -16,7 +16,7 @@ from telesecond.clock import utcnow
 from telesecond.services import busy_calendars as service
 from telesecond.services import specialists
 from telesecond.services.errors import ServiceError
-from telesecond.web.helpers import apply_errors
+from telesecond.web.helpers import apply_errors, specialists_only
 from telesecond.web.specialist_forms import AvailabilityForm, TimeOffForm, no_nul
 
 bp = Blueprint("busy_calendars", __name__, url_prefix="/specialist/busy-calendars")
@@ -49,14 +49,7 @@ class BusyCalendarForm(FlaskForm):
     )
 
 
-@bp.before_request
-def _specialists_only():
-    """Send visitors to log in, and refuse anyone who is not a specialist."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if current_user.role != "specialist":
-        abort(403)
-    return None
+bp.before_request(specialists_only)
 
 
 def _me():

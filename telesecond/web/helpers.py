@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import abort, current_app
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from telesecond.services.errors import ServiceError
@@ -29,3 +31,12 @@ def safe_next(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+def specialists_only():
+    """A ``before_request`` guard: visitors log in first, and only specialists get in."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if current_user.role != "specialist":
+        abort(403)
+    return None

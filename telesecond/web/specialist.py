@@ -6,8 +6,6 @@ from datetime import timedelta
 
 from flask import (
     Blueprint,
-    abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -20,7 +18,7 @@ from telesecond.clock import utcnow
 from telesecond.services import availability, specialists
 from telesecond.services.errors import ServiceError
 from telesecond.web.directory import rfc3339
-from telesecond.web.helpers import apply_errors
+from telesecond.web.helpers import apply_errors, specialists_only
 from telesecond.web.specialist_forms import AvailabilityForm, SpecialistProfileForm, TimeOffForm
 
 bp = Blueprint("specialist", __name__, url_prefix="/specialist")
@@ -31,14 +29,7 @@ PREVIEW_COUNT = 5
 _FIELD_NAMES = {"min_notice_minutes": "min_notice_hours"}
 
 
-@bp.before_request
-def _specialists_only():
-    """Send visitors to log in, and refuse anyone who is not a specialist."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if current_user.role != "specialist":
-        abort(403)
-    return None
+bp.before_request(specialists_only)
 
 
 def _me():

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from telesecond.extensions import db
 from telesecond.models import Account
+from telesecond.models.video import VideoRoom
 from telesecond.services import booking
 from tests.conftest import PASSWORD, csrf_token
 from tests.factories import intake
@@ -161,3 +163,10 @@ def query_param(url: str, name: str) -> str:
     found = re.search(rf"[?&]{name}=([^&#]+)", url)
     assert found, f"no {name} in {url}"
     return found.group(1)
+
+
+def stored_room(consultation_id: int) -> VideoRoom:
+    """The consultation's room as the database has it now."""
+    room = db.session.scalar(select(VideoRoom).where(VideoRoom.consultation_id == consultation_id))
+    db.session.refresh(room)
+    return room

@@ -6,14 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
-from sqlalchemy import select
 
 from telesecond.adapters.video import Participant, RoomRef, RoomSpec, VideoError
 from telesecond.adapters.video_daily import DailyVideo
-from telesecond.extensions import db
-from telesecond.models.video import VideoRoom
 from telesecond.services.maintenance import run_maintenance
-from tests.video.conftest import START, location_of, query_param
+from tests.video.conftest import START, location_of, query_param, stored_room
 from tests.video.fake_daily import API_KEY
 
 OPENS = datetime(2026, 3, 3, 9, 45, tzinfo=UTC)
@@ -26,12 +23,6 @@ def daily_app(make_app, clock, fake_daily, people):
     app = make_app(CLOCK=clock, **fake_daily.app_config())
     with app.app_context():
         yield app
-
-
-def _room(consultation_id: int) -> VideoRoom:
-    room = db.session.scalar(select(VideoRoom).where(VideoRoom.consultation_id == consultation_id))
-    db.session.refresh(room)
-    return room
 
 
 def _book_over_api(app, people, auth_header, start=START):
@@ -55,7 +46,7 @@ def test_booking_creates_a_private_room_with_the_window(daily_app, people, auth_
     answer = _book_over_api(daily_app, people, auth_header)
 
     assert answer.status_code == 201
-    room = _room(answer.json["id"])
+    room = stored_room(answer.json["id"])
     assert room.status == "ready" and room.pending_action is None
     created = fake_daily.rooms[room.room_name]
     assert created["privacy"] == "private"
@@ -69,7 +60,7 @@ def test_join_gives_owner_token_to_the_specialist_only(
     daily_app, people, auth_header, fake_daily, signed_in, clock
 ):
     cid = _book_over_api(daily_app, people, auth_header).json["id"]
-    room = _room(cid)
+    room = stored_room(cid)
     clock.now = START
 
     host = location_of(signed_in(daily_app, people.doctor).get(f"/consultations/{cid}/join"))
@@ -105,7 +96,7 @@ def test_provider_down_at_booking_still_books_and_the_reminder_process_retries(
     answer = _book_over_api(daily_app, people, auth_header)
 
     assert answer.status_code == 201
-    room = _room(answer.json["id"])
+    room = stored_room(answer.json["id"])
     assert room.status == "pending" and room.pending_action == "create"
     assert room.last_error == "daily POST rooms: HTTP 503 server-error"
     assert room.room_name not in fake_daily.rooms
@@ -121,7 +112,7 @@ def test_provider_down_at_booking_still_books_and_the_reminder_process_retries(
     clock.advance(minutes=2)  # past the back-off
     with daily_app.app_context():
         run_maintenance(clock())
-    room = _room(room.consultation_id)
+    room = stored_room(room.consultation_id)
     assert room.status == "ready"
     assert room.room_name in fake_daily.rooms
     joined = signed_in(daily_app, people.patient).get(f"/consultations/{room.consultation_id}/join")
@@ -132,21 +123,21 @@ def test_time_out_at_booking_is_retried_later(daily_app, people, auth_header, fa
     fake_daily.delay_next(3)  # longer than the 1 s time-out
     answer = _book_over_api(daily_app, people, auth_header)
     assert answer.status_code == 201
-    room = _room(answer.json["id"])
+    room = stored_room(answer.json["id"])
     assert room.pending_action == "create"
     assert "ReadTimeout" in room.last_error
     # The request may have reached Daily: the retry finds the room instead of failing.
     clock.advance(minutes=1)
     with daily_app.app_context():
         run_maintenance(clock())
-    assert _room(answer.json["id"]).status == "ready"
+    assert stored_room(answer.json["id"]).status == "ready"
 
 
 def test_reschedule_moves_the_rooms_window_and_cancel_deletes_it(
     daily_app, people, auth_header, fake_daily, clock
 ):
     cid = _book_over_api(daily_app, people, auth_header).json["id"]
-    room = _room(cid)
+    room = stored_room(cid)
     client = daily_app.test_client()
     later = START + timedelta(days=1)
 
@@ -159,7 +150,7 @@ def test_reschedule_moves_the_rooms_window_and_cancel_deletes_it(
     assert moved.status_code == 200, moved.json
     config = fake_daily.rooms[room.room_name]["config"]
     assert config["nbf"] == int((later - timedelta(minutes=15)).timestamp())
-    assert _room(cid).pending_action is None
+    assert stored_room(cid).pending_action is None
 
     cancelled = client.post(
         f"/api/v1/consultations/{cid}/cancel", headers=auth_header(people.patient), json={}
@@ -167,24 +158,24 @@ def test_reschedule_moves_the_rooms_window_and_cancel_deletes_it(
     assert cancelled.status_code == 200
     assert room.room_name not in fake_daily.rooms
     assert cancelled.json["join_url"] is None
-    assert _room(cid).status == "closed"
+    assert stored_room(cid).status == "closed"
 
 
 def test_cancel_while_daily_is_down_closes_later(daily_app, people, auth_header, fake_daily, clock):
     cid = _book_over_api(daily_app, people, auth_header).json["id"]
-    room = _room(cid)
+    room = stored_room(cid)
     fake_daily.fail_next(500)
     booking_client = daily_app.test_client()
     booking_client.post(
         f"/api/v1/consultations/{cid}/cancel", headers=auth_header(people.patient), json={}
     )
     assert room.room_name in fake_daily.rooms
-    assert _room(cid).pending_action == "close"
+    assert stored_room(cid).pending_action == "close"
     clock.advance(minutes=1)
     with daily_app.app_context():
         run_maintenance(clock())
     assert room.room_name not in fake_daily.rooms
-    assert _room(cid).pending_action is None
+    assert stored_room(cid).pending_action is None
 
 
 def test_adapter_errors_are_classified(fake_daily):

@@ -7,16 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
-from sqlalchemy import select
 
 from telesecond.adapters.video import RoomSpec, VideoError
 from telesecond.adapters.video_twilio import TwilioVideo
 from telesecond.extensions import db
 from telesecond.models import Account
-from telesecond.models.video import VideoRoom
 from telesecond.services import booking, guests
 from telesecond.services.maintenance import run_maintenance
-from tests.video.conftest import START, TWILIO_KEY_SECRET, TWILIO_KEY_SID, location_of
+from tests.video.conftest import START, TWILIO_KEY_SECRET, TWILIO_KEY_SID, location_of, stored_room
 
 OPENS = datetime(2026, 3, 3, 9, 45, tzinfo=UTC)
 CLOSES = datetime(2026, 3, 3, 11, 30, tzinfo=UTC)
@@ -28,12 +26,6 @@ def twilio_app(make_app, clock, twilio_rooms, people):
     app = make_app(CLOCK=clock, **twilio_rooms.app_config())
     with app.app_context():
         yield app
-
-
-def _room(consultation_id: int) -> VideoRoom:
-    room = db.session.scalar(select(VideoRoom).where(VideoRoom.consultation_id == consultation_id))
-    db.session.refresh(room)
-    return room
 
 
 def _tick(app, clock):
@@ -53,7 +45,7 @@ def test_room_is_created_shortly_before_the_window_by_the_reminder_process(
     c = consult()
     _tick(twilio_app, clock)
     assert twilio_rooms.rooms == {}  # a day early: Twilio would close an unused room
-    room = _room(c.id)
+    room = stored_room(c.id)
     assert room.status == "pending"
 
     clock.now = OPENS - timedelta(minutes=10)
@@ -65,7 +57,7 @@ def test_room_is_created_shortly_before_the_window_by_the_reminder_process(
     assert created["max_participants"] == 5
     assert created["form"]["UnusedRoomTimeout"] == "60"
     assert fake_twilio.requests[-1].original_host == "video.twilio.com"
-    room = _room(c.id)
+    room = stored_room(c.id)
     assert (room.status, room.provider_ref) == ("ready", created["sid"])
 
 
@@ -84,7 +76,7 @@ def test_join_leads_to_the_call_page_with_an_access_token(
     csp = page.headers["Content-Security-Policy"]
     assert "wss://*.twilio.com" in csp and "script-src 'self' 'unsafe-eval';" in csp
     assert "/static/vendor/twilio-video/twilio-video.min.js" in page.text
-    room = _room(c.id)
+    room = stored_room(c.id)
     assert room.status == "ready"  # created on the spot, the reminder process had not run
     token = _token_of(page.text)
     claims = jwt.decode(
@@ -134,11 +126,11 @@ def test_twilio_down_at_the_call_says_the_room_is_being_prepared(
     page = signed_in(twilio_app, people.doctor).get(f"/consultations/{c.id}/call")
     assert "The video room is being prepared" in page.text
     assert "data-token" not in page.text
-    assert _room(c.id).last_error == "twilio room create: error 20503 (HTTP 503)"
+    assert stored_room(c.id).last_error == "twilio room create: error 20503 (HTTP 503)"
 
     clock.advance(minutes=1)
     _tick(twilio_app, clock)
-    assert _room(c.id).status == "ready"
+    assert stored_room(c.id).status == "ready"
     page = signed_in(twilio_app, people.doctor).get(f"/consultations/{c.id}/call")
     assert "data-token" in page.text
 
@@ -152,7 +144,7 @@ def test_cancel_completes_the_room(twilio_app, people, consult, twilio_rooms, cl
     _tick(twilio_app, clock)
     [room] = twilio_rooms.rooms.values()
     assert room["status"] == "completed"
-    assert _room(c.id).pending_action is None
+    assert stored_room(c.id).pending_action is None
 
 
 def test_adapter_errors_and_time_outs(fake_twilio, twilio_rooms):
@@ -228,4 +220,4 @@ def test_guest_link_opens_the_call_page_with_a_guest_identity(
         options={"verify_exp": False, "verify_nbf": False},
     )
     assert claims["grants"]["identity"] == f"guest-{invitation.guest.id}"
-    assert claims["grants"]["video"] == {"room": _room(c.id).room_name}
+    assert claims["grants"]["video"] == {"room": stored_room(c.id).room_name}
