@@ -78,7 +78,7 @@ def seed(clients: int, password_hash: str) -> dict:
     from telesecond.extensions import db
     from telesecond.models import Account, ApiToken
     from telesecond.services import specialists
-    from telesecond.services.tokens import _digest
+    from telesecond.services.tokens import digest
 
     now = datetime.now(UTC)
 
@@ -126,7 +126,7 @@ def seed(clients: int, password_hash: str) -> dict:
         db.session.add(
             ApiToken(
                 account_id=patient.id,
-                token_hash=_digest(raw),
+                token_hash=digest(raw),
                 created_at=now,
                 expires_at=now + timedelta(hours=2),
             )

@@ -18,7 +18,7 @@ from telesecond.extensions import db
 from telesecond.models import Account, ApiToken
 from telesecond.models.base import Base
 from telesecond.services.accounts import hash_password
-from telesecond.services.tokens import _digest
+from telesecond.services.tokens import digest
 
 pytest_plugins = ["tests.plugins", "tests.factories"]
 
@@ -174,7 +174,7 @@ def auth_header(app, clock):
         db.session.add(
             ApiToken(
                 account_id=account.id,
-                token_hash=_digest(raw),
+                token_hash=digest(raw),
                 created_at=clock(),
                 expires_at=clock() + timedelta(hours=hours),
             )

@@ -26,6 +26,7 @@ from telesecond.models import Account, CalendarFeed, Consultation
 from telesecond.services import audit, links
 from telesecond.services.downloads import known_zone
 from telesecond.services.invite_view import invite_view
+from telesecond.services.tokens import digest
 
 # A cancelled consultation stays in feeds (STATUS:CANCELLED) this long after the cancel,
 # so every subscribed calendar polls it at least once and removes it.
@@ -51,10 +52,6 @@ class FeedState:
 
     etag: str
     last_modified: datetime
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
 def _token(seed: str) -> str:
@@ -100,7 +97,7 @@ def _issue(account: Account, now: datetime, ip: str | None) -> str:
     _revoke_all(account, now, ip)
     seed = secrets.token_hex(32)
     token = _token(seed)
-    feed = CalendarFeed(account_id=account.id, token_hash=_digest(token), seed=seed, created_at=now)
+    feed = CalendarFeed(account_id=account.id, token_hash=digest(token), seed=seed, created_at=now)
     db.session.add(feed)
     db.session.flush()
     audit.record(
@@ -119,7 +116,7 @@ def current_address(account: Account) -> FeedAddress | None:
     if feed is None:
         return None
     token = _token(feed.seed)
-    if _digest(token) != feed.token_hash:  # SECRET_KEY changed: this address is unknown
+    if digest(token) != feed.token_hash:  # SECRET_KEY changed: this address is unknown
         return None
     return _address(token)
 
@@ -155,7 +152,7 @@ def resolve(token: str) -> CalendarFeed | None:
     feed = db.session.scalar(
         select(CalendarFeed)
         .options(selectinload(CalendarFeed.account))
-        .where(CalendarFeed.token_hash == _digest(token), CalendarFeed.revoked_at.is_(None))
+        .where(CalendarFeed.token_hash == digest(token), CalendarFeed.revoked_at.is_(None))
     )
     if feed is None or not feed.account.active:
         return None

@@ -7,7 +7,6 @@ consultation stands and only until the patient revokes it.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from telesecond.models import Account, Consultation
 from telesecond.models.video import VideoGuest
 from telesecond.services import audit, booking, links, video_rooms
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
+from telesecond.services.tokens import digest
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +39,6 @@ def local_time(value: datetime, zone: str, fmt: str = "%a %d %b %Y, %H:%M") -> s
     """An instant in a zone, with the zone named (for the email's text)."""
     local = value.astimezone(ZoneInfo(zone))
     return f"{local.strftime(fmt)} ({zone})"
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def guest_url(token: str) -> str:
@@ -108,7 +104,7 @@ def invite(
         consultation_id=consultation.id,
         name=name,
         email=address,
-        token_hash=_digest(token),
+        token_hash=digest(token),
         invited_by_id=patient.id,
         created_at=now,
     )
@@ -185,7 +181,7 @@ def find(token: str) -> VideoGuest | None:
     """The guest whose live link this is, or None (unknown or revoked)."""
     if not token or len(token) > 100:
         return None
-    guest = db.session.scalar(select(VideoGuest).where(VideoGuest.token_hash == _digest(token)))
+    guest = db.session.scalar(select(VideoGuest).where(VideoGuest.token_hash == digest(token)))
     return guest if guest is not None and guest.revoked_at is None else None
 
 

@@ -16,7 +16,8 @@ from telesecond.services import accounts, audit
 from telesecond.services.errors import Unauthenticated
 
 
-def _digest(raw: str) -> str:
+def digest(raw: str) -> str:
+    """The stored form of a secret token (SHA-256, hex): links and tokens keep only this."""
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -29,7 +30,7 @@ def issue(email: str, password: str, *, ttl_hours: int, ip: str | None = None):
     now = utcnow()
     token = ApiToken(
         account_id=account.id,
-        token_hash=_digest(raw),
+        token_hash=digest(raw),
         created_at=now,
         expires_at=now + timedelta(hours=ttl_hours),
     )
@@ -50,7 +51,7 @@ def resolve(raw: str) -> tuple[Account, ApiToken] | None:
     token = db.session.scalar(
         select(ApiToken)
         .options(joinedload(ApiToken.account, innerjoin=True))
-        .where(ApiToken.token_hash == _digest(raw))
+        .where(ApiToken.token_hash == digest(raw))
     )
     if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
         return None

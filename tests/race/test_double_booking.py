@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from telesecond.extensions import db
 from telesecond.models import ApiToken, Consultation
-from telesecond.services.tokens import _digest
+from telesecond.services.tokens import digest
 from tests.factories import intake
 from tests.support.gunicorn import Gunicorn, app_env
 
@@ -33,7 +33,7 @@ def real_token(account) -> str:
     db.session.add(
         ApiToken(
             account_id=account.id,
-            token_hash=_digest(raw),
+            token_hash=digest(raw),
             created_at=now,
             expires_at=now + timedelta(hours=1),
         )
