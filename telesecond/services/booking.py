@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from telesecond.database import commit_keeping_state
 from telesecond.domain.intake import CONSENT_VERSION, Intake, check_intake
@@ -253,7 +254,9 @@ def book(
     except IntegrityError as exc:
         raise _conflict(exc, specialist_id, start, now, PATIENT_BUSY) from None
     # Both accounts are loaded: the answer's names then need no query after the commit.
-    consultation.patient, consultation.specialist = patient, locked.account
+    # (set as loaded, not as changes: the row already holds these ids, nothing to flush)
+    set_committed_value(consultation, "patient", patient)
+    set_committed_value(consultation, "specialist", locked.account)
     consultation_changed(consultation, "booked", actor_id=patient.id, now=now)
     audit.record(
         "consultation.booked",

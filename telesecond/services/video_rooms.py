@@ -42,6 +42,8 @@ CLAIM = timedelta(minutes=2)  # how long a claimed room is left to its claimer
 MAX_BACKOFF = timedelta(minutes=15)
 RETRY_BATCH = 50
 
+_INSERT_ROOM = VideoRoom.__table__.insert()
+
 State = Literal["before", "open", "after", "cancelled", "preparing"]
 
 
@@ -105,25 +107,36 @@ def _first_attempt(video: VideoProvider, opens_at: datetime, now: datetime) -> d
     return max(now, opens_at - video.create_lead)
 
 
-def _new_room(consultation: Consultation, now: datetime) -> VideoRoom:
+def _room_values(consultation: Consultation, now: datetime) -> dict:
+    """A new room's row: pending creation at a remote provider, or ready (local rooms)."""
     video = provider()
     opens_at, closes_at = window_of(consultation)
-    room = VideoRoom(
-        consultation_id=consultation.id,
-        provider=video.name,
-        room_name=new_room_name(),
-        opens_at=opens_at,
-        closes_at=closes_at,
-        attempts=0,
-        created_at=now,
-        updated_at=now,
-    )
+    values = {
+        "consultation_id": consultation.id,
+        "provider": video.name,
+        "room_name": new_room_name(),
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+        "status": "pending",
+        "pending_action": None,
+        "next_attempt_at": None,
+        "provider_ref": None,
+        "provider_url": None,
+    }
     if video.remote_rooms:
-        room.status, room.pending_action = "pending", "create"
-        room.next_attempt_at = _first_attempt(video, opens_at, now)
-    else:
-        ref = video.create_room(_spec(room))  # local only: no network
-        room.status, room.provider_ref, room.provider_url = "ready", ref.ref, ref.url
+        values["pending_action"] = "create"
+        values["next_attempt_at"] = _first_attempt(video, opens_at, now)
+    else:  # local only: no network
+        ref = video.create_room(RoomSpec(values["room_name"], opens_at, closes_at))
+        values.update(status="ready", provider_ref=ref.ref, provider_url=ref.url)
+    return values
+
+
+def _new_room(consultation: Consultation, now: datetime) -> VideoRoom:
+    room = VideoRoom(**_room_values(consultation, now))
     db.session.add(room)
     return room
 
@@ -140,8 +153,11 @@ def on_consultation_changed(
     if kind == "booked":  # a consultation just booked has no room yet: no need to ask
         if consultation.id is None:
             db.session.flush()  # the consultation's id
-        room = _new_room(consultation, now)
-        _touch_if_pending(room, consultation.id)
+        # A plain INSERT (no unit-of-work flush): this runs in every booking.
+        values = _room_values(consultation, now)
+        db.session.execute(_INSERT_ROOM, values)
+        if values["pending_action"] is not None:
+            _touch(consultation.id)
         return
     room = room_of(consultation.id) if consultation.id is not None else None
     if room is None:
