@@ -40,6 +40,7 @@ from telesecond.services.invite_mail import (
     invite_email,
     message_id,
 )
+from telesecond.services.outbox import sms_allowed
 from telesecond.services.sms_optout import mark_opted_out
 
 logger = logging.getLogger(__name__)
@@ -186,11 +187,6 @@ def _deliver_email(reminder: Reminder, now: datetime) -> Outcome:
 
 
 # -- SMS -----------------------------------------------------------------------------------
-
-
-def sms_allowed(account: Account) -> bool:
-    """An SMS may go to ``account``: a number, recorded consent, and no opt-out."""
-    return bool(account.phone) and account.sms_consent and not account.sms_opted_out
 
 
 def _validity(reminder: Reminder, now: datetime) -> int | None:
