@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from telesecond.models.base import Base
+
+if TYPE_CHECKING:
+    from telesecond.models.reminder import SpecialistAlert
 
 ROLES = ("patient", "specialist", "admin")
 CHANNELS = ("email", "sms")
@@ -33,6 +37,10 @@ class Account(UserMixin, Base):
     created_at: Mapped[datetime]
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="account")
+    # A specialist's opt-in to a message before each consultation (services/outbox.py).
+    specialist_alert: Mapped[SpecialistAlert | None] = relationship(
+        back_populates="account", cascade="all, delete-orphan"
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this

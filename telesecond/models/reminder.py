@@ -99,3 +99,5 @@ class SpecialistAlert(Base):
     channel: Mapped[str] = mapped_column(String(10))
     minutes_before: Mapped[int] = mapped_column(default=15)
     updated_at: Mapped[datetime]
+
+    account: Mapped[Account] = relationship(back_populates="specialist_alert")

@@ -44,41 +44,32 @@ def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 def plan_agenda(
     consultation: Consultation, *, now: datetime, added: list[NewReminder]
-) -> Reminder | NewReminder | None:
-    """Make sure the specialist's agenda row for the consultation's local day exists.
+) -> NewReminder | None:
+    """Plan the specialist's agenda row for the consultation's local day.
 
-    A new row goes to ``added`` for the caller to insert. Nothing is planned once that
-    day's agenda time has passed (the booking's own confirmation tells the specialist)
-    or if it would come after the start.
+    The row goes to ``added`` for the caller to insert; if that day's row exists already,
+    the insert re-arms it when it was cancelled or skipped and leaves it alone otherwise
+    (services/outbox_rows.py). Nothing is planned once that day's agenda time has passed
+    (the booking's own confirmation tells the specialist) or if it would come after the
+    start.
     """
     zone = ZoneInfo(consultation.specialist.timezone)
     day = consultation.start.astimezone(zone).date()
     due = agenda_due(day, zone)
     if due <= now or due >= consultation.start:
         return None
-    slot = day.isoformat()
-    found = db.session.scalars(
-        select(Reminder).where(
-            Reminder.recipient_id == consultation.specialist_id,
-            Reminder.kind == "agenda",
-            Reminder.slot == slot,
-        )
-    ).first()
-    if found is None:
-        found = NewReminder(
-            consultation_id=None,
-            recipient_id=consultation.specialist_id,
-            kind="agenda",
-            channel="email",
-            slot=slot,
-            due_at=due,
-            created_at=now,
-            updated_at=now,
-        )
-        added.append(found)
-    elif found.status in ("cancelled", "skipped"):
-        found.status, found.due_at, found.updated_at = "pending", due, now
-    return found
+    row = NewReminder(
+        consultation_id=None,
+        recipient_id=consultation.specialist_id,
+        kind="agenda",
+        channel="email",
+        slot=day.isoformat(),
+        due_at=due,
+        created_at=now,
+        updated_at=now,
+    )
+    added.append(row)
+    return row
 
 
 def consultations_on(specialist_id: int, day: date, zone: ZoneInfo, *, after: datetime) -> int:

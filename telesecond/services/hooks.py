@@ -14,15 +14,18 @@ from sqlalchemy import inspect
 
 from telesecond.extensions import db
 from telesecond.models import Consultation, ConsultationEvent
+from telesecond.services import audit
+from telesecond.services.row_batch import RowBatch
 
 KINDS = ("booked", "rescheduled", "cancelled", "completed", "no_show")
 
-# A listener gets (consultation, kind, now=..., detail=...) inside the transaction. It may
-# add or change rows; it must not make network calls (do those after commit or in the
-# reminder process).
+# A listener gets (consultation, kind, now=..., rows=..., detail=...) inside the
+# transaction. New rows go to ``rows`` (a RowBatch, written once all listeners ran); stored
+# rows it changes in the session. It must not make network calls (do those after commit
+# or in the reminder process).
 Listener = Callable[..., None]
 
-_HISTORY = ConsultationEvent.__table__.insert()
+_HISTORY = ConsultationEvent.__table__
 
 
 def _listeners() -> list[Listener]:
@@ -39,16 +42,20 @@ def consultation_changed(
     *,
     actor_id: int | None,
     now: datetime,
+    ip: str | None = None,
     detail: dict | None = None,
 ) -> None:
-    """Record the change in the consultation's history, then tell every listener."""
+    """Record the change in the consultation's history and the audit log, tell every
+    listener, then write the new rows of all of them together (services/row_batch.py).
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown consultation change {kind!r}")
     if consultation.id is None:
         db.session.flush()
-    # A plain INSERT: history rows are never changed, and a unit-of-work flush per change
+    rows = RowBatch()
+    # Plain INSERTs: history rows are never changed, and a unit-of-work flush per change
     # costs more than the row. A history already loaded on the consultation is reloaded.
-    db.session.execute(
+    rows.add(
         _HISTORY,
         {
             "consultation_id": consultation.id,
@@ -59,7 +66,16 @@ def consultation_changed(
             "detail": detail,
         },
     )
+    audit.record(
+        f"consultation.{kind}",
+        actor_id=actor_id,
+        target_type="consultation",
+        target_id=consultation.id,
+        ip=ip,
+        rows=rows,
+    )
     if "events" not in inspect(consultation).unloaded:
         db.session.expire(consultation, ["events"])
     for listener in _listeners():
-        listener(consultation, kind, now=now, detail=detail)
+        listener(consultation, kind, now=now, rows=rows, detail=detail)
+    rows.write()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm import joinedload
 
 from telesecond.extensions import db
 from telesecond.models import Account, SpecialistProfile
@@ -49,19 +50,26 @@ def lock_and_read(specialist_id: int) -> LockedSpecialist | None:
     comes back as an entity, so a consultation's ``specialist`` needs no further query.
     None when there is no such specialist.
     """
-    query = (
-        select(
-            Account,
-            SpecialistProfile.updated_at,
-            SpecialistProfile.next_available_at,
-            SpecialistProfile.next_available_valid_until,
-        )
-        .join(SpecialistProfile, SpecialistProfile.account_id == Account.id)
-        .where(SpecialistProfile.account_id == specialist_id)
-    )
     if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=SpecialistProfile)
+        query = _LOCK_AND_READ
     else:
         lock_specialist(specialist_id)
-    row = db.session.execute(query).first()
+        query = _READ
+    row = db.session.execute(query, {"specialist_id": specialist_id}).first()
     return None if row is None else LockedSpecialist(*row)
+
+
+# Built once (constructing it per booking cost about as much as running it).
+_READ = (
+    select(
+        Account,
+        SpecialistProfile.updated_at,
+        SpecialistProfile.next_available_at,
+        SpecialistProfile.next_available_valid_until,
+    )
+    .join(SpecialistProfile, SpecialistProfile.account_id == Account.id)
+    .where(SpecialistProfile.account_id == bindparam("specialist_id"))
+    # The booking's outbox rows need the specialist's alert: read in the same query.
+    .options(joinedload(Account.specialist_alert))
+)
+_LOCK_AND_READ = _READ.with_for_update(of=SpecialistProfile)

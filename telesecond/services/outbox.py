@@ -29,6 +29,7 @@ from telesecond.extensions import db
 from telesecond.models import Account, Consultation, Reminder, SpecialistAlert
 from telesecond.services.agenda import plan_agenda
 from telesecond.services.outbox_rows import NewReminder, insert_rows
+from telesecond.services.row_batch import RowBatch
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 # Statuses of an SMS that counts against the patient's caps.
@@ -206,7 +207,8 @@ def plan_patient_reminders(
 def _specialist_alert(
     consultation: Consultation, existing: dict, now: datetime, added: list
 ) -> None:
-    alert = db.session.get(SpecialistAlert, consultation.specialist_id)
+    # Loaded with the specialist's row when a booking locks it (services/locks.py).
+    alert = consultation.specialist.specialist_alert
     if alert is None:
         return
     channel = alert.channel
@@ -231,32 +233,39 @@ def _notices(
 
 
 def on_consultation_changed(
-    consultation: Consultation, kind: str, *, now: datetime, detail: dict | None = None
+    consultation: Consultation,
+    kind: str,
+    *,
+    now: datetime,
+    rows: RowBatch,
+    detail: dict | None = None,  # noqa: ARG001
 ) -> None:
-    """The hooks listener: write, re-plan or withdraw the consultation's outbox rows."""
-    if consultation.id is None:
-        db.session.flush()
+    """The hooks listener: write, re-plan or withdraw the consultation's outbox rows.
+
+    New rows join ``rows``, written with the change's other rows; stored rows are
+    changed in the session.
+    """
     # A consultation just booked has no rows yet: no need to ask the database.
-    rows = [] if kind == "booked" else _rows_of(consultation)
-    existing: dict = {_key(r): r for r in rows}
+    stored = [] if kind == "booked" else _rows_of(consultation)
+    existing: dict = {_key(r): r for r in stored}
     added: list[NewReminder] = []
     if kind == "booked":
         _notices(consultation, "confirmation", existing, now, added)
     elif kind == "rescheduled":
-        _cancel_pending(rows, now, ("reminder",))
+        _cancel_pending(stored, now, ("reminder",))
         _notices(consultation, "rescheduled", existing, now, added)
     elif kind == "cancelled":
-        _cancel_pending(rows, now, ("reminder", "confirmation", "rescheduled"))
+        _cancel_pending(stored, now, ("reminder", "confirmation", "rescheduled"))
         _notices(consultation, "cancelled", existing, now, added)
-        insert_rows(added)
+        insert_rows(added, rows)
         return
     else:  # completed, no_show: nothing more to remind anyone of
-        _cancel_pending(rows, now, ("reminder",))
+        _cancel_pending(stored, now, ("reminder",))
         return
     plan_patient_reminders(consultation, now=now, existing=existing, added=added)
     _specialist_alert(consultation, existing, now, added)
     plan_agenda(consultation, now=now, added=added)
-    insert_rows(added)
+    insert_rows(added, rows)
 
 
 def change_channels(patient: Account, channels: list[str], *, now: datetime) -> int:
@@ -292,18 +301,12 @@ def set_specialist_alert(
 
     Upcoming consultations are re-planned at once. The caller commits.
     """
-    alert = db.session.get(SpecialistAlert, specialist.id)
+    alert = specialist.specialist_alert
     if channel is None:
-        if alert is not None:
-            db.session.delete(alert)
+        specialist.specialist_alert = None  # delete-orphan: the row goes
     elif alert is None:
-        db.session.add(
-            SpecialistAlert(
-                account_id=specialist.id,
-                channel=channel,
-                minutes_before=minutes_before,
-                updated_at=now,
-            )
+        specialist.specialist_alert = SpecialistAlert(
+            channel=channel, minutes_before=minutes_before, updated_at=now
         )
     else:
         alert.channel, alert.minutes_before, alert.updated_at = channel, minutes_before, now

@@ -33,6 +33,7 @@ from telesecond.extensions import db
 from telesecond.models import Account, Consultation
 from telesecond.models.video import VideoRoom
 from telesecond.services import audit, booking
+from telesecond.services.row_batch import RowBatch
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ CLAIM = timedelta(minutes=2)  # how long a claimed room is left to its claimer
 MAX_BACKOFF = timedelta(minutes=15)
 RETRY_BATCH = 50
 
-_INSERT_ROOM = VideoRoom.__table__.insert()
+_INSERT_ROOM = VideoRoom.__table__
 
 State = Literal["before", "open", "after", "cancelled", "preparing"]
 
@@ -147,15 +148,18 @@ def _touch(consultation_id: int) -> None:
 
 
 def on_consultation_changed(
-    consultation: Consultation, kind: str, *, now: datetime, detail: dict | None = None
+    consultation: Consultation,
+    kind: str,
+    *,
+    now: datetime,
+    rows: RowBatch,
+    detail: dict | None = None,  # noqa: ARG001
 ) -> None:
     """Listener: open, move or close the room inside the consultation's transaction."""
     if kind == "booked":  # a consultation just booked has no room yet: no need to ask
-        if consultation.id is None:
-            db.session.flush()  # the consultation's id
-        # A plain INSERT (no unit-of-work flush): this runs in every booking.
+        # A plain INSERT with the booking's other rows (no unit-of-work flush).
         values = _room_values(consultation, now)
-        db.session.execute(_INSERT_ROOM, values)
+        rows.add(_INSERT_ROOM, values)
         if values["pending_action"] is not None:
             _touch(consultation.id)
         return

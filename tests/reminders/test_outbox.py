@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from telesecond.extensions import db
-from telesecond.models import Reminder
-from telesecond.services import booking
+from telesecond.models import Reminder, SpecialistAlert
+from telesecond.services import booking, outbox
 from telesecond.services.errors import Conflict
 from tests.reminders.conftest import local
 
@@ -149,3 +149,66 @@ def test_profile_changes_replan_upcoming_reminders(
     assert [r.status for r in rows(**sms)] == ["cancelled", "cancelled"]
     email = dict(consultation_id=c.id, recipient_id=patient.id, kind="reminder", channel="email")
     assert {r.status for r in rows(**email)} == {"pending"}
+
+
+def test_one_agenda_per_day_rearmed_only_when_it_was_withdrawn(
+    app, clock, make_account, specialist, book
+):
+    def agenda():
+        db.session.expire_all()
+        return [(a.id, a.status, a.attempts) for a in rows(kind="agenda", slot="2026-03-05")]
+
+    book(make_account(), specialist, local(2026, 3, 5, 10))
+    [(agenda_id, status, _)] = agenda()
+    assert status == "pending"
+    book(make_account(), specialist, local(2026, 3, 5, 11))
+    assert agenda() == [(agenda_id, "pending", 0)]  # the same row, not a second one
+
+    row = db.session.get(Reminder, agenda_id)
+    row.status, row.attempts = "skipped", 1  # the dispatcher found the day emptied
+    db.session.commit()
+    book(make_account(), specialist, local(2026, 3, 5, 12))
+    assert agenda() == [(agenda_id, "pending", 0)]  # armed again for the new consultation
+
+    db.session.get(Reminder, agenda_id).status = "sent"
+    db.session.commit()
+    book(make_account(), specialist, local(2026, 3, 5, 13))
+    assert agenda() == [(agenda_id, "sent", 0)]  # never sent twice
+
+
+def test_specialist_alert_for_upcoming_and_new_bookings_until_opted_out(
+    app, clock, patient, specialist, book
+):
+    def alerts(consultation):
+        db.session.expire_all()
+        found = rows(consultation_id=consultation.id, recipient_id=specialist.id, kind="reminder")
+        return [(r.channel, r.due_at, r.status) for r in found]
+
+    before = book(patient, specialist, local(2026, 3, 5, 10))
+    assert alerts(before) == []
+
+    outbox.set_specialist_alert(specialist, "email", now=clock(), minutes_before=20)
+    db.session.commit()
+    expected = before.start - timedelta(minutes=20)
+    assert alerts(before) == [("email", expected, "pending")]
+
+    after = book(patient, specialist, local(2026, 3, 6, 10))  # read with the locked row
+    assert alerts(after) == [("email", after.start - timedelta(minutes=20), "pending")]
+
+    outbox.set_specialist_alert(specialist, None, now=clock())
+    db.session.commit()
+    assert db.session.get(SpecialistAlert, specialist.id) is None
+    assert alerts(before) == [("email", expected, "cancelled")]
+    later = book(patient, specialist, local(2026, 3, 9, 10))
+    assert alerts(later) == []
+
+
+def test_specialist_sms_alert_falls_back_to_email_without_a_number(
+    app, clock, patient, specialist, book
+):
+    assert specialist.phone is None
+    outbox.set_specialist_alert(specialist, "sms", now=clock())
+    db.session.commit()
+    c = book(patient, specialist, local(2026, 3, 5, 10))
+    found = rows(consultation_id=c.id, recipient_id=specialist.id, kind="reminder")
+    assert [(r.channel, r.due_at) for r in found] == [("email", c.start - timedelta(minutes=15))]

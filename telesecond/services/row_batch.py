@@ -1,0 +1,129 @@
+"""New rows a change gathers, written together when the change is complete.
+
+A booking adds a history row, an audit row, a video room and its outbox messages. As
+separate INSERTs each costs a round trip plus a statement's worth of SQLAlchemy and
+driver work. Gathered, PostgreSQL writes all of them in one statement (data-modifying
+``WITH`` clauses, each a multi-row INSERT), SQLite one multi-row INSERT per table.
+The rows must not depend on each other: each refers only to rows already written.
+
+The SQL is generated here once per shape (targets, columns, row counts) and sent as
+driver SQL. SQLAlchemy does not cache multi-row or ON CONFLICT INSERT constructs, and
+compiling one on every booking would cost more than the round trips saved. Values still
+pass through each column type's bind processor, exactly as SQLAlchemy would send them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import Column, Table
+from sqlalchemy.engine import Dialect
+
+from telesecond.extensions import db
+
+MAX_SHAPES = 512
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where rows go: a table, and an optional clause after the VALUES in the syntax
+    that SQLite and PostgreSQL share (ON CONFLICT …, RETURNING …)."""
+
+    table: Table
+    tail: str = ""
+
+
+class RowBatch:
+    """Rows for plain INSERTs, kept in the order their targets were first used.
+
+    Every row given for one target must have the same keys (column names).
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[Target, list[dict]] = {}
+
+    def add(self, target: Target | Table, values: dict) -> None:
+        key = target if isinstance(target, Target) else Target(target)
+        self._rows.setdefault(key, []).append(values)
+
+    def extend(self, target: Target | Table, rows: Iterable[dict]) -> None:
+        for values in rows:
+            self.add(target, values)
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self._rows.values())
+
+    def write(self) -> None:
+        """Write every gathered row in the current transaction, then forget them."""
+        groups = [(target, rows) for target, rows in self._rows.items() if rows]
+        self._rows.clear()
+        if not groups:
+            return
+        if db.session.connection().dialect.name == "postgresql":
+            _execute(groups)
+        else:  # SQLite: no INSERT in a WITH clause; in-process, so one per table is cheap
+            for group in groups:
+                _execute([group])
+
+
+def insert_returning_id(table: Table, values: dict) -> int:
+    """Insert one row now and return its new ``id`` (the same SQL path as a batch)."""
+    return _execute([(Target(table, "RETURNING id"), [values])]).scalar_one()
+
+
+def _execute(groups: list[tuple[Target, list[dict]]]):
+    """One statement for ``groups``: its SQL from the shape cache, values processed."""
+    connection = db.session.connection()
+    dialect = connection.dialect
+    shape = tuple((target, tuple(rows[0]), len(rows)) for target, rows in groups)
+    params: list = []
+    for g, (target, rows) in enumerate(groups):
+        keys = shape[g][1]
+        convert = [_processor(dialect, target.table.c[k]) for k in keys]
+        for row in rows:
+            if len(row) != len(keys):
+                raise ValueError(f"rows for {target.table.name} differ in their keys")
+            for key, process in zip(keys, convert, strict=True):
+                value = row[key]
+                params.append(value if process is None else process(value))
+    return connection.exec_driver_sql(_sql(dialect, shape), tuple(params))
+
+
+@cache
+def _processor(dialect: Dialect, column: Column) -> Callable | None:
+    """The column type's bind processor for ``dialect`` (None: the value goes as is)."""
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _sql(dialect: Dialect, shape: tuple) -> str:
+    found = _shapes.get((dialect.name, shape))
+    if found is None:
+        if len(_shapes) >= MAX_SHAPES:
+            _shapes.clear()
+        found = _shapes[(dialect.name, shape)] = _render(dialect, shape)
+    return found
+
+
+_shapes: dict[tuple, str] = {}
+
+
+def _render(dialect: Dialect, shape: tuple) -> str:
+    """One INSERT per target; on PostgreSQL all but the last inside a WITH clause."""
+    quote = dialect.identifier_preparer.quote
+    # Positional parameters keep the SQL short (the driver parses it on every call).
+    mark = "%s" if dialect.name == "postgresql" else "?"
+    inserts = []
+    for target, keys, count in shape:
+        row = "(" + ", ".join([mark] * len(keys)) + ")"
+        sql = (
+            f"INSERT INTO {quote(target.table.name)} ({', '.join(quote(k) for k in keys)}) "
+            f"VALUES {', '.join([row] * count)}"
+        )
+        inserts.append(f"{sql} {target.tail}".rstrip())
+    *first, last = inserts
+    if not first:
+        return last
+    ctes = ", ".join(f"batch_{g} AS ({sql})" for g, sql in enumerate(first))
+    return f"WITH {ctes} {last}"
