@@ -1,4 +1,18 @@
-"""Serialise writers that must re-check availability before they commit."""
+"""Serialise writers that must re-check availability before they commit.
+
+PostgreSQL, row locks on the specialist's profile:
+
+- A new booking takes ``FOR KEY SHARE`` (``lock_and_read``). Bookings of one specialist
+  then run side by side; of two that overlap, the exclusion constraint on consultations
+  lets the first commit and refuses the second (a 409), so none needs to wait for another
+  to finish its checks.
+- Everything else that changes what a booking checks takes ``FOR UPDATE``
+  (``lock_specialist``): holds, reschedules, and changes of rules and slot settings. That
+  lock waits for bookings in flight and holds new ones back until it commits, so a
+  booking never reads half of a change of rules.
+
+SQLite has one writer at a time: both functions open the write transaction first.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +27,7 @@ from telesecond.models import Account, SpecialistProfile
 
 
 def lock_specialist(specialist_id: int) -> None:
-    """Take the write lock that orders every booking change of one specialist.
+    """Take the exclusive lock on one specialist's bookings and rules.
 
     PostgreSQL: a row lock on the profile (other specialists are not held up).
     SQLite: any write takes the database's single RESERVED lock, so a no-op UPDATE
@@ -43,10 +57,11 @@ class LockedSpecialist:
 
 
 def lock_and_read(specialist_id: int) -> LockedSpecialist | None:
-    """Take the specialist's write lock (as ``lock_specialist``) and read the locked row.
+    """Take a new booking's lock on the specialist and read the locked row.
 
-    PostgreSQL: one statement, ``SELECT … FOR UPDATE OF specialist_profile``. SQLite: the
-    no-op UPDATE first (it must open the write transaction), then the read. The account
+    PostgreSQL: one statement, ``SELECT … FOR KEY SHARE OF specialist_profile`` (shared
+    with other bookings, exclusive of ``lock_specialist``). SQLite: the no-op UPDATE first
+    (it must open the write transaction), then the read. The account
     comes back as an entity, so a consultation's ``specialist`` needs no further query.
     None when there is no such specialist.
     """
@@ -72,4 +87,4 @@ _READ = (
     # The booking's outbox rows need the specialist's alert: read in the same query.
     .options(joinedload(Account.specialist_alert))
 )
-_LOCK_AND_READ = _READ.with_for_update(of=SpecialistProfile)
+_LOCK_AND_READ = _READ.with_for_update(of=SpecialistProfile, read=True, key_share=True)

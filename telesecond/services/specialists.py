@@ -24,6 +24,7 @@ from telesecond.models import (
 from telesecond.services import audit
 from telesecond.services.availability import invalidate
 from telesecond.services.errors import Forbidden, Invalid, NotFound
+from telesecond.services.locks import lock_specialist
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_FEE_CENTS = 10_000_000
@@ -142,6 +143,7 @@ def update_profile(
     if errors:
         db.session.rollback()
         raise Invalid("Some fields need attention.", errors)
+    lock_specialist(profile.account_id)  # bookings in flight finish with the old regions
     profile.tags = new_tags
     profile.bio = bio.strip()
     profile.credentials = credentials.strip()
@@ -193,6 +195,7 @@ def set_availability(
         _check_day(windows, "overrides", day.isoformat(), errors)
     if errors:
         raise Invalid("Some fields need attention.", errors)
+    lock_specialist(profile.account_id)  # bookings in flight finish with the old rules
     profile.timezone = data.timezone
     for name in LIMITS:
         setattr(profile, name, getattr(data, name))
