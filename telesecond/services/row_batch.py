@@ -6,18 +6,22 @@ driver work. Gathered, PostgreSQL writes all of them in one statement (data-modi
 ``WITH`` clauses, each a multi-row INSERT), SQLite one multi-row INSERT per table.
 The rows must not depend on each other: each refers only to rows already written.
 
-The SQL is generated here once per shape (targets, columns, row counts) and sent as
-driver SQL. SQLAlchemy does not cache multi-row or ON CONFLICT INSERT constructs, and
-compiling one on every booking would cost more than the round trips saved. Values still
-pass through each column type's bind processor, exactly as SQLAlchemy would send them.
+The SQL is generated here once per shape (targets, columns, and on SQLite row counts)
+and sent as driver SQL. SQLAlchemy does not cache multi-row or ON CONFLICT INSERT
+constructs, and compiling one on every booking would cost more than the round trips
+saved. On PostgreSQL each target's rows travel as one JSON parameter; on SQLite each
+value passes through its column type's bind processor, as SQLAlchemy would send it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 
+from psycopg.types.json import Json
 from sqlalchemy import Column, Table
 from sqlalchemy.engine import Dialect
 
@@ -74,21 +78,44 @@ def insert_returning_id(table: Table, values: dict) -> int:
 
 
 def _execute(groups: list[tuple[Target, list[dict]]]):
-    """One statement for ``groups``: its SQL from the shape cache, values processed."""
+    """One statement for ``groups``: its SQL from the shape cache.
+
+    PostgreSQL gets each target's rows as one JSON parameter, expanded by
+    ``json_populate_recordset``: the SQL is the same whatever the number of rows (the
+    driver parses it once, the server prepares it once), and the values need no
+    per-value adaptation. SQLite gets one parameter per value, through each column
+    type's bind processor, as SQLAlchemy would send it.
+    """
+    for target, rows in groups:
+        if any(row.keys() != rows[0].keys() for row in rows):
+            raise ValueError(f"rows for {target.table.name} differ in their keys")
     connection = db.session.connection()
     dialect = connection.dialect
+    if dialect.name == "postgresql":
+        shape = tuple((target, tuple(rows[0]), 0) for target, rows in groups)
+        params = tuple(Json(rows, dumps=_dumps) for _, rows in groups)
+        return connection.exec_driver_sql(_sql(dialect, shape), params)
     shape = tuple((target, tuple(rows[0]), len(rows)) for target, rows in groups)
-    params: list = []
-    for g, (target, rows) in enumerate(groups):
-        keys = shape[g][1]
+    values: list = []
+    for (target, rows), (_, keys, _) in zip(groups, shape, strict=True):
         convert = [_processor(dialect, target.table.c[k]) for k in keys]
         for row in rows:
-            if len(row) != len(keys):
-                raise ValueError(f"rows for {target.table.name} differ in their keys")
             for key, process in zip(keys, convert, strict=True):
                 value = row[key]
-                params.append(value if process is None else process(value))
-    return connection.exec_driver_sql(_sql(dialect, shape), tuple(params))
+                values.append(value if process is None else process(value))
+    return connection.exec_driver_sql(_sql(dialect, shape), tuple(values))
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).isoformat()
+    raise TypeError(f"cannot store {type(value).__name__} in a batch row")
+
+
+def _dumps(rows: object) -> str:
+    return json.dumps(rows, default=_json_value, separators=(",", ":"))
 
 
 @cache
@@ -112,16 +139,16 @@ _shapes: dict[tuple, str] = {}
 def _render(dialect: Dialect, shape: tuple) -> str:
     """One INSERT per target; on PostgreSQL all but the last inside a WITH clause."""
     quote = dialect.identifier_preparer.quote
-    # Positional parameters keep the SQL short (the driver parses it on every call).
-    mark = "%s" if dialect.name == "postgresql" else "?"
     inserts = []
     for target, keys, count in shape:
-        row = "(" + ", ".join([mark] * len(keys)) + ")"
-        sql = (
-            f"INSERT INTO {quote(target.table.name)} ({', '.join(quote(k) for k in keys)}) "
-            f"VALUES {', '.join([row] * count)}"
-        )
-        inserts.append(f"{sql} {target.tail}".rstrip())
+        table = quote(target.table.name)
+        columns = ", ".join(quote(k) for k in keys)
+        if dialect.name == "postgresql":
+            rows = f"SELECT {columns} FROM json_populate_recordset(NULL::{table}, %s)"
+        else:
+            row = "(" + ", ".join(["?"] * len(keys)) + ")"
+            rows = f"VALUES {', '.join([row] * count)}"
+        inserts.append(f"INSERT INTO {table} ({columns}) {rows} {target.tail}".rstrip())
     *first, last = inserts
     if not first:
         return last

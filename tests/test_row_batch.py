@@ -1,0 +1,64 @@
+"""Rows gathered in a RowBatch reach the database exactly as given, on either backend."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from telesecond.extensions import db
+from telesecond.models import AuditEvent
+from telesecond.services.row_batch import RowBatch, insert_returning_id
+
+AUDIT = AuditEvent.__table__
+
+
+def event(action: str, at: datetime, detail: dict | None = None) -> dict:
+    return {
+        "at": at,
+        "actor_id": None,
+        "action": action,
+        "target_type": "test",
+        "target_id": "7",
+        "ip": "203.0.113.9",
+        "detail": detail,
+    }
+
+
+def test_rows_are_written_with_exact_values(app):
+    # a zone other than UTC, with microseconds: stored as the same instant
+    at = datetime(2026, 3, 29, 3, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
+    batch = RowBatch()
+    batch.add(AUDIT, event("one", at, {"quote": 'he said "é" \\ ok', "list": [1, None]}))
+    batch.add(AUDIT, event("two", at + timedelta(microseconds=1)))
+    assert len(batch) == 2
+    batch.write()
+    assert len(batch) == 0
+    db.session.commit()
+    rows = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [(r.action, r.at, r.detail) for r in rows[-2:]] == [
+        ("one", at.astimezone(UTC), {"quote": 'he said "é" \\ ok', "list": [1, None]}),
+        ("two", at.astimezone(UTC) + timedelta(microseconds=1), None),
+    ]
+
+
+def test_insert_returning_id_gives_the_new_row(app):
+    new_id = insert_returning_id(AUDIT, event("three", datetime(2026, 3, 2, 9, tzinfo=UTC)))
+    db.session.commit()
+    assert db.session.get(AuditEvent, new_id).action == "three"
+
+
+def test_naive_times_and_uneven_rows_are_refused(app):
+    batch = RowBatch()
+    batch.add(AUDIT, event("naive", datetime(2026, 3, 2, 9)))
+    with pytest.raises(ValueError, match="naive"):
+        batch.write()
+    db.session.rollback()
+
+    batch.add(AUDIT, event("a", datetime(2026, 3, 2, 9, tzinfo=UTC)))
+    batch.add(AUDIT, {"at": datetime(2026, 3, 2, 9, tzinfo=UTC), "action": "b"})
+    with pytest.raises(ValueError, match="differ in their keys"):
+        batch.write()
+    db.session.rollback()
+    assert db.session.scalars(select(AuditEvent.action)).all() == []
