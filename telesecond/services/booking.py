@@ -17,7 +17,7 @@ from telesecond.services import availability, busy, specialist_facts
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
 from telesecond.services.hooks import consultation_changed
 from telesecond.services.locks import LockedSpecialist, lock_and_read, lock_specialist
-from telesecond.services.row_batch import insert_returning_id
+from telesecond.services.row_batch import RowBatch, insert_returning_id
 
 TAKEN = "This time is no longer available."
 PATIENT_BUSY = "You already have a consultation at this time."
@@ -246,10 +246,15 @@ def book(
             delete(Hold).where(Hold.patient_id == patient.id, Hold.specialist_id == specialist_id)
         )
     _invalidate_if_first(locked, specialist_id, slot.start, length + buffer)
-    try:
-        new_id = insert_returning_id(Consultation.__table__, values)
-    except IntegrityError as exc:
-        raise _conflict(exc, specialist_id, start, now, PATIENT_BUSY) from None
+    rows = RowBatch()
+    if locked.new_consultation_id is not None:  # PostgreSQL: written with its other rows
+        new_id = locked.new_consultation_id
+        rows.add(Consultation.__table__, {"id": new_id, **values})
+    else:
+        try:
+            new_id = insert_returning_id(Consultation.__table__, values)
+        except IntegrityError as exc:
+            raise _conflict(exc, specialist_id, start, now, PATIENT_BUSY) from None
     # The row as written, made persistent without a query or a flush: every column is
     # set, and both accounts are loaded (the answer's names need no query after commit).
     consultation = Consultation(
@@ -259,7 +264,11 @@ def book(
     db.session.add(consultation)
     set_committed_value(consultation, "patient", patient)
     set_committed_value(consultation, "specialist", locked.account)
-    consultation_changed(consultation, "booked", actor_id=patient.id, now=now, ip=ip)
+    consultation_changed(consultation, "booked", actor_id=patient.id, now=now, ip=ip, rows=rows)
+    try:
+        rows.write()  # PostgreSQL: the exclusion constraints refuse an overlap here
+    except IntegrityError as exc:
+        raise _conflict(exc, specialist_id, start, now, PATIENT_BUSY) from None
     _commit_or_conflict(specialist_id, start, now, keep_state=True)
     return consultation
 

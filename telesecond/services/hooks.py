@@ -44,15 +44,20 @@ def consultation_changed(
     now: datetime,
     ip: str | None = None,
     detail: dict | None = None,
+    rows: RowBatch | None = None,
 ) -> None:
     """Record the change in the consultation's history and the audit log, tell every
     listener, then write the new rows of all of them together (services/row_batch.py).
+
+    With ``rows`` the new rows join that batch and the caller writes it (a booking on
+    PostgreSQL adds the consultation itself, so everything goes in one statement).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown consultation change {kind!r}")
     if consultation.id is None:
         db.session.flush()
-    rows = RowBatch()
+    mine = rows is None
+    rows = RowBatch() if rows is None else rows
     # Plain INSERTs: history rows are never changed, and a unit-of-work flush per change
     # costs more than the row. A history already loaded on the consultation is reloaded.
     rows.add(
@@ -78,4 +83,5 @@ def consultation_changed(
         db.session.expire(consultation, ["events"])
     for listener in _listeners():
         listener(consultation, kind, now=now, rows=rows, detail=detail)
-    rows.write()
+    if mine:
+        rows.write()

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import joinedload
 
 from telesecond.extensions import db
@@ -54,6 +54,9 @@ class LockedSpecialist:
     updated_at: datetime
     next_available_at: datetime | None
     next_available_valid_until: datetime | None
+    # PostgreSQL: the id the new consultation will have, drawn from its sequence here so
+    # that the row can be written in one statement with its history, room and messages.
+    new_consultation_id: int | None = None
 
 
 def lock_and_read(specialist_id: int) -> LockedSpecialist | None:
@@ -61,9 +64,10 @@ def lock_and_read(specialist_id: int) -> LockedSpecialist | None:
 
     PostgreSQL: one statement, ``SELECT … FOR KEY SHARE OF specialist_profile`` (shared
     with other bookings, exclusive of ``lock_specialist``). SQLite: the no-op UPDATE first
-    (it must open the write transaction), then the read. The account
-    comes back as an entity, so a consultation's ``specialist`` needs no further query.
-    None when there is no such specialist.
+    (it must open the write transaction), then the read. The account comes back as an
+    entity, so a consultation's ``specialist`` needs no further query. On PostgreSQL the
+    same statement draws the new consultation's id (a refused booking leaves a gap in
+    the ids, as a rolled-back insert would). None when there is no such specialist.
     """
     if db.session.get_bind().dialect.name == "postgresql":
         query = _LOCK_AND_READ
@@ -87,4 +91,6 @@ _READ = (
     # The booking's outbox rows need the specialist's alert: read in the same query.
     .options(joinedload(Account.specialist_alert))
 )
-_LOCK_AND_READ = _READ.with_for_update(of=SpecialistProfile, read=True, key_share=True)
+_LOCK_AND_READ = _READ.add_columns(
+    func.nextval(func.pg_get_serial_sequence("consultation", "id"))
+).with_for_update(of=SpecialistProfile, read=True, key_share=True)
