@@ -1,10 +1,11 @@
 """New rows a change gathers, written together when the change is complete.
 
-A booking adds a history row, an audit row, a video room and its outbox messages. As
-separate INSERTs each costs a round trip plus a statement's worth of SQLAlchemy and
-driver work. Gathered, PostgreSQL writes all of them in one statement (data-modifying
-``WITH`` clauses, each a multi-row INSERT), SQLite one multi-row INSERT per table.
-The rows must not depend on each other: each refers only to rows already written.
+A booking adds the consultation (on PostgreSQL, with an id drawn beforehand), a history
+row, an audit row, a video room and its outbox messages. As separate INSERTs each costs a
+round trip plus a statement's worth of SQLAlchemy and driver work. Gathered, PostgreSQL
+writes all of them in one statement (one INSERT per table, all but the last in
+data-modifying ``WITH`` clauses; foreign keys are checked at the end of the statement),
+SQLite one multi-row INSERT per table, in the order the tables were first used.
 
 The SQL is generated here once per shape (targets, columns, and on SQLite row counts)
 and sent as driver SQL. SQLAlchemy does not cache multi-row or ON CONFLICT INSERT
@@ -32,8 +33,8 @@ MAX_SHAPES = 512
 
 @dataclass(frozen=True)
 class Target:
-    """Where rows go: a table, and an optional clause after the VALUES in the syntax
-    that SQLite and PostgreSQL share (ON CONFLICT …, RETURNING …)."""
+    """Where rows go: a table, and an optional clause after the rows in the syntax that
+    SQLite and PostgreSQL share (ON CONFLICT …, RETURNING …)."""
 
     table: Table
     tail: str = ""
