@@ -43,7 +43,7 @@ CLAIM = timedelta(minutes=2)  # how long a claimed room is left to its claimer
 MAX_BACKOFF = timedelta(minutes=15)
 RETRY_BATCH = 50
 
-_INSERT_ROOM = VideoRoom.__table__
+_ROOMS = VideoRoom.__table__
 
 State = Literal["before", "open", "after", "cancelled", "preparing"]
 
@@ -159,7 +159,7 @@ def on_consultation_changed(
     if kind == "booked":  # a consultation just booked has no room yet: no need to ask
         # A plain INSERT with the booking's other rows (no unit-of-work flush).
         values = _room_values(consultation, now)
-        rows.add(_INSERT_ROOM, values)
+        rows.add(_ROOMS, values)
         if values["pending_action"] is not None:
             _touch(consultation.id)
         return
