@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from telesecond.clock import utcnow
-from telesecond.extensions import db
 from telesecond.models import AuditEvent
+from telesecond.services import row_batch
 from telesecond.services.row_batch import RowBatch
-
-_INSERT = AuditEvent.__table__.insert()
 
 
 def record(
@@ -37,7 +35,4 @@ def record(
         "ip": (ip or None) and ip[:45],
         "detail": detail,
     }
-    if rows is None:
-        db.session.execute(_INSERT, values)
-    else:
-        rows.add(AuditEvent.__table__, values)
+    row_batch.insert(AuditEvent.__table__, [values], rows)

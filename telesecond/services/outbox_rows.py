@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from telesecond.models import Reminder
-from telesecond.services.row_batch import RowBatch, Target
+from telesecond.services.row_batch import RowBatch, Target, insert
 
 # States from which a planned agenda row is armed again.
 REARMABLE = ("cancelled", "skipped")
@@ -56,8 +56,5 @@ def insert_rows(rows: list[NewReminder], batch: RowBatch | None = None) -> None:
 
     With ``batch`` the rows join it, to be written with the change's other rows.
     """
-    mine = RowBatch() if batch is None else batch
-    mine.extend(REMINDERS, (dict(vars(row)) for row in rows))
+    insert(REMINDERS, [dict(vars(row)) for row in rows], batch)
     rows.clear()
-    if batch is None:
-        mine.write()

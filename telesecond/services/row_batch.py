@@ -73,6 +73,17 @@ class RowBatch:
                 _execute([group])
 
 
+def insert(target: Target | Table, rows: Iterable[dict], batch: RowBatch | None = None) -> None:
+    """Add ``rows`` to ``batch``, or write them at once (in the current transaction)
+    when there is no batch."""
+    if batch is not None:
+        batch.extend(target, rows)
+        return
+    now = RowBatch()
+    now.extend(target, rows)
+    now.write()
+
+
 def insert_returning_id(table: Table, values: dict) -> int:
     """Insert one row now and return its new ``id`` (the same SQL path as a batch)."""
     return _execute([(Target(table, "RETURNING id"), [values])]).scalar_one()
