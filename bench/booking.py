@@ -3,7 +3,8 @@
     .venv/bin/python bench/booking.py [--backend sqlite|postgresql|both]
                                       [--bookings 2000] [--clients 16] [--threads 8]
 
-Throughput: gunicorn with 2 workers x 8 threads (gthread); 16 concurrent clients, each a
+Throughput: gunicorn with 2 workers and the shipped settings (``gunicorn.conf.py``: gevent
+workers on PostgreSQL, 8 threads each on SQLite); 16 concurrent clients, each a
 patient with its own bearer token and keep-alive connection, book DISTINCT free slots of
 16 specialists open around the clock in UTC (30-minute slots, no buffer). Client ``c``'s
 ``j``-th booking is ``T0 + j * 30 min`` with specialist ``(c + j) % 16``: no two bookings
@@ -380,6 +381,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
                 latencies, codes, errors, wall = run_clients(server.url, tokens, timed)
             ceiling = healthz_ceiling(server, tokens, per_client)
             race_result = race(server.url, ids, t0 + timedelta(days=10))
+            worker_class = server.worker_class
         finally:
             server.stop()
 
@@ -409,7 +411,8 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
     cpu = meter.per_op_ms(total)
     cpu_total = sum(cpu.values())
     result = {
-        "threads_per_worker": args.threads,
+        "worker_class": worker_class,
+        "threads_per_worker": args.threads if worker_class == "gthread" else None,
         "workers": WORKERS,
         "clients": args.clients,
         "bookings": total,
@@ -443,6 +446,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
         1,
     )
     result["race"]["ok"] = race_ok and race_result["clean_409"]
+    print(f"gunicorn workers: {WORKERS} x {worker_class}")
     print(
         f"throughput: {total} bookings by {args.clients} clients in {result['seconds']} s = "
         f"{result['bookings_per_s']} bookings/s; p50 {result['p50_ms']} ms, "
@@ -476,7 +480,9 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--bookings", type=int, default=2000, help="timed bookings")
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--threads", type=int, default=8, help="threads per gthread worker (SQLite)"
+    )
     args = parser.parse_args()
     if args.clients > SPECIALISTS:
         parser.error(f"at most {SPECIALISTS} clients (one specialist each per time slot)")
@@ -484,8 +490,9 @@ def main() -> None:
     if (WARMUP_PER_CLIENT + per_client) * SLOT > timedelta(days=9):
         parser.error("too many bookings per client for the seeded calendar")
     print(
-        f"bench/booking.py: gunicorn {WORKERS} workers x {args.threads} threads (gthread), "
-        f"{args.clients} clients, {per_client * args.clients} timed bookings"
+        f"bench/booking.py: gunicorn {WORKERS} workers (gevent on PostgreSQL, "
+        f"{args.threads} threads each on SQLite), {args.clients} clients, "
+        f"{per_client * args.clients} timed bookings"
     )
     figures: dict = {"load_average_at_start": _common.load_average()}
     for backend in _common.backends_from_arg(args.backend):

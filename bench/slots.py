@@ -621,7 +621,7 @@ def main() -> None:
     parser.add_argument("--specialists", type=int, default=1000)
     args = parser.parse_args()
     print(
-        f"bench/slots.py: gunicorn {WORKERS} workers x {THREADS} threads (gthread), "
+        f"bench/slots.py: gunicorn {WORKERS} workers (shipped gunicorn.conf.py), "
         f"{Path('/proc/cpuinfo').read_text().count('processor')} CPUs"
     )
     figures: dict = {"load_average_at_start": _common.load_average()}

@@ -79,7 +79,12 @@ def body(specialist_id: int, start: datetime) -> dict:
 
 
 @pytest.mark.slow
-def test_fifty_clients_one_slot_exactly_one_booking(server, make_specialist, make_account):
+def test_fifty_clients_one_slot_exactly_one_booking(
+    server, make_specialist, make_account, database_url
+):
+    # The shipped server model of each backend (gunicorn.conf.py) is the one raced here.
+    expected = "gevent" if database_url.startswith("postgresql") else "gthread"
+    assert server.worker_class.endswith(expected), server.worker_class
     doctor = make_specialist(timezone="UTC", weekly=[(d, 0, 1440) for d in range(7)], horizon=30)
     patients = [make_account() for _ in range(CLIENTS)]
     tokens = [real_token(p) for p in patients]

@@ -21,7 +21,8 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """A gunicorn process serving wsgi:app on loopback."""
+    """A gunicorn process serving wsgi:app on loopback, with the shipped settings
+    (``gunicorn.conf.py``: gevent workers on PostgreSQL, threads on SQLite)."""
 
     def __init__(self, env: dict[str, str], *, workers: int = 4, threads: int = 16) -> None:
         self.port = free_port()
@@ -34,12 +35,12 @@ class Gunicorn:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
                 "--workers",
                 str(workers),
                 "--threads",
                 str(threads),
-                "--worker-class",
-                "gthread",
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--graceful-timeout",
@@ -70,6 +71,14 @@ class Gunicorn:
             except requests.RequestException:
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not start within 30 s")
+
+    @property
+    def worker_class(self) -> str:
+        """The worker class gunicorn reports it uses (from its log)."""
+        for line in self.log.read_text(errors="replace").splitlines():
+            if "Using worker: " in line:
+                return line.rsplit("Using worker: ", 1)[1].strip()
+        return "unknown"
 
     def stop(self) -> None:
         self.process.terminate()

@@ -1,0 +1,29 @@
+"""gunicorn settings: ``gunicorn -c gunicorn.conf.py wsgi:app``.
+
+The worker model follows the database:
+
+- PostgreSQL: gevent workers. A request spends much of its time waiting for the database;
+  a greenlet switch is far cheaper than handing the GIL between threads, so the same two
+  cores serve more bookings (``bench/booking.py``). psycopg waits cooperatively once gevent
+  has patched the standard library, which the gevent worker does before the app loads.
+- SQLite: threads (gthread). SQLite's busy wait sleeps inside C; under gevent it would
+  stall every request of the worker, including the one holding the write lock.
+
+Command-line options override these (``--workers 4``). ``WEB_CONCURRENCY`` sets the
+number of workers, ``WEB_THREADS`` the threads of a gthread worker and
+``WEB_CONNECTIONS`` the connections one gevent worker serves at once.
+"""
+
+from __future__ import annotations
+
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+
+if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
+    worker_class = "gevent"
+    worker_connections = int(os.environ.get("WEB_CONNECTIONS", "200"))
+else:
+    worker_class = "gthread"
+    threads = int(os.environ.get("WEB_THREADS", "8"))
