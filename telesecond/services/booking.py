@@ -182,9 +182,11 @@ def book(
 ) -> Consultation:
     """Book a consultation; raise Invalid (422), Conflict (409) or NotFound (404).
 
-    The hot path: one locking read of the specialist's row, the cached rules, one UNION
-    ALL query for busy time, the inserts, one commit. On PostgreSQL the exclusion
-    constraints, not a pre-check, refuse an overlap with a booked consultation.
+    The hot path: one locking read of the specialist's row, the cached rules, the new
+    rows with the busy time around the slot (one statement on PostgreSQL), one commit.
+    The busy time is checked after the rows are written: a conflict rolls them back. On
+    PostgreSQL the exclusion constraints, not a check, refuse an overlap with a booked
+    consultation.
     """
     if patient.role != "patient":
         raise Forbidden("Only patients can book a consultation.")
@@ -210,21 +212,10 @@ def book(
 
     length = timedelta(minutes=facts.consultation_minutes)
     buffer = timedelta(minutes=facts.buffer_minutes)
-    found = busy.busy_time(
-        specialist_id,
-        start - length - buffer,
-        start + 2 * length + buffer,
-        now=now,
-        except_patient=patient.id,
-        patient_span=(patient.id, start, start + length),
-        include_booked=not _enforced_by_database(),
-    )
-    slot = availability.slot_at(facts, start, now=now, busy_time=found)
+    # The start must be a slot under the rules; busy time is checked once the rows are in.
+    slot = availability.slot_at(facts, start, now=now, busy_time=busy.BusyTime())
     if slot is None:
         raise _lost_race(specialist_id, start, now)
-    if found.patient_overlap:
-        db.session.rollback()
-        raise Conflict(PATIENT_BUSY)
     values = dict(vars(intake))  # a shallow copy: asdict's deep copy costs more here
     del values["telehealth_consent"], values["emergency_acknowledged"]
     values.update(
@@ -241,10 +232,6 @@ def book(
         created_at=now,
         updated_at=now,
     )
-    if found.own_holds:
-        db.session.execute(
-            delete(Hold).where(Hold.patient_id == patient.id, Hold.specialist_id == specialist_id)
-        )
     _invalidate_if_first(locked, specialist_id, slot.start, length + buffer)
     rows = RowBatch()
     if locked.new_consultation_id is not None:  # PostgreSQL: written with its other rows
@@ -265,10 +252,34 @@ def book(
     set_committed_value(consultation, "patient", patient)
     set_committed_value(consultation, "specialist", locked.account)
     consultation_changed(consultation, "booked", actor_id=patient.id, now=now, ip=ip, rows=rows)
+    # The busy time around the slot comes back with the rows (on PostgreSQL in the same
+    # statement, read as it was before the new rows; SQLite reads it after them, without
+    # the new consultation). A conflict rolls every new row back.
+    busy_read = busy.busy_query(
+        specialist_id,
+        start - length - buffer,
+        start + 2 * length + buffer,
+        now=now,
+        except_patient=patient.id,
+        ignore_consultation=new_id,
+        patient_span=(patient.id, start, start + length),
+        include_booked=not _enforced_by_database(),
+    )
     try:
-        rows.write()  # PostgreSQL: the exclusion constraints refuse an overlap here
+        # PostgreSQL: the exclusion constraints refuse an overlap with a booking here.
+        found = busy.busy_from_rows(rows.write(*busy_read))
     except IntegrityError as exc:
         raise _conflict(exc, specialist_id, start, now, PATIENT_BUSY) from None
+    blocked = found.booked or found.holds or found.time_off  # else the slot above stands
+    if blocked and availability.slot_at(facts, start, now=now, busy_time=found) is None:
+        raise _lost_race(specialist_id, start, now)
+    if found.patient_overlap:
+        db.session.rollback()
+        raise Conflict(PATIENT_BUSY)
+    if found.own_holds:
+        db.session.execute(
+            delete(Hold).where(Hold.patient_id == patient.id, Hold.specialist_id == specialist_id)
+        )
     _commit_or_conflict(specialist_id, start, now, keep_state=True)
     return consultation
 

@@ -6,8 +6,9 @@ The slot engine, the directory cache and the booking re-check read busy time her
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import CompoundSelect, bindparam, literal, literal_column, select, union_all
 
@@ -60,6 +61,32 @@ def busy_time(
     ``include_booked=False`` leaves out the consultations (and the patient's overlaps)
     when the database's exclusion constraints will refuse an overlapping row anyway.
     """
+    statement, params = busy_query(
+        account_id,
+        start,
+        end,
+        now=now,
+        except_patient=except_patient,
+        ignore_consultation=ignore_consultation,
+        patient_span=patient_span,
+        include_booked=include_booked,
+    )
+    return busy_from_rows(db.session.execute(statement, params))
+
+
+def busy_query(
+    account_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime,
+    except_patient: int | None = None,
+    ignore_consultation: int | None = None,
+    patient_span: tuple[int, datetime, datetime] | None = None,
+    include_booked: bool = True,
+) -> tuple[CompoundSelect, dict]:
+    """``busy_time``'s statement and parameters, for a caller that runs it itself (a
+    booking sends it with its new rows); ``busy_from_rows`` reads its rows."""
     shape = (
         include_booked,
         include_booked and patient_span is not None,
@@ -79,9 +106,14 @@ def busy_time(
     }
     if patient_span is not None:
         params["patient_id"], params["span_start"], params["span_end"] = patient_span
+    return statement, params
+
+
+def busy_from_rows(rows: Iterable[tuple[str, datetime, datetime]]) -> BusyTime:
+    """The BusyTime in the rows of ``busy_query``'s statement."""
     found: dict[str, list[Interval]] = {"b": [], "p": [], "h": [], "o": [], "t": [], "x": []}
-    for kind, s, e in db.session.execute(statement, params):
-        found[kind].append(Interval(s, e))
+    for kind, s, e in rows:  # driver SQL hands back the session's zone: make it UTC
+        found[kind].append(Interval(s.astimezone(UTC), e.astimezone(UTC)))
     return BusyTime(
         booked=found["b"] + found["x"],
         holds=found["h"],

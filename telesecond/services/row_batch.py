@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from functools import cache
 
 from psycopg.types.json import Json
-from sqlalchemy import Column, Table
+from sqlalchemy import Column, CompoundSelect, Select, Table
 from sqlalchemy.engine import Dialect
 
 from telesecond.extensions import db
@@ -60,17 +60,25 @@ class RowBatch:
     def __len__(self) -> int:
         return sum(len(rows) for rows in self._rows.values())
 
-    def write(self) -> None:
-        """Write every gathered row in the current transaction, then forget them."""
+    def write(self, then: Select | CompoundSelect | None = None, params: dict | None = None):
+        """Write every gathered row in the current transaction, then forget them.
+
+        ``then``, a SELECT with named bound parameters (``params``), is run after the rows
+        are written, and its rows are returned. On PostgreSQL it is the same statement as
+        the rows (the final SELECT after the data-modifying ``WITH`` clauses), so it costs
+        no round trip of its own; like every part of one statement it reads the database
+        as it was before the statement's own rows.
+        """
         groups = [(target, rows) for target, rows in self._rows.items() if rows]
         self._rows.clear()
-        if not groups:
-            return
         if db.session.connection().dialect.name == "postgresql":
-            _execute(groups)
-        else:  # SQLite: no INSERT in a WITH clause; in-process, so one per table is cheap
-            for group in groups:
-                _execute([group])
+            if groups or then is not None:
+                result = _execute(groups, then, params)
+                return None if then is None else result.all()
+            return None
+        for group in groups:  # SQLite: no INSERT in a WITH clause; in-process, one per table
+            _execute([group])
+        return None if then is None else db.session.execute(then, params).all()
 
 
 def insert(target: Target | Table, rows: Iterable[dict], batch: RowBatch | None = None) -> None:
@@ -89,8 +97,12 @@ def insert_returning_id(table: Table, values: dict) -> int:
     return _execute([(Target(table, "RETURNING id"), [values])]).scalar_one()
 
 
-def _execute(groups: list[tuple[Target, list[dict]]]):
-    """One statement for ``groups``: its SQL from the shape cache.
+def _execute(
+    groups: list[tuple[Target, list[dict]]],
+    then: Select | CompoundSelect | None = None,
+    then_params: dict | None = None,
+):
+    """One statement for ``groups`` (and on PostgreSQL ``then``): its SQL from the cache.
 
     PostgreSQL gets each target's rows as one JSON parameter, expanded by
     ``json_populate_recordset``: the SQL is the same whatever the number of rows (the
@@ -105,8 +117,10 @@ def _execute(groups: list[tuple[Target, list[dict]]]):
     dialect = connection.dialect
     if dialect.name == "postgresql":
         shape = tuple((target, tuple(rows[0]), 0) for target, rows in groups)
-        params = tuple(Json(rows, dumps=_dumps) for _, rows in groups)
-        return connection.exec_driver_sql(_sql(dialect, shape), params)
+        params = {f"{_ROWS}{g}": Json(rows, dumps=_dumps) for g, (_, rows) in enumerate(groups)}
+        if then is not None:
+            params.update(then_params or {})
+        return connection.exec_driver_sql(_sql(dialect, shape, then), params)
     shape = tuple((target, tuple(rows[0]), len(rows)) for target, rows in groups)
     values: list = []
     for (target, rows), (_, keys, _) in zip(groups, shape, strict=True):
@@ -136,33 +150,42 @@ def _processor(dialect: Dialect, column: Column) -> Callable | None:
     return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
-def _sql(dialect: Dialect, shape: tuple) -> str:
-    found = _shapes.get((dialect.name, shape))
+def _sql(dialect: Dialect, shape: tuple, then: Select | CompoundSelect | None = None) -> str:
+    key = (dialect.name, shape, then)
+    found = _shapes.get(key)
     if found is None:
         if len(_shapes) >= MAX_SHAPES:
             _shapes.clear()
-        found = _shapes[(dialect.name, shape)] = _render(dialect, shape)
+        found = _shapes[key] = _render(dialect, shape, then)
     return found
 
 
 _shapes: dict[tuple, str] = {}
 
 
-def _render(dialect: Dialect, shape: tuple) -> str:
-    """One INSERT per target; on PostgreSQL all but the last inside a WITH clause."""
+def _render(dialect: Dialect, shape: tuple, then: Select | CompoundSelect | None = None) -> str:
+    """One INSERT per target; on PostgreSQL all but the last inside a WITH clause (all of
+    them when ``then`` follows as the statement's final SELECT)."""
     quote = dialect.identifier_preparer.quote
     inserts = []
-    for target, keys, count in shape:
+    for g, (target, keys, count) in enumerate(shape):
         table = quote(target.table.name)
         columns = ", ".join(quote(k) for k in keys)
         if dialect.name == "postgresql":
-            rows = f"SELECT {columns} FROM json_populate_recordset(NULL::{table}, %s)"
+            source = f"json_populate_recordset(NULL::{table}, %({_ROWS}{g})s)"
+            rows = f"SELECT {columns} FROM {source}"
         else:
             row = "(" + ", ".join(["?"] * len(keys)) + ")"
             rows = f"VALUES {', '.join([row] * count)}"
         inserts.append(f"INSERT INTO {table} ({columns}) {rows} {target.tail}".rstrip())
+    if then is not None:  # PostgreSQL only; its bound parameters are named (pyformat)
+        inserts.append(str(then.compile(dialect=dialect)))
     *first, last = inserts
     if not first:
         return last
     ctes = ", ".join(f"batch_{g} AS ({sql})" for g, sql in enumerate(first))
     return f"WITH {ctes} {last}"
+
+
+# The JSON rows' parameter names (``%(batch_rows_0)s`` …), apart from any of ``then``'s.
+_ROWS = "batch_rows_"

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
 from telesecond.extensions import db
-from telesecond.models import AuditEvent, Consultation, ConsultationEvent, Hold
+from telesecond.models import (
+    AuditEvent,
+    Consultation,
+    ConsultationEvent,
+    Hold,
+    Reminder,
+    VideoRoom,
+)
+from telesecond.services import specialists
 
 # The clock stands at Monday 2026-03-02 09:00 UTC = 10:00 in Berlin.
 MON_11 = "2026-03-02T10:00:00Z"  # 11:00 Berlin, a free slot
@@ -440,3 +450,57 @@ def test_directory_next_available_follows_bookings(
     assert (
         client.get("/api/v1/specialists").get_json()["items"][0]["next_available_start"] == MON_11
     )
+
+
+def test_a_booking_refused_by_busy_time_leaves_no_rows(
+    client, make_specialist, make_account, auth_header
+):
+    """Busy time is checked after the booking's rows are written: a refusal takes every
+    one of them back (consultation, history, audit, video room, reminders)."""
+
+    def rows() -> dict[str, int]:
+        tables = {
+            "consultations": Consultation,
+            "history": ConsultationEvent,
+            "rooms": VideoRoom,
+            "reminders": Reminder,
+        }
+        found = {
+            k: db.session.scalar(select(func.count()).select_from(m)) for k, m in tables.items()
+        }
+        found["audit"] = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "consultation.booked")
+        )
+        return found
+
+    doctor = make_specialist()
+    alice, bob = auth_header(make_account()), auth_header(make_account())
+    assert (
+        client.post(
+            "/api/v1/holds", headers=alice, json={"specialist_id": doctor.id, "start": MON_11}
+        ).status_code
+        == 201
+    )
+    specialists.add_time_off(
+        doctor,
+        start=datetime(2026, 3, 3, 9, 30, tzinfo=UTC),
+        end=datetime(2026, 3, 3, 12, 0, tzinfo=UTC),
+    )
+    db.session.commit()
+    before = rows()
+    held = book(client, bob, doctor.id, MON_11)  # Alice's hold
+    away = book(client, bob, doctor.id, TUE_11)  # the specialist's time off
+    for response in (held, away):
+        assert response.status_code == 409, response.text
+        assert "no longer available" in response.get_json()["detail"]
+    db.session.expire_all()
+    assert rows() == before
+    # The same patient books a free time at once: nothing of the refusals is in the way.
+    assert book(client, bob, doctor.id, WED_11).status_code == 201
+    db.session.expire_all()
+    after = rows()
+    assert after["consultations"] == before["consultations"] + 1
+    assert after["history"] == before["history"] + 1
+    assert after["audit"] == before["audit"] + 1
