@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from telesecond.extensions import db
 from telesecond.models import AuditEvent
@@ -62,3 +62,23 @@ def test_naive_times_and_uneven_rows_are_refused(app):
         batch.write()
     db.session.rollback()
     assert db.session.scalars(select(AuditEvent.action)).all() == []
+
+
+def test_a_select_after_the_rows_comes_back_with_them(app):
+    """``write(then, params)`` returns the SELECT's rows. On PostgreSQL the SELECT is part
+    of the batch's statement and reads the database as it was before the statement's own
+    rows; SQLite runs it after them."""
+    at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    before = RowBatch()
+    before.add(AUDIT, event("earlier", at))
+    before.write()
+    query = select(AuditEvent.action).where(AuditEvent.at == bindparam("at")).order_by("id")
+    batch = RowBatch()
+    batch.add(AUDIT, event("now", at))
+    found = [action for (action,) in batch.write(query, {"at": at})]
+    postgres = db.session.connection().dialect.name == "postgresql"
+    assert found == (["earlier"] if postgres else ["earlier", "now"])
+    db.session.commit()
+    assert db.session.scalars(query, {"at": at}).all() == ["earlier", "now"]
+    # With nothing to write, only the SELECT runs.
+    assert [a for (a,) in RowBatch().write(query, {"at": at})] == ["earlier", "now"]
