@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 
 from config import ConfigError
+from telesecond.offload import off_loop
 
 EXTENSION_NAME = "telesecond.documents"
 KEY_FILE = "document.key"
@@ -100,6 +101,9 @@ class EncryptedFileStore:
 
     def put(self, key: str, data: bytes) -> None:
         """Encrypt ``data`` and write it atomically (temporary file, fsync, rename)."""
+        off_loop(self._put, key, data)
+
+    def _put(self, key: str, data: bytes) -> None:
         path = self._path(key)
         self._ensure_directory(path.parent)
         nonce = os.urandom(NONCE_BYTES)
@@ -119,6 +123,9 @@ class EncryptedFileStore:
 
     def get(self, key: str) -> bytes:
         """Decrypt and return the bytes; DocumentUnreadable if missing or not authentic."""
+        return off_loop(self._get, key)
+
+    def _get(self, key: str) -> bytes:
         path = self._path(key)
         try:
             blob = path.read_bytes()

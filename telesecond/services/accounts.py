@@ -15,6 +15,7 @@ from telesecond.domain import accounts as rules
 from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.models.account import CHANNELS
+from telesecond.offload import off_loop
 from telesecond.services import audit, outbox
 from telesecond.services.errors import Conflict, Invalid
 
@@ -30,7 +31,7 @@ REMINDER_FIELDS = ("timezone", "phone", "notify_by", "sms_consent")
 
 def hash_password(password: str) -> str:
     """Argon2id hash of a password."""
-    return _hasher.hash(password)
+    return off_loop(_hasher.hash, password)
 
 
 def _check_name(value: str, errors: dict[str, list[str]]) -> str:
@@ -133,7 +134,7 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> Account
     account = db.session.scalar(select(Account).where(Account.email == address))
     ok = False
     try:
-        ok = _hasher.verify(account.password_hash if account else _DUMMY_HASH, password)
+        ok = off_loop(_hasher.verify, account.password_hash if account else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         ok = False
     if not (ok and account is not None and account.active):
