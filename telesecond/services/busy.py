@@ -45,32 +45,10 @@ class BusyTime:
     own_holds: int = 0
 
 
-def busy_time(
-    account_id: int,
-    start: datetime,
-    end: datetime,
-    *,
-    now: datetime,
-    except_patient: int | None = None,
-    ignore_consultation: int | None = None,
-    patient_span: tuple[int, datetime, datetime] | None = None,
-    include_booked: bool = True,
-) -> BusyTime:
-    """The specialist's busy time overlapping [start, end) in one query.
-
-    ``include_booked=False`` leaves out the consultations (and the patient's overlaps)
-    when the database's exclusion constraints will refuse an overlapping row anyway.
-    """
-    statement, params = busy_query(
-        account_id,
-        start,
-        end,
-        now=now,
-        except_patient=except_patient,
-        ignore_consultation=ignore_consultation,
-        patient_span=patient_span,
-        include_booked=include_booked,
-    )
+def busy_time(account_id: int, start: datetime, end: datetime, **options) -> BusyTime:
+    """The specialist's busy time overlapping [start, end) in one query (``options`` as
+    for ``busy_query``)."""
+    statement, params = busy_query(account_id, start, end, **options)
     return busy_from_rows(db.session.execute(statement, params))
 
 
@@ -85,8 +63,12 @@ def busy_query(
     patient_span: tuple[int, datetime, datetime] | None = None,
     include_booked: bool = True,
 ) -> tuple[CompoundSelect, dict]:
-    """``busy_time``'s statement and parameters, for a caller that runs it itself (a
-    booking sends it with its new rows); ``busy_from_rows`` reads its rows."""
+    """The statement and parameters behind ``busy_time``, for a caller that runs it itself
+    (a booking sends it with its new rows); ``busy_from_rows`` reads its rows.
+
+    ``include_booked=False`` leaves out the consultations (and the patient's overlaps)
+    when the database's exclusion constraints will refuse an overlapping row anyway.
+    """
     shape = (
         include_booked,
         include_booked and patient_span is not None,
