@@ -8,6 +8,10 @@ from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+# Primary keys are 32-bit INTEGER columns; PostgreSQL refuses a larger bound parameter
+# with "integer out of range", so a larger id cannot name anything.
+MAX_ID = 2**31 - 1
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

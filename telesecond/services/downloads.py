@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telesecond.domain.invites import InviteView, build_invite, event_summary
 from telesecond.models import Account, Consultation
+from telesecond.models.base import MAX_ID
 from telesecond.services import booking
 from telesecond.services.errors import NotFound
 from telesecond.services.invite_view import invite_view
@@ -20,7 +21,6 @@ from telesecond.services.invite_view import invite_view
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK = "https://outlook.live.com/calendar/0/action/compose"
 OFFICE = "https://outlook.office.com/calendar/0/action/compose"
-MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)

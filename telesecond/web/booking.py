@@ -23,6 +23,7 @@ from wtforms.validators import ValidationError
 from telesecond.clock import utcnow
 from telesecond.domain.intake import CONSENT_TEXT, CONSENT_VERSION, MAX_QUESTIONS, Intake
 from telesecond.models import SpecialistProfile
+from telesecond.models.base import MAX_ID
 from telesecond.services import availability, booking
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.web.directory import rfc3339
@@ -33,7 +34,6 @@ from telesecond.web.templating import local_time
 bp = Blueprint("booking", __name__)
 
 SHOWN_QUESTIONS = 5
-MAX_ID = 2**31 - 1  # ids are 32-bit; routes spell it out as int(max=2147483647)
 _TRAILING_OFFSET = re.compile(r" (\d{2}:?\d{2})$")  # "+01:00" arrives as " 01:00" in a query
 HOLD_GONE = (
     "Your hold on this time has ended. Check your answers and send the form again: "

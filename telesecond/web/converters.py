@@ -6,9 +6,7 @@ import builtins
 
 from werkzeug.routing import IntegerConverter, Map
 
-# Primary keys are 32-bit INTEGER columns; PostgreSQL refuses a larger bound parameter
-# with "integer out of range" (a 500), so a larger id cannot name anything: 404.
-MAX_ID = 2**31 - 1
+from telesecond.models.base import MAX_ID  # a larger id in a URL is a 404
 
 
 def digits_at_most(limit: int) -> str:
