@@ -192,7 +192,8 @@ def queries_per_booking(app, ids: dict, t0: datetime, count: int = 20) -> dict:
 
 
 # Where a booking's CPU goes (cumulative, profiled): the view, the booking service, and
-# inside it the listeners of services/hooks.py (outbox, video room …) run in its transaction.
+# inside it the listeners of services/hooks.py (outbox, video room …) run in its transaction;
+# on PostgreSQL the token lookup's statement also takes the booking's lock (locks.BookingLock).
 PROFILED = {
     "view": ("telesecond/api/consultations.py", "create_consultation"),
     "booking_service": ("telesecond/services/booking.py", "book"),

@@ -8,12 +8,14 @@ from telesecond.api import bp
 from telesecond.api.auth import require_auth
 from telesecond.api.openapi import documented
 from telesecond.api.parsing import Fields, json_object, to_rfc3339
+from telesecond.api.problems import ApiProblem
 from telesecond.clock import utcnow
 from telesecond.domain.intake import Intake
 from telesecond.extensions import db
 from telesecond.models import Consultation
+from telesecond.models.base import MAX_ID
 from telesecond.models.consultation import STATUSES
-from telesecond.services import audit, booking, links
+from telesecond.services import audit, booking, links, locks, tokens
 from telesecond.services.errors import Invalid
 
 
@@ -89,6 +91,22 @@ def create_hold():
     ), 201
 
 
+def _resolve_taking_booking_lock(raw: str):
+    """``tokens.resolve``, reading the token in the same statement as the booking's lock
+    on the specialist named in the body (PostgreSQL; ``locks.BookingLock``).
+
+    Only peeks at the body: its problems are answered after the token's (401 first).
+    """
+    try:
+        specialist_id = json_object().get("specialist_id")
+    except ApiProblem:
+        specialist_id = None
+    if type(specialist_id) is not int or not 0 < specialist_id <= MAX_ID:
+        return tokens.resolve(raw)
+    g.booking_lock = locks.BookingLock(specialist_id)
+    return tokens.resolve(raw, reader=g.booking_lock.read_token)
+
+
 @bp.post("/consultations")
 @documented(
     "Book a consultation",
@@ -97,7 +115,7 @@ def create_hold():
     response="Consultation",
     errors=("400", "403", "404", "409", "422"),
 )
-@require_auth("patient")
+@require_auth("patient", resolve=_resolve_taking_booking_lock)
 def create_consultation():
     f = Fields(json_object())
     specialist_id = f.integer("specialist_id")
@@ -125,6 +143,7 @@ def create_consultation():
         now=utcnow(),
         hold_id=hold_id,
         ip=request.remote_addr,
+        lock=g.get("booking_lock"),
     )
     response = jsonify(consultation_json(consultation))
     response.status_code = 201

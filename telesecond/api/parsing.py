@@ -7,9 +7,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import request
+from flask import g, request
 
 from telesecond.api.problems import ApiProblem
+from telesecond.models.base import MAX_ID
 from telesecond.services.errors import Invalid
 
 MAX_JSON_BYTES = 256 * 1024
@@ -27,7 +28,9 @@ def to_rfc3339(value: datetime | None) -> str | None:
 
 
 def json_object() -> dict[str, Any]:
-    """The request body as a JSON object, or a 400/413/415 problem."""
+    """The request body as a JSON object, or a 400/413/415 problem (parsed once)."""
+    if "json_object" in g:
+        return g.json_object
     if request.content_length and request.content_length > MAX_JSON_BYTES:
         raise ApiProblem(413, "The request body is too large.")
     if not request.is_json:
@@ -41,6 +44,7 @@ def json_object() -> dict[str, Any]:
         raise ApiProblem(400, "The request body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise ApiProblem(400, "The request body must be a JSON object.")
+    g.json_object = data
     return data
 
 
@@ -127,7 +131,7 @@ class Fields:
         *,
         required: bool = True,
         minimum: int = 0,
-        maximum: int = 2**31 - 1,
+        maximum: int = MAX_ID,
         default: int | None = None,
     ) -> int | None:
         value = self._get(name, required)

@@ -16,7 +16,12 @@ from telesecond.models import Account, Consultation, Hold, SpecialistProfile
 from telesecond.services import availability, busy, specialist_facts
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
 from telesecond.services.hooks import consultation_changed
-from telesecond.services.locks import LockedSpecialist, lock_and_read, lock_specialist
+from telesecond.services.locks import (
+    BookingLock,
+    LockedSpecialist,
+    lock_and_read,
+    lock_specialist,
+)
 from telesecond.services.row_batch import RowBatch, insert_returning_id
 
 TAKEN = "This time is no longer available."
@@ -179,8 +184,11 @@ def book(
     now: datetime,
     hold_id: int | None = None,
     ip: str | None = None,
+    lock: BookingLock | None = None,
 ) -> Consultation:
     """Book a consultation; raise Invalid (422), Conflict (409) or NotFound (404).
+
+    ``lock``: the lock the API took while it read the caller's token (``BookingLock``).
 
     The hot path: one locking read of the specialist's row, the cached rules, the new
     rows with the busy time around the slot (one statement on PostgreSQL), one commit.
@@ -191,7 +199,7 @@ def book(
     if patient.role != "patient":
         raise Forbidden("Only patients can book a consultation.")
     intake, errors = check_intake(intake)
-    locked = lock_and_read(specialist_id)
+    locked = (lock and lock.locked(specialist_id)) or lock_and_read(specialist_id)
     if locked is None or not locked.account.active:
         db.session.rollback()
         raise NotFound("No such specialist.")

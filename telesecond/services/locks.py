@@ -23,7 +23,8 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import joinedload
 
 from telesecond.extensions import db
-from telesecond.models import Account, SpecialistProfile
+from telesecond.models import Account, ApiToken, SpecialistProfile
+from telesecond.services import tokens
 
 
 def lock_specialist(specialist_id: int) -> None:
@@ -78,6 +79,43 @@ def lock_and_read(specialist_id: int) -> LockedSpecialist | None:
     return None if row is None else LockedSpecialist(*row)
 
 
+class BookingLock:
+    """A booking's lock on the specialist, taken while the API reads the caller's token.
+
+    On PostgreSQL ``read_token`` is one statement: ``lock_and_read`` with the token row and
+    its account (a round trip fewer on the booking's hot path). ``book`` then uses the
+    locked row if it is still this transaction's; otherwise it takes the lock itself, as
+    it always does on SQLite, whose lock must open the write transaction first. The token
+    is only read here: ``tokens.resolve`` checks that it is live.
+    """
+
+    def __init__(self, specialist_id: int) -> None:
+        self.specialist_id = specialist_id
+        self._locked: LockedSpecialist | None = None
+        self._transaction = None
+
+    def read_token(self, token_hash: str) -> ApiToken | None:
+        if db.session.get_bind().dialect.name != "postgresql":
+            return tokens.read(token_hash)
+        row = db.session.execute(
+            _LOCK_AND_READ_WITH_TOKEN,
+            {"specialist_id": self.specialist_id, "token_hash": token_hash},
+        ).first()
+        if row is None:  # no such specialist (the booking says 404), or no such token
+            return tokens.read(token_hash)
+        self._locked, self._transaction = (
+            LockedSpecialist(*row[:-1]),
+            db.session().get_transaction(),
+        )
+        return row[-1]
+
+    def locked(self, specialist_id: int) -> LockedSpecialist | None:
+        """The row locked for ``specialist_id`` in the current transaction, if any."""
+        if specialist_id != self.specialist_id or self._locked is None:
+            return None
+        return self._locked if db.session().get_transaction() is self._transaction else None
+
+
 # Built once (constructing it per booking cost about as much as running it).
 _READ = (
     select(
@@ -94,3 +132,8 @@ _READ = (
 _LOCK_AND_READ = _READ.add_columns(
     func.nextval(func.pg_get_serial_sequence("consultation", "id"))
 ).with_for_update(of=SpecialistProfile, read=True, key_share=True)
+_LOCK_AND_READ_WITH_TOKEN = (
+    _LOCK_AND_READ.add_columns(ApiToken)
+    .join(ApiToken, ApiToken.token_hash == bindparam("token_hash"))
+    .options(joinedload(ApiToken.account, innerjoin=True))
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import bindparam, select
@@ -52,11 +53,22 @@ _RESOLVE = (
 )
 
 
-def resolve(raw: str) -> tuple[Account, ApiToken] | None:
-    """The account and token for a raw bearer token, if it is live."""
+def read(token_hash: str) -> ApiToken | None:
+    """The token row with its account, live or not."""
+    return db.session.scalar(_RESOLVE, {"token_hash": token_hash})
+
+
+def resolve(
+    raw: str, *, reader: Callable[[str], ApiToken | None] = read
+) -> tuple[Account, ApiToken] | None:
+    """The account and token for a raw bearer token, if it is live.
+
+    ``reader`` reads the token row by its digest; an endpoint may pass one that reads it
+    together with something else it needs (the booking's lock on the specialist).
+    """
     if not raw or len(raw) > 200:
         return None
-    token = db.session.scalar(_RESOLVE, {"token_hash": digest(raw)})
+    token = reader(digest(raw))
     if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
         return None
     if not token.account.active:
