@@ -5,7 +5,8 @@ The worker model follows the database:
 - PostgreSQL: gevent workers. A request spends much of its time waiting for the database;
   a greenlet switch is far cheaper than handing the GIL between threads, so the same two
   cores serve more bookings (``bench/booking.py``). psycopg waits cooperatively once gevent
-  has patched the standard library, which the gevent worker does before the app loads.
+  has patched the standard library, which the gevent worker does before the app loads;
+  each worker then has psycopg wait on gevent's hub directly (``post_worker_init``).
 - SQLite: threads (gthread). SQLite's busy wait sleeps inside C; under gevent it would
   stall every request of the worker, including the one holding the write lock.
 
@@ -27,3 +28,12 @@ if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
 else:
     worker_class = "gthread"
     threads = int(os.environ.get("WEB_THREADS", "8"))
+
+
+def post_worker_init(worker) -> None:
+    """A gevent worker: psycopg waits on the hub directly (``telesecond/gevent_psycopg``)."""
+    if worker_class == "gevent":
+        from telesecond.gevent_psycopg import install
+
+        if install():
+            worker.log.info("psycopg waits through the gevent hub")
