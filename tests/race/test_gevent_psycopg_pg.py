@@ -11,8 +11,6 @@ import pytest
 
 from tests.support.gunicorn import ROOT
 
-pytestmark = pytest.mark.postgres_only
-
 NAP = 0.4
 SCRIPT = textwrap.dedent(
     f"""
@@ -59,6 +57,7 @@ SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.postgres_only
 def test_queries_of_many_greenlets_wait_side_by_side_through_the_hub(database_url):
     url = database_url.replace("postgresql+psycopg://", "postgresql://")
     done = subprocess.run(
