@@ -123,6 +123,7 @@ def test_book_share_a_document_and_read_the_opinion(
     # -- she sees the consultation, and shares a PDF on it ----------------------------------
     expect(page.get_by_role("heading", name="Consultation with Dr Ada Vance")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("is booked for Tue 03 Mar 2026, 04:00")
+    page.wait_for_load_state("domcontentloaded")  # the page's deferred scripts have run
     assert drafts(page) == {}  # the booking ended the draft
     documents = page.get_by_role("region", name="Medical documents")
     expect(documents).to_contain_text("No documents have been shared yet.")
