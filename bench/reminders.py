@@ -15,9 +15,11 @@ For each dispatcher count, on a fresh PostgreSQL database:
 
 The dispatchers are real processes (``flask --app wsgi reminders run --interval I``, the
 APScheduler ticker) sending through the real ``twilio`` client to the fake Twilio server
-in this process, which stamps each accepted message. Every reminder must be sent exactly
-once (no number twice, none missing). Targets (2 cores): >= 500 messages/s with 4
-dispatchers; paced p99 lateness <= interval + 2 s. Last line: one JSON object.
+in this process, which stamps each accepted message. Like the real API, the fake keeps
+each dispatcher's connection open from one message to the next (HTTP/1.1 keep-alive).
+Every reminder must be sent exactly once (no number twice, none missing). Targets
+(2 cores): >= 500 messages/s with 4 dispatchers; paced p99 lateness <= interval + 2 s.
+Last line: one JSON object.
 
 Besides wall-clock figures, each phase prints the CPU milliseconds per message of the
 dispatcher processes, the PostgreSQL backends serving them and this process (the fake

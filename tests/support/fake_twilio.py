@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hmac
 import json
 import re
 import secrets
+import socket
 import sys
 import threading
 import time
@@ -51,6 +53,8 @@ class FakeRequest:
     form_lists: dict[str, list[str]]
     headers: dict[str, str]
     username: str | None
+    # The client's end of the connection that carried it (host, port).
+    peer: tuple[str, int] = ("", 0)
     authorized: bool = False
     match: dict[str, str] = field(default_factory=dict)
 
@@ -96,18 +100,40 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, fake: FakeTwilio) -> None:
         self.fake = fake
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
         super().__init__((fake.host, 0), _Handler)
+
+    def hang_up(self) -> None:
+        """End every open connection, so that handlers waiting for a next request return."""
+        with self.connections_lock:
+            connections = list(self.connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # the client has gone already
+                connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         self.fake._record_server_error()
 
 
 class _Handler(BaseHTTPRequestHandler):
-    # HTTP/1.0: one request per connection, so no idle keep-alive thread
-    # blocks shutdown.
-    protocol_version = "HTTP/1.0"
-    timeout = 10
+    # HTTP/1.1 keep-alive, as the real API: a client's pooled connection carries one
+    # request after another (``FakeTwilio.stop`` hangs up on the idle ones). Nagle's
+    # algorithm off, as headers and body are written separately.
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    timeout = 60
     server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.connections_lock:
+            self.server.connections.discard(self.connection)
+        super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet; tests inspect ``FakeTwilio.requests`` instead."""
@@ -120,7 +146,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         outcome = self.server.fake._handle(self._read_request())
-        if outcome is not None:  # None: the fake is stopping during a scripted delay
+        if outcome is None:  # the fake is stopping during a scripted delay
+            self.close_connection = True
+        else:
             self._send_json(*outcome)
 
     def _read_request(self) -> FakeRequest:
@@ -139,6 +167,7 @@ class _Handler(BaseHTTPRequestHandler):
             form_lists=form,
             headers={key.lower(): value for key, value in self.headers.items()},
             username=username,
+            peer=self.client_address[:2],
         )
         request.authorized = self.server.fake._check_auth(username, password)
         return request
@@ -218,11 +247,12 @@ class FakeTwilio:
         return self
 
     def stop(self) -> None:
-        """Stop serving, end scripted delays, join threads, close the socket."""
+        """Stop serving, end scripted delays, hang up, join threads, close the socket."""
         if self._server is None:
             return
         self._stopping.set()
         self._server.shutdown()
+        self._server.hang_up()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join()

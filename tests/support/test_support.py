@@ -310,6 +310,21 @@ def test_fake_twilio_stop_interrupts_a_pending_delay() -> None:
     assert fake.errors == []
 
 
+def test_fake_twilio_keeps_the_connection_and_stop_hangs_up_on_it() -> None:
+    fake = FakeTwilio().start()
+    form = {"To": "+15551234567", "From": "+15550000000", "Body": "x"}
+    with requests.Session() as session:
+        for _ in range(3):
+            response = session.post(_messages_url(fake), data=form, auth=_auth(fake), timeout=5)
+            assert response.status_code == 201
+        assert len({request.peer for request in fake.requests}) == 1  # one connection
+        started = time.monotonic()
+        fake.stop()  # the pooled connection is idle and open: the fake hangs up on it
+        assert time.monotonic() - started < 5
+    assert fake.count() == 3
+    assert fake.errors == []
+
+
 def test_fake_twilio_serves_extra_routes(fake_twilio: FakeTwilio) -> None:
     fake_twilio.add_route(
         "POST",
