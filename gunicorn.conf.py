@@ -44,7 +44,7 @@ def post_worker_init(worker) -> None:
     gc.freeze()
     worker.log.info("%d startup objects left out of garbage collection", gc.get_freeze_count())
     if worker_class == "gevent":
-        from telesecond.gevent_psycopg import install
+        from telesecond.server.gevent_psycopg import install
 
         if install():
             worker.log.info("psycopg waits through the gevent hub")

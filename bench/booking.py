@@ -79,8 +79,8 @@ def seed(clients: int, password_hash: str) -> dict:
     """Specialists open 24/7 in UTC (via the services), patients and live tokens."""
     from telesecond.extensions import db
     from telesecond.models import Account, ApiToken
-    from telesecond.services import specialists
-    from telesecond.services.tokens import digest
+    from telesecond.services.accounts.tokens import digest
+    from telesecond.services.scheduling import specialists
 
     now = datetime.now(UTC)
 
@@ -192,14 +192,14 @@ def queries_per_booking(app, ids: dict, t0: datetime, count: int = 20) -> dict:
     }
 
 
-# Where a booking's CPU goes (cumulative, profiled): the view, the booking service, and
-# inside it the listeners of services/hooks.py (outbox, video room …) run in its transaction;
-# on PostgreSQL the token lookup's statement also takes the booking's lock (locks.BookingLock).
+# Where a booking's CPU goes (cumulative, profiled): the view, the token lookup, the booking
+# service, and inside it the listeners of services/consultations/changes.py (outbox, video
+# room …) run in its transaction.
 PROFILED = {
     "view": ("telesecond/api/consultations.py", "create_consultation"),
-    "booking_service": ("telesecond/services/booking.py", "book"),
-    "hook_listeners": ("telesecond/services/hooks.py", "consultation_changed"),
-    "token_lookup": ("telesecond/services/tokens.py", "resolve"),
+    "booking_service": ("telesecond/services/consultations/booking.py", "book"),
+    "hook_listeners": ("telesecond/services/consultations/changes.py", "consultation_changed"),
+    "token_lookup": ("telesecond/services/accounts/tokens.py", "resolve"),
 }
 
 
@@ -395,7 +395,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
         app = bench_app(url, tmp)
         from telesecond.extensions import db
         from telesecond.models import Consultation
-        from telesecond.services.accounts import hash_password
+        from telesecond.services.accounts.credentials import hash_password
 
         with app.app_context():
             ids = seed(args.clients, hash_password("bench-password-123"))

@@ -335,7 +335,8 @@ def seed_slot_specialist(now: datetime, password_hash: str) -> tuple[int, dict]:
     from telesecond.domain.intake import Intake
     from telesecond.extensions import db
     from telesecond.models import Account, SpecialistTag
-    from telesecond.services import availability, booking, specialists
+    from telesecond.services.consultations import booking
+    from telesecond.services.scheduling import availability, specialists
 
     doctor = Account(
         email="slots-doctor@example.org",
@@ -564,7 +565,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
     with temp_database(backend, "bench_slots") as (url, tmp):
         app = bench_app(url, tmp)
         from telesecond.extensions import db
-        from telesecond.services.accounts import hash_password
+        from telesecond.services.accounts.credentials import hash_password
 
         password_hash = hash_password("bench-password-123")
         now = datetime.now(UTC)

@@ -25,7 +25,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     values.update(overrides or {})
     app.config.update(settings.finalize(values, Path(app.instance_path)))
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
-    from telesecond.database import engine_options
+    from telesecond.db.engine import engine_options
 
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options())
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
@@ -36,7 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
-    from telesecond.database import tune_sqlite
+    from telesecond.db.engine import tune_sqlite
 
     with app.app_context():
         tune_sqlite(db.engine)

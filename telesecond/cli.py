@@ -45,7 +45,7 @@ def dispatch_command() -> None:
     """Run one dispatch pass, then exit (SIGTERM: finish the message in flight, stop)."""
     import signal
 
-    from telesecond.services.dispatch import dispatch_due_reminders, request_stop
+    from telesecond.services.reminders.dispatch import dispatch_due_reminders, request_stop
 
     signal.signal(signal.SIGTERM, lambda signum, frame: request_stop())
     click.echo(f"dispatched {dispatch_due_reminders()}")

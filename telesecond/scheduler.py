@@ -16,8 +16,8 @@ JOB_ID = "dispatch_due_reminders"
 def tick(app: Flask) -> int:
     """One dispatch pass, then the periodic upkeep; returns how many messages went out."""
     from telesecond.clock import utcnow
-    from telesecond.services.dispatch import dispatch_due_reminders, stop_requested
     from telesecond.services.maintenance import run_maintenance
+    from telesecond.services.reminders.dispatch import dispatch_due_reminders, stop_requested
 
     with app.app_context():
         sent = dispatch_due_reminders()
@@ -52,7 +52,7 @@ def run(app: Flask, *, interval_seconds: float = 15.0) -> None:
 
     job.modify(next_run_time=datetime.now(UTC))
 
-    from telesecond.services.dispatch import request_stop, reset_stop
+    from telesecond.services.reminders.dispatch import request_stop, reset_stop
 
     reset_stop()
 

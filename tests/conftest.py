@@ -17,8 +17,8 @@ from telesecond.clock import FrozenClock
 from telesecond.extensions import db
 from telesecond.models import Account, ApiToken
 from telesecond.models.base import Base
-from telesecond.services.accounts import hash_password
-from telesecond.services.tokens import digest
+from telesecond.services.accounts.credentials import hash_password
+from telesecond.services.accounts.tokens import digest
 
 pytest_plugins = ["tests.plugins", "tests.factories"]
 

@@ -7,7 +7,8 @@ from datetime import datetime
 import pytest
 
 from telesecond.domain.intake import Intake
-from telesecond.services import availability, booking, specialists
+from telesecond.services.consultations import booking
+from telesecond.services.scheduling import availability, specialists
 
 PROFILE = {
     "specialties": ["Oncology"],

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import bindparam, select
 
+from telesecond.db.row_batch import RowBatch, insert_returning_id
 from telesecond.extensions import db
 from telesecond.models import AuditEvent
-from telesecond.services.row_batch import RowBatch, insert_returning_id
 
 AUDIT = AuditEvent.__table__
 

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 
 from config import ConfigError
-from telesecond.offload import off_loop
+from telesecond.server.offload import off_loop
 
 EXTENSION_NAME = "telesecond.documents"
 KEY_FILE = "document.key"

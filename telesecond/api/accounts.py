@@ -10,7 +10,7 @@ from telesecond.api.openapi import documented
 from telesecond.api.parsing import Fields, json_object, to_rfc3339
 from telesecond.extensions import limiter
 from telesecond.models import Account
-from telesecond.services import accounts, tokens
+from telesecond.services.accounts import registration, tokens
 
 
 def account_json(account: Account) -> dict:
@@ -56,7 +56,7 @@ def create_account():
         "phone": f.string("phone", required=False, max_len=32),
     }
     f.check()
-    account = accounts.register(**values, ip=request.remote_addr)
+    account = registration.register(**values, ip=request.remote_addr)
     response = jsonify(account_json(account))
     response.status_code = 201
     response.headers["Location"] = url_for("api.me")
@@ -87,7 +87,7 @@ def update_me():
     if f.has("sms_consent"):
         changes["sms_consent"] = f.boolean("sms_consent")
     f.check()
-    account = accounts.update_profile(g.api_account, changes, ip=request.remote_addr)
+    account = registration.update_profile(g.api_account, changes, ip=request.remote_addr)
     return jsonify(account_json(account))
 
 

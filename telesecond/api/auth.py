@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from flask import g, request
 
 from telesecond.api.problems import ApiProblem
-from telesecond.services import tokens
+from telesecond.services.accounts import tokens
 
 if TYPE_CHECKING:
-    from telesecond.models import Account, ApiToken
+    from telesecond.models import Account
 
 
 def _bearer() -> str | None:
@@ -23,30 +23,22 @@ def _bearer() -> str | None:
     return value.strip()
 
 
-Resolver = Callable[[str], "tuple[Account, ApiToken] | None"]
-
-
-def current_account_or_none(resolve: Resolver = tokens.resolve):
+def current_account_or_none() -> Account | None:
     """The caller's account when a live bearer token is sent."""
     if "api_account" not in g:
         raw = _bearer()
-        found = resolve(raw) if raw else None
+        found = tokens.resolve(raw) if raw else None
         g.api_account, g.api_token = found if found else (None, None)
     return g.api_account
 
 
-def require_auth(*roles: str, resolve: Resolver = tokens.resolve) -> Callable:
-    """Refuse with 401 without a live token, and 403 when the role does not fit.
-
-    ``resolve`` turns the raw token into ``(account, token)`` or None; an endpoint may
-    pass one that reads the token together with what it needs next (``tokens.resolve``
-    with a ``reader``).
-    """
+def require_auth(*roles: str) -> Callable:
+    """Refuse with 401 without a live token, and 403 when the role does not fit."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
-            account = current_account_or_none(resolve)
+            account = current_account_or_none()
             if account is None:
                 problem = ApiProblem(401, "Send a valid bearer token.")
                 raise problem

@@ -8,8 +8,8 @@ from telesecond.api import bp
 from telesecond.api.auth import require_auth
 from telesecond.api.openapi import documented
 from telesecond.clock import utcnow
-from telesecond.services import calendar_feeds, downloads
-from telesecond.services.calendar_feeds import FeedAddress
+from telesecond.services.calendar import downloads, feeds
+from telesecond.services.calendar.feeds import FeedAddress
 
 
 def invite_response(invite: downloads.InviteFile) -> Response:
@@ -43,7 +43,7 @@ def consultation_invite(consultation_id: int):
 )
 @require_auth()
 def get_calendar_feed():
-    address = calendar_feeds.ensure_address(g.api_account, now=utcnow(), ip=request.remote_addr)
+    address = feeds.ensure_address(g.api_account, now=utcnow(), ip=request.remote_addr)
     return jsonify(_feed_json(address))
 
 
@@ -56,7 +56,7 @@ def get_calendar_feed():
 )
 @require_auth()
 def regenerate_calendar_feed():
-    address = calendar_feeds.regenerate(g.api_account, now=utcnow(), ip=request.remote_addr)
+    address = feeds.regenerate(g.api_account, now=utcnow(), ip=request.remote_addr)
     return jsonify(_feed_json(address)), 201
 
 
@@ -64,5 +64,5 @@ def regenerate_calendar_feed():
 @documented("Revoke the caller's calendar-feed address", ok="204", errors=())
 @require_auth()
 def revoke_calendar_feed():
-    calendar_feeds.revoke(g.api_account, now=utcnow(), ip=request.remote_addr)
+    feeds.revoke(g.api_account, now=utcnow(), ip=request.remote_addr)
     return "", 204

@@ -8,14 +8,13 @@ from telesecond.api import bp
 from telesecond.api.auth import require_auth
 from telesecond.api.openapi import documented
 from telesecond.api.parsing import Fields, json_object, to_rfc3339
-from telesecond.api.problems import ApiProblem
 from telesecond.clock import utcnow
 from telesecond.domain.intake import Intake
 from telesecond.extensions import db
 from telesecond.models import Consultation
-from telesecond.models.base import MAX_ID
 from telesecond.models.consultation import STATUSES
-from telesecond.services import audit, booking, links, locks, tokens
+from telesecond.services import audit, links
+from telesecond.services.consultations import access, booking
 from telesecond.services.errors import Invalid
 
 
@@ -91,22 +90,6 @@ def create_hold():
     ), 201
 
 
-def _resolve_taking_booking_lock(raw: str):
-    """``tokens.resolve``, reading the token in the same statement as the booking's lock
-    on the specialist named in the body (PostgreSQL; ``locks.BookingLock``).
-
-    Only peeks at the body: its problems are answered after the token's (401 first).
-    """
-    try:
-        specialist_id = json_object().get("specialist_id")
-    except ApiProblem:
-        specialist_id = None
-    if type(specialist_id) is not int or not 0 < specialist_id <= MAX_ID:
-        return tokens.resolve(raw)
-    g.booking_lock = locks.BookingLock(specialist_id)
-    return tokens.resolve(raw, reader=g.booking_lock.read_token)
-
-
 @bp.post("/consultations")
 @documented(
     "Book a consultation",
@@ -115,7 +98,7 @@ def _resolve_taking_booking_lock(raw: str):
     response="Consultation",
     errors=("400", "403", "404", "409", "422"),
 )
-@require_auth("patient", resolve=_resolve_taking_booking_lock)
+@require_auth("patient")
 def create_consultation():
     f = Fields(json_object())
     specialist_id = f.integer("specialist_id")
@@ -143,7 +126,6 @@ def create_consultation():
         now=utcnow(),
         hold_id=hold_id,
         ip=request.remote_addr,
-        lock=g.get("booking_lock"),
     )
     response = jsonify(consultation_json(consultation))
     response.status_code = 201
@@ -158,7 +140,7 @@ def list_consultations():
     status = request.args.get("status")
     if status is not None and status not in STATUSES:
         raise Invalid.field("status", f"Use one of {', '.join(STATUSES)}.")
-    items = [consultation_summary(c) for c in booking.list_for(g.api_account, status)]
+    items = [consultation_summary(c) for c in access.list_for(g.api_account, status)]
     return jsonify({"items": items, "next": None})
 
 
@@ -168,7 +150,7 @@ def list_consultations():
 )
 @require_auth()
 def get_consultation(consultation_id: int):
-    consultation = booking.get_for(g.api_account, consultation_id)
+    consultation = access.get_for(g.api_account, consultation_id)
     audit.record(
         "consultation.viewed",
         actor_id=g.api_account.id,

@@ -15,7 +15,7 @@ from telesecond.api.problems import ApiProblem
 from telesecond.domain import filetypes
 from telesecond.models import Document
 from telesecond.models.record import DOCUMENT_KINDS
-from telesecond.services import documents
+from telesecond.services.consultations import documents
 from telesecond.services.errors import Invalid
 
 # What a client may send as the file part (the server judges the content, not this).

@@ -12,7 +12,7 @@ from telesecond.api.parsing import Fields, json_object, to_rfc3339
 from telesecond.domain.intake import MAX_QUESTIONS
 from telesecond.extensions import limiter
 from telesecond.models import Opinion
-from telesecond.services import opinions
+from telesecond.services.opinions import second_opinion
 
 # Each send emails a third party: enough for a retry or a revised opinion, not a flood.
 SEND_LIMIT = "10 per hour"
@@ -55,13 +55,13 @@ def put_opinion(consultation_id: int):
     # The service decides: 403 for the consultation's patient, 404 for anyone else.
     f = Fields(json_object())
     assessment = f.string("diagnosis_assessment", max_len=20)
-    summary = f.string("summary", max_len=opinions.MAX_SUMMARY)
-    answers = f.strings("answers", max_items=MAX_QUESTIONS * 5, max_len=opinions.MAX_ANSWER)
+    summary = f.string("summary", max_len=second_opinion.MAX_SUMMARY)
+    answers = f.strings("answers", max_items=MAX_QUESTIONS * 5, max_len=second_opinion.MAX_ANSWER)
     recommendations = f.string(
-        "recommendations", required=False, default="", max_len=opinions.MAX_RECOMMENDATIONS
+        "recommendations", required=False, default="", max_len=second_opinion.MAX_RECOMMENDATIONS
     )
     f.check()
-    opinion = opinions.write(
+    opinion = second_opinion.write(
         g.api_account,
         consultation_id,
         diagnosis_assessment=assessment or "",
@@ -81,7 +81,7 @@ def put_opinion(consultation_id: int):
 )
 @require_auth()
 def get_opinion(consultation_id: int):
-    found = opinions.read(g.api_account, consultation_id, request.remote_addr)
+    found = second_opinion.read(g.api_account, consultation_id, request.remote_addr)
     return jsonify(opinion_json(found.opinion))
 
 
@@ -94,7 +94,7 @@ def get_opinion(consultation_id: int):
 @limiter.limit(SEND_LIMIT)
 @require_auth()
 def send_opinion_to_physician(consultation_id: int):
-    opinion = opinions.send_to_physician(
+    opinion = second_opinion.send_to_physician(
         g.api_account,
         consultation_id,
         mailer=app_mailer(),
@@ -113,5 +113,5 @@ def send_opinion_to_physician(consultation_id: int):
 )
 @require_auth("admin")
 def opinion_stats():
-    counts = opinions.assessment_counts()
+    counts = second_opinion.assessment_counts()
     return jsonify({**counts, "total": sum(counts.values())})

@@ -9,7 +9,7 @@ from telesecond.api.auth import require_auth
 from telesecond.api.openapi import documented
 from telesecond.api.parsing import to_rfc3339
 from telesecond.models import Reminder
-from telesecond.services import outbox
+from telesecond.services.reminders import outbox
 
 
 def reminder_json(row: Reminder) -> dict:

@@ -13,8 +13,8 @@ from telesecond.api.parsing import Fields, json_object, query_instant, to_rfc333
 from telesecond.clock import utcnow
 from telesecond.domain.tags import format_hhmm, parse_hhmm
 from telesecond.models import SpecialistProfile, TimeOff
-from telesecond.services import availability, directory, specialists
 from telesecond.services.errors import Invalid
+from telesecond.services.scheduling import availability, directory, specialists
 
 
 def specialist_json(profile: SpecialistProfile, *, next_start=None) -> dict:

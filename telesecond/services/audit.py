@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from telesecond.clock import utcnow
+from telesecond.db import row_batch
+from telesecond.db.row_batch import RowBatch
 from telesecond.models import AuditEvent
-from telesecond.services import row_batch
-from telesecond.services.row_batch import RowBatch
 
 
 def record(

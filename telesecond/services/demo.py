@@ -7,8 +7,8 @@ from sqlalchemy import select
 from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import Account, SpecialistProfile
-from telesecond.services import specialists
-from telesecond.services.accounts import hash_password
+from telesecond.services.accounts.credentials import hash_password
+from telesecond.services.scheduling import specialists
 
 DEMO_PASSWORD = "demo-password-1"
 

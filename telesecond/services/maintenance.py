@@ -18,8 +18,8 @@ Task = Callable[[datetime], object]
 
 def _tasks() -> list[Task]:
     """The registered tasks, imported lazily so this module stays import-light."""
-    from telesecond.services.busy_calendars import refresh_due_calendars
-    from telesecond.services.video_rooms import retry_pending_rooms
+    from telesecond.services.scheduling.busy_calendars import refresh_due_calendars
+    from telesecond.services.video.rooms import retry_pending_rooms
 
     return [refresh_due_calendars, retry_pending_rooms]
 

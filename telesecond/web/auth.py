@@ -15,7 +15,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from telesecond.extensions import limiter
-from telesecond.services import accounts
+from telesecond.services.accounts import credentials, registration
 from telesecond.services.errors import ServiceError
 from telesecond.web.forms import LoginForm, ProfileForm, RegisterForm
 from telesecond.web.helpers import apply_errors, safe_next
@@ -39,7 +39,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            account = accounts.register(
+            account = registration.register(
                 email=form.email.data,
                 password=form.password.data,
                 full_name=form.full_name.data,
@@ -63,7 +63,9 @@ def register():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        account = accounts.authenticate(form.email.data, form.password.data, ip=request.remote_addr)
+        account = credentials.authenticate(
+            form.email.data, form.password.data, ip=request.remote_addr
+        )
         if account is not None:
             _start_session(account)
             flash(f"Signed in as {account.full_name}.", "success")
@@ -97,7 +99,7 @@ def profile():
             "sms_consent": form.sms_consent.data,
         }
         try:
-            accounts.update_profile(current_user, changes, ip=request.remote_addr)
+            registration.update_profile(current_user, changes, ip=request.remote_addr)
         except ServiceError as error:
             apply_errors(form, error)
         else:

@@ -24,8 +24,9 @@ from telesecond.clock import utcnow
 from telesecond.domain.intake import CONSENT_TEXT, CONSENT_VERSION, MAX_QUESTIONS, Intake
 from telesecond.models import SpecialistProfile
 from telesecond.models.base import MAX_ID
-from telesecond.services import availability, booking
+from telesecond.services.consultations import booking
 from telesecond.services.errors import Conflict, Invalid
+from telesecond.services.scheduling import availability
 from telesecond.web.directory import rfc3339
 from telesecond.web.helpers import apply_errors
 from telesecond.web.specialist_forms import no_nul

@@ -13,9 +13,9 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from telesecond.clock import utcnow
-from telesecond.services import busy_calendars as service
-from telesecond.services import specialists
 from telesecond.services.errors import ServiceError
+from telesecond.services.scheduling import busy_calendars as service
+from telesecond.services.scheduling import specialists
 from telesecond.web.helpers import apply_errors, specialists_only
 from telesecond.web.specialist_forms import AvailabilityForm, TimeOffForm, no_nul
 

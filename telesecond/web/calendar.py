@@ -9,7 +9,7 @@ from werkzeug.http import is_resource_modified
 from telesecond.api.calendar import invite_response
 from telesecond.clock import utcnow
 from telesecond.models import Consultation
-from telesecond.services import calendar_feeds, downloads
+from telesecond.services.calendar import downloads, feeds
 
 bp = Blueprint("calendar", __name__)
 
@@ -35,14 +35,14 @@ def invite(consultation_id: int):
 @bp.get("/calendar/<token>.ics")
 def feed(token: str):
     """The feed a calendar app subscribes to; 304 when nothing changed since its last poll."""
-    found = calendar_feeds.resolve(token)
+    found = feeds.resolve(token)
     if found is None:
         abort(404)
     now = utcnow()
-    state = calendar_feeds.state(found, now=now)
+    state = feeds.state(found, now=now)
     if is_resource_modified(request.environ, etag=state.etag, last_modified=state.last_modified):
         response = Response(
-            calendar_feeds.body(found, state, now=now),
+            feeds.body(found, state, now=now),
             content_type="text/calendar; charset=utf-8",
         )
         response.headers["Content-Disposition"] = 'inline; filename="telesecond.ics"'
@@ -61,8 +61,8 @@ def feed(token: str):
 @login_required
 def issue_feed():
     """Create the subscription address, or replace it (the old one stops working)."""
-    had_one = calendar_feeds.current_address(_me()) is not None
-    calendar_feeds.regenerate(_me(), now=utcnow(), ip=request.remote_addr)
+    had_one = feeds.current_address(_me()) is not None
+    feeds.regenerate(_me(), now=utcnow(), ip=request.remote_addr)
     if had_one:
         flash("You have a new subscription address. The old one no longer works.", "success")
     else:
@@ -74,7 +74,7 @@ def issue_feed():
 @login_required
 def revoke_feed():
     """Stop the subscription address."""
-    if calendar_feeds.revoke(_me(), now=utcnow(), ip=request.remote_addr):
+    if feeds.revoke(_me(), now=utcnow(), ip=request.remote_addr):
         flash("The calendar subscription is stopped. Its address no longer works.", "success")
     else:
         flash("You had no calendar subscription to stop.", "info")
@@ -82,11 +82,11 @@ def revoke_feed():
 
 
 @bp.app_template_global()
-def calendar_subscription() -> calendar_feeds.FeedAddress | None:
+def calendar_subscription() -> feeds.FeedAddress | None:
     """The signed-in person's live feed address, for the profile page."""
     if not current_user.is_authenticated:
         return None
-    return calendar_feeds.current_address(_me())
+    return feeds.current_address(_me())
 
 
 @bp.app_template_global()

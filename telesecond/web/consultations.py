@@ -21,7 +21,7 @@ from jinja2 import TemplateNotFound
 from telesecond.clock import utcnow
 from telesecond.domain.slots import Slot
 from telesecond.models import Consultation, ConsultationEvent
-from telesecond.services import booking, case_view
+from telesecond.services.consultations import access, booking, case_file
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.web.booking import parse_start
 from telesecond.web.directory import rfc3339
@@ -151,7 +151,7 @@ def _back(consultation_id: int):
 def consultation_list():
     """The patient's consultations, or the specialist's agenda."""
     is_specialist = current_user.role == "specialist"
-    items = booking.list_for(_me())
+    items = access.list_for(_me())
     agenda = agenda_of(items, utcnow(), ZoneInfo(current_user.timezone), by_day=is_specialist)
     return render_template(
         "consultations/list.html",
@@ -167,7 +167,7 @@ def consultation_list():
 def detail(consultation_id: int):
     """The case page for the consultation's patient or specialist (404 for anyone else)."""
     now = utcnow()
-    case = case_view.case_page(_me(), consultation_id, ip=request.remote_addr, now=now)
+    case = case_file.case_page(_me(), consultation_id, ip=request.remote_addr, now=now)
     c = case.consultation
     is_specialist = current_user.id == c.specialist_id
     other = c.patient if is_specialist else c.specialist

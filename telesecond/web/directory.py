@@ -13,8 +13,8 @@ from telesecond.clock import utcnow
 from telesecond.domain.accounts import is_valid_timezone
 from telesecond.domain.slots import Slot
 from telesecond.models import SpecialistProfile
-from telesecond.services import availability, directory
 from telesecond.services.errors import ServiceError
+from telesecond.services.scheduling import availability, directory
 from telesecond.web.helpers import apply_errors
 from telesecond.web.specialist_forms import DirectorySearchForm
 

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from telesecond.api.documents import file_response
 from telesecond.domain import filetypes
 from telesecond.models.record import DOCUMENT_KINDS
-from telesecond.services import documents
+from telesecond.services.consultations import documents
 from telesecond.services.errors import NotFound, ServiceError
 from telesecond.web.helpers import safe_next
 

@@ -12,7 +12,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from telesecond.services.opinions import MAX_RECOMMENDATIONS, MAX_SUMMARY
+from telesecond.services.opinions.second_opinion import MAX_RECOMMENDATIONS, MAX_SUMMARY
 from telesecond.web.specialist_forms import no_nul
 
 

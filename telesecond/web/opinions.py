@@ -17,8 +17,8 @@ from flask_login import current_user, login_required
 
 from telesecond.api.opinions import SEND_LIMIT, app_mailer
 from telesecond.extensions import limiter
-from telesecond.services import opinions
 from telesecond.services.errors import Conflict, Invalid
+from telesecond.services.opinions import second_opinion
 from telesecond.web.helpers import apply_errors
 from telesecond.web.opinion_forms import OpinionForm
 
@@ -35,23 +35,23 @@ def edit(consultation_id: int):
     form = OpinionForm()
     wrong_answers: dict[int, str] = {}
     if request.method == "GET":
-        consultation, opinion = opinions.open_for_editing(
+        consultation, opinion = second_opinion.open_for_editing(
             _me(), consultation_id, ip=request.remote_addr
         )
         if opinion is not None:
             form.fill(opinion)
         answers = [a["answer"] for a in opinion.answers] if opinion else []
     else:
-        consultation, opinion = opinions.editable(_me(), consultation_id)
+        consultation, opinion = second_opinion.editable(_me(), consultation_id)
         answers = request.form.getlist("answers")
         valid = form.validate_on_submit()
         if "csrf_token" not in form.errors:
             # Shown beside each question, together with the form's own errors.
-            wrong_answers = opinions.answer_errors(consultation, answers)
+            wrong_answers = second_opinion.answer_errors(consultation, answers)
             form.form_errors.extend(wrong_answers.values())
         if valid and not wrong_answers:
             try:
-                opinions.write(
+                second_opinion.write(
                     _me(),
                     consultation_id,
                     diagnosis_assessment=form.diagnosis_assessment.data,
@@ -78,14 +78,14 @@ def edit(consultation_id: int):
         opinion=opinion,
         questions=list(zip(questions, answers, strict=True)),
         wrong_answers=wrong_answers,
-        limits={"summary": opinions.MAX_SUMMARY, "answer": opinions.MAX_ANSWER},
+        limits={"summary": second_opinion.MAX_SUMMARY, "answer": second_opinion.MAX_ANSWER},
     ), 422 if failed else 200
 
 
 @bp.get("/consultations/<int:consultation_id>/opinion")
 @login_required
 def view(consultation_id: int):
-    consultation, opinion = opinions.read(_me(), consultation_id, request.remote_addr)
+    consultation, opinion = second_opinion.read(_me(), consultation_id, request.remote_addr)
     can_send = (
         current_user.id == consultation.patient_id
         and consultation.share_with_physician
@@ -95,7 +95,7 @@ def view(consultation_id: int):
         "opinions/view.html",
         consultation=consultation,
         opinion=opinion,
-        assessment=opinions.ASSESSMENT_LABELS.get(
+        assessment=second_opinion.ASSESSMENT_LABELS.get(
             opinion.diagnosis_assessment, opinion.diagnosis_assessment
         ),
         is_specialist=current_user.id == consultation.specialist_id,
@@ -108,7 +108,7 @@ def view(consultation_id: int):
 @login_required
 def send(consultation_id: int):
     try:
-        opinions.send_to_physician(
+        second_opinion.send_to_physician(
             _me(),
             consultation_id,
             mailer=app_mailer(),
@@ -116,7 +116,7 @@ def send(consultation_id: int):
             ip=request.remote_addr,
             organisation=current_app.config["ORGANISATION_NAME"],
         )
-    except (opinions.MailUnavailable, Conflict) as error:
+    except (second_opinion.MailUnavailable, Conflict) as error:
         # Not being able to send is news for this page; 403 and 404 stay error pages.
         flash(error.detail, "error")
     else:
@@ -129,10 +129,10 @@ def send(consultation_id: int):
 def admin():
     if current_user.role != "admin":
         abort(403)
-    counts = opinions.assessment_counts()
+    counts = second_opinion.assessment_counts()
     return render_template(
         "opinions/admin.html",
         counts=counts,
         total=sum(counts.values()),
-        labels=opinions.ASSESSMENT_LABELS,
+        labels=second_opinion.ASSESSMENT_LABELS,
     )

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import Consultation, Reminder, SpecialistAlert
-from telesecond.services import outbox
 from telesecond.services.errors import NotFound
+from telesecond.services.reminders import outbox
 
 bp = Blueprint("reminders", __name__)
 

@@ -15,8 +15,8 @@ from flask import (
 from flask_login import current_user
 
 from telesecond.clock import utcnow
-from telesecond.services import availability, specialists
 from telesecond.services.errors import ServiceError
+from telesecond.services.scheduling import availability, specialists
 from telesecond.web.directory import rfc3339
 from telesecond.web.helpers import apply_errors, specialists_only
 from telesecond.web.specialist_forms import AvailabilityForm, SpecialistProfileForm, TimeOffForm

@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired, Length, Optional, StopValidation, 
 from wtforms.widgets import TextArea, TextInput
 
 from telesecond.domain.tags import format_hhmm, parse_hhmm
-from telesecond.services.specialists import LIMITS, WEEKDAYS
+from telesecond.services.scheduling.specialists import LIMITS, WEEKDAYS
 
 MIN_YEAR, MAX_YEAR = 1970, 2200
 MAX_NOTICE_HOURS = LIMITS["min_notice_minutes"][1] // 60

@@ -19,8 +19,8 @@ from flask_login import current_user, login_required
 from telesecond.clock import utcnow
 from telesecond.models import Consultation
 from telesecond.models.video import VideoGuest
-from telesecond.services import guests, video_rooms
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
+from telesecond.services.video import guests, rooms
 from telesecond.web.directory import rfc3339
 
 bp = Blueprint("video", __name__)
@@ -49,7 +49,7 @@ def _back(consultation_id: int):
     )
 
 
-def _waiting_page(entry: video_rooms.Entry, *, zone: str | None, guest: bool = False):
+def _waiting_page(entry: rooms.Entry, *, zone: str | None, guest: bool = False):
     """The page for a closed door: before, after, cancelled or being prepared."""
     response = current_app.make_response(
         render_template(
@@ -68,7 +68,7 @@ def _waiting_page(entry: video_rooms.Entry, *, zone: str | None, guest: bool = F
     return response
 
 
-def _call_page(entry: video_rooms.Entry, *, display_name: str, back_url: str | None):
+def _call_page(entry: rooms.Entry, *, display_name: str, back_url: str | None):
     response = current_app.make_response(
         render_template(
             "video/call.html",
@@ -89,7 +89,7 @@ def _call_page(entry: video_rooms.Entry, *, display_name: str, back_url: str | N
 @login_required
 def join(consultation_id: int):
     """Inside the window: audit and go to the room; outside: say when it opens."""
-    entry = video_rooms.join(_me(), consultation_id, now=utcnow(), ip=request.remote_addr)
+    entry = rooms.join(_me(), consultation_id, now=utcnow(), ip=request.remote_addr)
     if entry.state != "open":
         return _waiting_page(entry, zone=current_user.timezone)
     if entry.url:
@@ -101,11 +101,9 @@ def join(consultation_id: int):
 @login_required
 def call(consultation_id: int):
     """The app's own call page (Twilio Video), for participants inside the window."""
-    if not video_rooms.provider().call_page:
+    if not rooms.provider().call_page:
         return redirect(url_for("video.join", consultation_id=consultation_id))
-    entry = video_rooms.join(
-        _me(), consultation_id, now=utcnow(), ip=request.remote_addr, call_page=True
-    )
+    entry = rooms.join(_me(), consultation_id, now=utcnow(), ip=request.remote_addr, call_page=True)
     if entry.state != "open" or not entry.token:
         return _waiting_page(entry, zone=current_user.timezone)
     back = url_for("consultations.detail", consultation_id=consultation_id)
@@ -200,21 +198,17 @@ class VideoPanel:
 def video_panel(consultation: Consultation) -> VideoPanel:
     """The video panel's state for the signed-in participant (no writes, no network)."""
     now = utcnow()
-    room = video_rooms.room_of(consultation.id)
+    room = rooms.room_of(consultation.id)
     if room is not None:
         opens_at, closes_at, status = room.opens_at, room.closes_at, room.status
     else:
-        opens_at, closes_at = video_rooms.window_of(consultation)
+        opens_at, closes_at = rooms.window_of(consultation)
         status = "pending"
     if consultation.status == "cancelled" or status == "closed":
         state = "cancelled"
     else:
-        state = video_rooms.window_state(opens_at, closes_at, now)
-        if (
-            state == "open"
-            and status in ("pending", "failed")
-            and video_rooms.provider().remote_rooms
-        ):
+        state = rooms.window_state(opens_at, closes_at, now)
+        if state == "open" and status in ("pending", "failed") and rooms.provider().remote_rooms:
             state = "preparing"
     invited = guests.active_guests(consultation.id)
     is_patient = current_user.is_authenticated and current_user.id == consultation.patient_id
@@ -230,4 +224,4 @@ def video_panel(consultation: Consultation) -> VideoPanel:
 @bp.after_app_request
 def _rooms_after_request(response):
     """Provider work for rooms the request changed, once the change is committed."""
-    return video_rooms.sync_after_request(response)
+    return rooms.sync_after_request(response)

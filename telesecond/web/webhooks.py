@@ -18,7 +18,7 @@ from twilio.request_validator import (
 from twilio.twiml.messaging_response import MessagingResponse
 
 from telesecond.clock import utcnow
-from telesecond.services import sms_receipts
+from telesecond.services.reminders import sms_receipts
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
 

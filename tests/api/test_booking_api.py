@@ -15,7 +15,7 @@ from telesecond.models import (
     Reminder,
     VideoRoom,
 )
-from telesecond.services import specialists
+from telesecond.services.scheduling import specialists
 
 # The clock stands at Monday 2026-03-02 09:00 UTC = 10:00 in Berlin.
 MON_11 = "2026-03-02T10:00:00Z"  # 11:00 Berlin, a free slot

@@ -1,7 +1,7 @@
 """Who may book: the bearer token is judged before the booking, whatever the body says.
 
-On PostgreSQL the token is read in the same statement that takes the booking's lock on
-the specialist (``locks.BookingLock``); these tests hold on both backends.
+Authentication knows nothing of the booking: the token is read on its own, then the
+booking takes its lock on the specialist. These tests hold on both backends.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from sqlalchemy import event, func, select
 
 from telesecond.extensions import db
 from telesecond.models import ApiToken, Consultation
-from telesecond.services import tokens
-from telesecond.services.locks import BookingLock
+from telesecond.services.accounts import tokens
 from tests.api.test_booking_api import BODY, MON_11, TUE_11, book
 
 
@@ -118,27 +117,8 @@ def test_an_out_of_range_specialist_id_is_422_for_a_live_token(client, make_acco
     assert "specialist_id" in response.get_json()["errors"]
 
 
-def test_the_lock_read_with_the_token_serves_only_its_own_transaction(
-    app, make_specialist, make_account, auth_header
-):
-    doctor, patient = make_specialist(), make_account()
-    raw = auth_header(patient)["Authorization"].split(" ", 1)[1]
-    lock = BookingLock(doctor.id)
-    account, token = tokens.resolve(raw, reader=lock.read_token)
-    assert account.id == patient.id and token.account_id == patient.id
-    postgres = db.session.get_bind().dialect.name == "postgresql"
-    locked = lock.locked(doctor.id)
-    # PostgreSQL read the specialist's locked row with the token; SQLite locks in book().
-    assert (locked is not None) == postgres
-    if postgres:
-        assert locked.account.id == doctor.id and locked.new_consultation_id is not None
-    assert lock.locked(doctor.id + 1000) is None  # another specialist: lock again
-    db.session.rollback()
-    assert lock.locked(doctor.id) is None  # the lock ended with its transaction
-
-
 @pytest.mark.postgres_only
-def test_a_booking_on_postgresql_is_two_statements(
+def test_a_booking_on_postgresql_is_three_statements(
     client, make_specialist, make_account, auth_header
 ):
     doctor, patient = make_specialist(), make_account()
@@ -157,5 +137,5 @@ def test_a_booking_on_postgresql_is_two_statements(
     finally:
         event.remove(engine, "before_cursor_execute", record)
     assert response.status_code == 201, response.text
-    # The token with the specialist's lock, then every new row with the busy time.
-    assert sent == ["SELECT", "WITH"], sent
+    # The token, the specialist's lock, then every new row with the busy time.
+    assert sent == ["SELECT", "SELECT", "WITH"], sent

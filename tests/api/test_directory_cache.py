@@ -8,7 +8,7 @@ from sqlalchemy import event, select
 
 from telesecond.extensions import db
 from telesecond.models import SpecialistProfile
-from telesecond.services import specialists
+from telesecond.services.scheduling import specialists
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TUESDAYS = [(1, 9 * 60, 17 * 60)]  # first slot: Tuesday 09:00 Berlin = 08:00 UTC

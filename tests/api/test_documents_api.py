@@ -22,7 +22,8 @@ from telesecond.adapters.storage import (
 from telesecond.domain.intake import Intake
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Document
-from telesecond.services import availability, booking, documents, specialists
+from telesecond.services.consultations import access, booking, documents
+from telesecond.services.scheduling import availability, specialists
 from tests.conftest import PASSWORD, csrf_token
 from tests.domain.test_filetypes import DISGUISED, HTML, SAMPLES, TEXT_FILE
 
@@ -545,7 +546,7 @@ def test_the_pages_need_a_signed_in_person(client, case):
 def test_the_panel_lists_documents_and_offers_the_upload_form(app, client, case, clock):
     send(client, case.url, case.patient_headers, TEXT_FILE, "Befund <b>.txt")
     with app.test_request_context("/"):
-        consultation = booking.get_for(case.patient, case.id)
+        consultation = access.get_for(case.patient, case.id)
         found = documents.list_for(case.patient, case.id)
         source = (
             '{% from "documents/_panel.html" import documents_panel %}'

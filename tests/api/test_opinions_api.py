@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from telesecond.domain.intake import Intake
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Consultation, Opinion
-from telesecond.services import availability, booking, opinions, specialists
+from telesecond.services.consultations import booking
+from telesecond.services.opinions import second_opinion
+from telesecond.services.scheduling import availability, specialists
 
 QUESTIONS = ["Is surgery really needed now?", "Would radiotherapy alone be enough?"]
 DIAGNOSIS = "Stage II ductal carcinoma of the left breast"
@@ -158,7 +160,7 @@ def test_404_until_written(client, consultation, auth_header):
         response = client.get(url(consultation), headers=auth_header(person))
         assert response.status_code == 404
         assert response.mimetype == "application/problem+json"
-        assert response.get_json()["detail"] == opinions.NOT_YET
+        assert response.get_json()["detail"] == second_opinion.NOT_YET
     assert audit_actions("opinion.viewed") == []
 
 
@@ -254,7 +256,7 @@ def test_send_to_physician_through_smtp(make_app, smtp_server, clock, consultati
     assert message["To"].addresses[0].addr_spec == PHYSICIAN
     assert message["From"] == "Clinic <opinions@telesecond.example>"
     subject = message["Subject"]
-    assert subject == opinions.PHYSICIAN_SUBJECT
+    assert subject == second_opinion.PHYSICIAN_SUBJECT
     for secret in (DIAGNOSIS, "carcinoma", SUMMARY, "Maria", "Oncology", "refines"):
         assert secret.lower() not in subject.lower()
     text = message.get_body(preferencelist=("plain",)).get_content()
@@ -334,7 +336,7 @@ def test_admin_sees_how_opinions_compare(client, make_account, auth_header, cloc
             if assessment == "differs"
             else book_consultation(make_account, clock, specialist=doctor)
         )
-        opinions.write(
+        second_opinion.write(
             doctor,
             c.id,
             diagnosis_assessment=assessment,
@@ -401,8 +403,8 @@ telesecond
 
 
 def test_physician_email_text(consultation, clock):
-    opinion = opinions.write(consultation.specialist, consultation.id, ip=None, **BODY)
-    message = opinions.physician_email(
+    opinion = second_opinion.write(consultation.specialist, consultation.id, ip=None, **BODY)
+    message = second_opinion.physician_email(
         consultation, opinion, mail_from="a@b.example", organisation="telesecond", now=clock()
     )
     assert message.get_body(preferencelist=("plain",)).get_content() == EXPECTED_TEXT
@@ -411,13 +413,13 @@ def test_physician_email_text(consultation, clock):
 
 
 def test_the_html_part_escapes_what_was_written(consultation, clock):
-    opinion = opinions.write(
+    opinion = second_opinion.write(
         consultation.specialist,
         consultation.id,
         ip=None,
         **{**BODY, "summary": "Watch <b>this</b> & that"},
     )
-    message = opinions.physician_email(
+    message = second_opinion.physician_email(
         consultation, opinion, mail_from="a@b.example", organisation="telesecond", now=clock()
     )
     html = message.get_body(preferencelist=("html",)).get_content()

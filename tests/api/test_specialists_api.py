@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from telesecond.services import specialists
+from telesecond.services.scheduling import specialists
 
 PROFILE = {
     "specialties": ["Oncology ", "Haematology"],

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from config import ConfigError, finalize
 from telesecond.extensions import db
 from telesecond.models import BusyCalendar, BusyInterval
-from telesecond.services import busy_calendars, specialists
 from telesecond.services.errors import Invalid
 from telesecond.services.maintenance import run_maintenance
+from telesecond.services.scheduling import busy_calendars, specialists
 from tests.busy_calendars.ics import calendar, event
 from tests.conftest import PASSWORD, csrf_token
 

@@ -8,7 +8,7 @@ import pytest
 
 from telesecond.extensions import db
 from telesecond.models import Consultation
-from telesecond.services import booking
+from telesecond.services.consultations import booking
 from tests.factories import intake
 from tests.web.test_booking_pages import login
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from telesecond.services import booking
+from telesecond.services.consultations import booking
 from tests.calendar.conftest import BERLIN, HEALTH_WORDS, LATER, NEW_YORK, START, fresh
 from tests.calendar.ical import read_one, unfolded
 from tests.factories import intake

@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, CalendarFeed
-from telesecond.services import booking
+from telesecond.services.consultations import booking
 from tests.calendar.conftest import LATER, START
 from tests.calendar.ical import read, unfolded
 from tests.calendar.test_downloads import assert_no_health_information

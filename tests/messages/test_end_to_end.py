@@ -9,8 +9,8 @@ from twilio.request_validator import RequestValidator
 
 from telesecond.extensions import db
 from telesecond.models.reminder import Reminder
-from telesecond.services import booking
-from telesecond.services.dispatch import dispatch_due_reminders
+from telesecond.services.consultations import booking
+from telesecond.services.reminders.dispatch import dispatch_due_reminders
 from tests.messages.conftest import BASE_URL
 from tests.support.fake_twilio import TEST_AUTH_TOKEN
 

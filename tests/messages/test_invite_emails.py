@@ -10,8 +10,8 @@ import vobject
 import vobject.icalendar
 
 from telesecond.extensions import db
-from telesecond.services import booking
-from telesecond.services.delivery import deliver
+from telesecond.services.consultations import booking
+from telesecond.services.reminders.delivery import deliver
 from tests.factories import intake
 
 MAIL_FROM = "Clinic Bookings <bookings@clinic.example>"

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from telesecond.adapters.mail import MailError, SmtpMail
 from telesecond.extensions import db
 from telesecond.models.reminder import Reminder
-from telesecond.services import booking
-from telesecond.services.delivery import backoff, deliver
+from telesecond.services.consultations import booking
+from telesecond.services.reminders.delivery import backoff, deliver
 from tests.factories import intake
 from tests.messages.conftest import BASE_URL
 

@@ -11,7 +11,7 @@ from telesecond.adapters.sms import build_sms_sender
 from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.models.reminder import Reminder
-from telesecond.services.delivery import backoff, deliver
+from telesecond.services.reminders.delivery import backoff, deliver
 from tests.factories import intake
 from tests.messages.conftest import BASE_URL
 from tests.support.fake_twilio import TEST_MESSAGING_SERVICE_SID

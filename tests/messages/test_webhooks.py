@@ -11,7 +11,7 @@ from twilio.request_validator import RequestValidator
 from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.models.reminder import Reminder
-from telesecond.services.delivery import deliver
+from telesecond.services.reminders.delivery import deliver
 from tests.messages.conftest import BASE_URL
 from tests.support.fake_twilio import TEST_AUTH_TOKEN
 

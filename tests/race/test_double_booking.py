@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from telesecond.extensions import db
 from telesecond.models import ApiToken, Consultation
-from telesecond.services.tokens import digest
+from telesecond.services.accounts.tokens import digest
 from tests.factories import intake
 from tests.support.gunicorn import Gunicorn, app_env
 

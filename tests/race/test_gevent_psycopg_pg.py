@@ -1,4 +1,4 @@
-"""psycopg under gevent waits through the hub (telesecond.gevent_psycopg)."""
+"""psycopg under gevent waits through the hub (telesecond.server.gevent_psycopg)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ SCRIPT = textwrap.dedent(
     import psycopg
     from psycopg import waiting
 
-    from telesecond.gevent_psycopg import install
+    from telesecond.server.gevent_psycopg import install
 
     url = sys.argv[1]
     plain = waiting.wait
@@ -80,7 +80,7 @@ def test_queries_of_many_greenlets_wait_side_by_side_through_the_hub(database_ur
 def test_outside_gevent_nothing_is_replaced():
     from psycopg import waiting
 
-    from telesecond.gevent_psycopg import install
+    from telesecond.server.gevent_psycopg import install
 
     before = waiting.wait
     assert install() is False

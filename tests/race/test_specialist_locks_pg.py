@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from telesecond.db.locks import lock_and_read, lock_specialist
 from telesecond.extensions import db
 from telesecond.models import Account, SpecialistProfile
-from telesecond.services import specialists
-from telesecond.services.locks import lock_and_read, lock_specialist
-from telesecond.services.specialists import AvailabilityInput
+from telesecond.services.scheduling import specialists
+from telesecond.services.scheduling.specialists import AvailabilityInput
 
 pytestmark = pytest.mark.postgres_only
 

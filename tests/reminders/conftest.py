@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from telesecond.extensions import db
-from telesecond.services import booking
+from telesecond.services.consultations import booking
 from tests.factories import intake
 
 BERLIN = ZoneInfo("Europe/Berlin")

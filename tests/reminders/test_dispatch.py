@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from telesecond.extensions import db
 from telesecond.models import Reminder
-from telesecond.services import booking
-from telesecond.services.dispatch import claim, dispatch_due_reminders
+from telesecond.services.consultations import booking
+from telesecond.services.reminders.dispatch import claim, dispatch_due_reminders
 from tests.reminders.conftest import local
 
 PHONE = "+4915112345678"

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from telesecond.extensions import db
 from telesecond.models import Reminder, SpecialistAlert
-from telesecond.services import booking, outbox
+from telesecond.services.consultations import booking
 from telesecond.services.errors import Conflict
+from telesecond.services.reminders import outbox
 from tests.reminders.conftest import local
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from telesecond.extensions import db
 from telesecond.models import Reminder
-from telesecond.services.dispatch import dispatch_due_reminders
+from telesecond.services.reminders.dispatch import dispatch_due_reminders
 from tests.conftest import PASSWORD, csrf_token
 from tests.reminders.conftest import local
 

@@ -11,7 +11,7 @@ from config import ConfigError
 from telesecond.extensions import db
 from telesecond.models import Reminder
 from telesecond.scheduler import JOB_ID, build_scheduler
-from telesecond.services import dispatch
+from telesecond.services.reminders import dispatch
 from tests.reminders.conftest import local
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.models.video import VideoRoom
-from telesecond.services import booking
+from telesecond.services.consultations import booking
 from tests.conftest import PASSWORD, csrf_token
 from tests.factories import intake
 from tests.support.fake_twilio import FakeTwilio, twilio_error

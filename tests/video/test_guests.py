@@ -12,7 +12,7 @@ from sqlalchemy import select
 from telesecond.extensions import db
 from telesecond.models import AuditEvent
 from telesecond.models.video import VideoGuest
-from telesecond.services import booking
+from telesecond.services.consultations import booking
 from tests.conftest import csrf_token
 from tests.factories import intake
 from tests.video.conftest import START, location_of

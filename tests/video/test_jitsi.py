@@ -15,7 +15,7 @@ from telesecond.adapters.video import Participant, RoomRef
 from telesecond.adapters.video_jitsi import JitsiVideo
 from telesecond.extensions import db
 from telesecond.models.video import VideoRoom
-from telesecond.services.video_rooms import new_room_name
+from telesecond.services.video.rooms import new_room_name
 from tests.video.conftest import START, location_of, query_param
 
 SECRET = "jitsi-shared-secret-for-tests-0123456789"

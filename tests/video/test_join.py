@@ -9,7 +9,7 @@ from sqlalchemy import select
 from telesecond.extensions import db
 from telesecond.models import AuditEvent
 from telesecond.models.video import VideoRoom
-from telesecond.services import booking
+from telesecond.services.consultations import booking
 from tests.video.conftest import START, location_of
 
 

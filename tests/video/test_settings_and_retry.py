@@ -12,8 +12,8 @@ import config
 from telesecond import create_app
 from telesecond.extensions import db
 from telesecond.models.video import VideoGuest
-from telesecond.services import guests
-from telesecond.services.video_rooms import backoff, join_window, window_state
+from telesecond.services.video import guests
+from telesecond.services.video.rooms import backoff, join_window, window_state
 from tests.conftest import csrf_token
 from tests.video.conftest import START
 

@@ -12,8 +12,9 @@ from telesecond.adapters.video import RoomSpec, VideoError
 from telesecond.adapters.video_twilio import TwilioVideo
 from telesecond.extensions import db
 from telesecond.models import Account
-from telesecond.services import booking, guests
+from telesecond.services.consultations import booking
 from telesecond.services.maintenance import run_maintenance
+from telesecond.services.video import guests
 from tests.video.conftest import START, TWILIO_KEY_SECRET, TWILIO_KEY_SID, location_of, stored_room
 
 OPENS = datetime(2026, 3, 3, 9, 45, tzinfo=UTC)

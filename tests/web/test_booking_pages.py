@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from telesecond.domain.intake import CONSENT_VERSION, Intake
 from telesecond.extensions import db
 from telesecond.models import Consultation, Hold
-from telesecond.services import booking, specialists
+from telesecond.services.consultations import booking
+from telesecond.services.scheduling import specialists
 from tests.conftest import PASSWORD, csrf_token
 
 NEW_YORK = "America/New_York"

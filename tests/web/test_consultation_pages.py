@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Consultation, Document
-from telesecond.services import booking
+from telesecond.services.consultations import booking
 from tests.conftest import csrf_token
 from tests.domain.test_filetypes import MINIMAL_PDF
 from tests.web.test_booking_pages import INTAKE, login, specialist  # noqa: F401 (fixture)

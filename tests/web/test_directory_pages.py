@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from telesecond.services import specialists
+from telesecond.services.scheduling import specialists
 from tests.conftest import PASSWORD
 
 NEW_YORK = "America/New_York"

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Opinion
-from telesecond.services import booking, opinions
+from telesecond.services.consultations import booking
+from telesecond.services.opinions import second_opinion
 from tests.api.test_opinions_api import BODY, PHYSICIAN, QUESTIONS, SUMMARY, book_consultation
 from tests.conftest import PASSWORD, csrf_token
 
@@ -38,7 +39,9 @@ def view_url(consultation) -> str:
 
 
 def written(consultation, **changes) -> Opinion:
-    return opinions.write(consultation.specialist, consultation.id, ip=None, **{**BODY, **changes})
+    return second_opinion.write(
+        consultation.specialist, consultation.id, ip=None, **{**BODY, **changes}
+    )
 
 
 def form_data(**changes) -> dict:

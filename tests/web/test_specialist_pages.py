@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from telesecond.extensions import db
 from telesecond.models import SpecialistProfile, TimeOff
-from telesecond.services import specialists
+from telesecond.services.scheduling import specialists
 from tests.conftest import PASSWORD, csrf_token
 
 NEW_YORK = "America/New_York"

@@ -1,0 +1,1 @@
+"""Persistence machinery behind one seam: engine set-up, locks, row batches, backend checks."""

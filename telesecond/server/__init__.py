@@ -1,0 +1,1 @@
+"""Server plumbing for gunicorn workers: gevent integration and off-loop work."""

@@ -1,0 +1,1 @@
+"""Accounts: registration and profile, passwords, API tokens."""

@@ -1,0 +1,50 @@
+"""Passwords: hash them, and check an email and password at sign-in."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from telesecond.domain import accounts as rules
+from telesecond.extensions import db
+from telesecond.models import Account
+from telesecond.server.offload import off_loop
+from telesecond.services import audit
+
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so both paths cost the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing")
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return off_loop(_hasher.hash, password)
+
+
+def authenticate(email: str, password: str, *, ip: str | None = None) -> Account | None:
+    """The account for these credentials, or None; both outcomes are audited."""
+    address = rules.normalize_email(email) or email.strip().lower()[:254]
+    account = db.session.scalar(select(Account).where(Account.email == address))
+    ok = False
+    try:
+        ok = off_loop(_hasher.verify, account.password_hash if account else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not (ok and account is not None and account.active):
+        audit.record(
+            "login.failed",
+            actor_id=account.id if account else None,
+            target_type="account",
+            target_id=account.id if account else None,
+            ip=ip,
+        )
+        db.session.commit()
+        return None
+    if _hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    audit.record(
+        "login.succeeded", actor_id=account.id, target_type="account", target_id=account.id, ip=ip
+    )
+    db.session.commit()
+    return account

@@ -1,0 +1,162 @@
+"""Use cases for accounts: register and change the profile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from telesecond.clock import utcnow
+from telesecond.domain import accounts as rules
+from telesecond.extensions import db
+from telesecond.models import Account
+from telesecond.models.account import CHANNELS
+from telesecond.services import audit
+from telesecond.services.accounts.credentials import hash_password
+from telesecond.services.errors import Conflict, Invalid
+from telesecond.services.reminders import outbox
+
+SELF_SERVICE_ROLES = ("patient", "specialist")
+PROFILE_FIELDS = ("full_name", "timezone", "phone", "notify_by", "sms_consent")
+# Fields whose change re-plans a patient's pending reminders (channel, number, quiet hours).
+REMINDER_FIELDS = ("timezone", "phone", "notify_by", "sms_consent")
+
+
+def _check_name(value: str, errors: dict[str, list[str]]) -> str:
+    name = " ".join(value.split())
+    if not name:
+        errors.setdefault("full_name", []).append("Enter your full name.")
+    elif len(name) > 200:
+        errors.setdefault("full_name", []).append("Use at most 200 characters.")
+    return name
+
+
+def _check_timezone(value: str, errors: dict[str, list[str]]) -> str:
+    if not rules.is_valid_timezone(value):
+        errors.setdefault("timezone", []).append(
+            "Choose a time zone such as Europe/Berlin or America/New_York."
+        )
+    return value
+
+
+def _check_phone(value: str | None, errors: dict[str, list[str]]) -> str | None:
+    if value is None or not value.strip():
+        return None
+    phone = rules.normalize_phone(value)
+    if phone is None:
+        errors.setdefault("phone", []).append(
+            "Enter a valid phone number in international form, such as +491511234567."
+        )
+    return phone
+
+
+def _check_channels(value: Iterable[str], errors: dict[str, list[str]]) -> list[str]:
+    chosen = list(dict.fromkeys(value))
+    unknown = [c for c in chosen if c not in CHANNELS]
+    if unknown:
+        errors.setdefault("notify_by", []).append("Choose from email and sms.")
+    elif not chosen:
+        errors.setdefault("notify_by", []).append("Choose at least one way to be reminded.")
+    return [c for c in CHANNELS if c in chosen]
+
+
+def register(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    role: str,
+    timezone: str,
+    phone: str | None = None,
+    ip: str | None = None,
+) -> Account:
+    """Create an account; raise Invalid with field errors, or Conflict if the email is taken."""
+    errors: dict[str, list[str]] = {}
+    address = rules.normalize_email(email)
+    if address is None:
+        errors["email"] = ["Enter a valid email address."]
+    problem = rules.password_problem(password)
+    if problem:
+        errors["password"] = [problem]
+    name = _check_name(full_name, errors)
+    if role not in SELF_SERVICE_ROLES:
+        errors["role"] = ["Choose patient or specialist."]
+    _check_timezone(timezone, errors)
+    number = _check_phone(phone, errors)
+    if errors:
+        raise Invalid("Some fields need attention.", errors)
+    if db.session.scalar(select(Account.id).where(Account.email == address)) is not None:
+        raise Conflict("An account with this email address already exists.", {"email": ["taken"]})
+    account = Account(
+        email=address,
+        password_hash=hash_password(password),
+        full_name=name,
+        role=role,
+        timezone=timezone,
+        phone=number,
+        notify_by="email",
+        created_at=utcnow(),
+    )
+    db.session.add(account)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(
+            "An account with this email address already exists.", {"email": ["taken"]}
+        ) from None
+    audit.record(
+        "account.registered",
+        actor_id=account.id,
+        target_type="account",
+        target_id=account.id,
+        ip=ip,
+    )
+    db.session.commit()
+    return account
+
+
+def update_profile(account: Account, changes: dict[str, Any], *, ip: str | None = None) -> Account:
+    """Apply profile changes (only PROFILE_FIELDS); raise Invalid with field errors."""
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if "full_name" in changes:
+        values["full_name"] = _check_name(changes["full_name"], errors)
+    if "timezone" in changes:
+        values["timezone"] = _check_timezone(changes["timezone"], errors)
+    if "phone" in changes:
+        values["phone"] = _check_phone(changes["phone"], errors)
+    if "notify_by" in changes:
+        values["notify_by"] = _check_channels(changes["notify_by"], errors)
+    phone = values.get("phone", account.phone)
+    channels = values.get("notify_by", account.channels)
+    if "sms" in channels and not phone and "notify_by" not in errors:
+        errors.setdefault("notify_by", []).append("Add a phone number to get SMS reminders.")
+    if changes.get("sms_consent") and not phone:
+        errors.setdefault("sms_consent", []).append("Add a phone number before agreeing to SMS.")
+    if errors:
+        raise Invalid("Some fields need attention.", errors)
+    for key in ("full_name", "timezone", "phone"):
+        if key in values:
+            setattr(account, key, values[key])
+    if "notify_by" in values:
+        account.notify_by = ",".join(values["notify_by"])
+    if "sms_consent" in changes:
+        if changes["sms_consent"] and account.sms_consent_at is None:
+            account.sms_consent_at = utcnow()
+        elif not changes["sms_consent"]:
+            account.sms_consent_at = None
+    if account.role == "patient" and any(key in changes for key in REMINDER_FIELDS):
+        outbox.replan_upcoming(account, now=utcnow())
+    audit.record(
+        "account.updated",
+        actor_id=account.id,
+        target_type="account",
+        target_id=account.id,
+        ip=ip,
+        detail={"fields": sorted(changes)},
+    )
+    db.session.commit()
+    return account

@@ -1,0 +1,1 @@
+"""Calendar: invites by email, .ics downloads and per-person feeds."""

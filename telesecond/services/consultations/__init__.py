@@ -1,0 +1,1 @@
+"""Consultations: booking, the case file, documents, and the fan-out of every change."""

@@ -1,0 +1,403 @@
+"""Hold, book, reschedule, cancel and close consultations without ever double booking."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+from telesecond.db.engine import commit_keeping_state
+from telesecond.db.locks import (
+    LockedSpecialist,
+    lock_and_read,
+    lock_specialist,
+)
+from telesecond.db.row_batch import RowBatch, insert_returning_id
+from telesecond.domain.intake import CONSENT_VERSION, Intake, check_intake
+from telesecond.extensions import db
+from telesecond.models import Account, Consultation, Hold, SpecialistProfile
+from telesecond.services.consultations.access import get_for
+from telesecond.services.consultations.changes import consultation_changed
+from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
+from telesecond.services.scheduling import availability, busy, rules_cache
+
+TAKEN = "This time is no longer available."
+PATIENT_BUSY = "You already have a consultation at this time."
+PATIENT_BUSY_RESCHEDULE = "The patient already has a consultation at this time."
+# PostgreSQL's exclusion constraint that keeps a patient out of two consultations at once.
+PATIENT_OVERLAP_CONSTRAINT = "ex_consultation_patient_overlap"
+
+
+def _lost_race(specialist_id: int, start: datetime, now: datetime) -> Conflict:
+    """Roll back and describe the conflict, offering the nearest free slots."""
+    db.session.rollback()
+    return Conflict(
+        f"{TAKEN} Please choose another time.",
+        extra={"alternatives": nearest_slots(specialist_id, start, now=now)},
+    )
+
+
+def nearest_slots(
+    specialist_id: int, around: datetime, *, now: datetime, count: int = 3
+) -> list[dict[str, str]]:
+    """Up to ``count`` free slots closest to ``around`` (for a patient who lost a race)."""
+    try:
+        slots = availability.free_slots(
+            specialist_id,
+            max(now, around - timedelta(days=7)),
+            around + timedelta(days=14),
+            now=now,
+        )
+    except (NotFound, Invalid):
+        return []
+    slots.sort(key=lambda s: abs(s.start - around))
+    return [
+        {
+            "start": s.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "end": s.end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        for s in sorted(slots[:count], key=lambda s: s.start)
+    ]
+
+
+def _specialist(specialist_id: int) -> SpecialistProfile:
+    profile = db.session.get(SpecialistProfile, specialist_id)
+    if profile is None or not profile.account.active:
+        raise NotFound("No such specialist.")
+    return profile
+
+
+def _conflict(
+    exc: IntegrityError, specialist_id: int, start: datetime, now: datetime, patient_busy: str
+) -> Conflict:
+    """The 409 for a row the database refused: the patient's overlap, or a lost race."""
+    constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+    if constraint == PATIENT_OVERLAP_CONSTRAINT:
+        db.session.rollback()
+        return Conflict(patient_busy)
+    return _lost_race(specialist_id, start, now)
+
+
+def _commit_or_conflict(
+    specialist_id: int,
+    start: datetime,
+    now: datetime,
+    *,
+    patient_busy: str = PATIENT_BUSY,
+    keep_state: bool = False,
+) -> None:
+    try:
+        if keep_state:
+            commit_keeping_state(db.session())
+        else:
+            db.session.commit()
+    except IntegrityError as exc:
+        raise _conflict(exc, specialist_id, start, now, patient_busy) from None
+    except OperationalError as exc:  # SQLite: the writer lock could not be had in time
+        if "locked" not in str(exc).lower():
+            raise
+        raise _lost_race(specialist_id, start, now) from None
+
+
+def place_hold(
+    patient: Account, specialist_id: int, start: datetime, *, now: datetime, minutes: int
+) -> Hold:
+    """Hold a free slot for ``minutes`` so the patient can finish the intake."""
+    if patient.role != "patient":
+        raise Forbidden("Only patients can hold a time.")
+    profile = _specialist(specialist_id)
+    lock_specialist(specialist_id)
+    # Expired holds go now: the database keeps live and expired holds exclusive alike.
+    db.session.execute(
+        delete(Hold).where(
+            Hold.specialist_id == specialist_id,
+            (Hold.expires_at <= now) | (Hold.patient_id == patient.id),
+        )
+    )
+    slot = availability.is_free_slot(specialist_id, start, now=now, patient_id=patient.id)
+    if slot is None:
+        raise _lost_race(specialist_id, start, now)
+    hold = Hold(
+        specialist_id=specialist_id,
+        patient_id=patient.id,
+        start=slot.start,
+        end=slot.end,
+        block_end=slot.end + timedelta(minutes=profile.buffer_minutes),
+        expires_at=now + timedelta(minutes=minutes),
+        created_at=now,
+    )
+    db.session.add(hold)
+    availability.invalidate(profile)
+    _commit_or_conflict(specialist_id, start, now)
+    return hold
+
+
+def _enforced_by_database() -> bool:
+    """Whether exclusion constraints refuse overlapping consultations (PostgreSQL)."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _hold_errors(
+    hold_id: int, patient: Account, specialist_id: int, start: datetime, now: datetime
+) -> dict[str, list[str]]:
+    """Check the patient's hold; a lapsed, purged or foreign hold counts as no hold.
+
+    Without a live hold of their own the patient books like anyone else: the slot must be
+    free, and another patient's live hold on it makes it taken (the slot check says 409).
+    """
+    hold = db.session.get(Hold, hold_id)
+    if hold is None or hold.patient_id != patient.id or hold.expires_at <= now:
+        return {}
+    if hold.start != start or hold.specialist_id != specialist_id:
+        return {"hold_id": ["This hold is for another time."]}
+    return {}
+
+
+def _invalidate_if_first(
+    locked: LockedSpecialist, specialist_id: int, start: datetime, pad: timedelta
+) -> None:
+    """Forget the cached first free slot when this booking may have taken it.
+
+    A booking that starts at least one slot plus buffer after the cached first free slot
+    cannot overlap it, so the cache stays valid (and the row is not written again).
+    """
+    first = locked.next_available_at
+    if locked.next_available_valid_until is None:
+        return
+    if first is None or start < first + pad:
+        db.session.execute(
+            update(SpecialistProfile)
+            .where(SpecialistProfile.account_id == specialist_id)
+            .values(next_available_valid_until=None)
+        )
+
+
+def book(
+    patient: Account,
+    specialist_id: int,
+    start: datetime,
+    intake: Intake,
+    *,
+    now: datetime,
+    hold_id: int | None = None,
+    ip: str | None = None,
+) -> Consultation:
+    """Book a consultation; raise Invalid (422), Conflict (409) or NotFound (404).
+
+    The hot path: one locking read of the specialist's row, the cached rules, the new
+    rows with the busy time around the slot (one statement on PostgreSQL), one commit.
+    The busy time is checked after the rows are written: a conflict rolls them back. On
+    PostgreSQL the exclusion constraints, not a check, refuse an overlap with a booked
+    consultation.
+    """
+    if patient.role != "patient":
+        raise Forbidden("Only patients can book a consultation.")
+    intake, errors = check_intake(intake)
+    locked = lock_and_read(specialist_id)
+    if locked is None or not locked.account.active:
+        db.session.rollback()
+        raise NotFound("No such specialist.")
+    facts = rules_cache.facts_for(specialist_id, locked.updated_at)
+    if facts is None:  # the profile row vanished between the two reads
+        db.session.rollback()
+        raise NotFound("No such specialist.")
+    if "patient_region" not in errors and not facts.licensed_for(intake.patient_region):
+        errors["patient_region"] = [
+            f"{locked.account.full_name} is not licensed to consult patients in "
+            f"{intake.patient_region}. Choose a specialist licensed where you will be."
+        ]
+    if hold_id is not None:
+        errors.update(_hold_errors(hold_id, patient, specialist_id, start, now))
+    if errors:
+        db.session.rollback()
+        raise Invalid("Some fields need attention.", errors)
+
+    length = timedelta(minutes=facts.consultation_minutes)
+    buffer = timedelta(minutes=facts.buffer_minutes)
+    # The start must be a slot under the rules; busy time is checked once the rows are in.
+    slot = availability.slot_at(facts, start, now=now, busy_time=busy.BusyTime())
+    if slot is None:
+        raise _lost_race(specialist_id, start, now)
+    values = dict(vars(intake))  # a shallow copy: asdict's deep copy costs more here
+    del values["telehealth_consent"], values["emergency_acknowledged"]
+    values.update(
+        patient_id=patient.id,
+        specialist_id=specialist_id,
+        start=slot.start,
+        end=slot.end,
+        block_end=slot.end + buffer,
+        status="confirmed",
+        sequence=0,
+        consent_version=CONSENT_VERSION,
+        consent_at=now,
+        emergency_ack_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    _invalidate_if_first(locked, specialist_id, slot.start, length + buffer)
+    rows = RowBatch()
+    if locked.new_consultation_id is not None:  # PostgreSQL: written with its other rows
+        new_id = locked.new_consultation_id
+        rows.add(Consultation.__table__, {"id": new_id, **values})
+    else:
+        try:
+            new_id = insert_returning_id(Consultation.__table__, values)
+        except IntegrityError as exc:
+            raise _conflict(exc, specialist_id, start, now, PATIENT_BUSY) from None
+    # The row as written, made persistent without a query or a flush: every column is
+    # set, and both accounts are loaded (the answer's names need no query after commit).
+    consultation = Consultation(
+        id=new_id, cancelled_at=None, cancelled_by_id=None, cancel_reason=None, **values
+    )
+    make_transient_to_detached(consultation)
+    db.session.add(consultation)
+    set_committed_value(consultation, "patient", patient)
+    set_committed_value(consultation, "specialist", locked.account)
+    consultation_changed(consultation, "booked", actor_id=patient.id, now=now, ip=ip, rows=rows)
+    # The busy time around the slot comes back with the rows (on PostgreSQL in the same
+    # statement, read as it was before the new rows; SQLite reads it after them, without
+    # the new consultation). A conflict rolls every new row back.
+    busy_read = busy.busy_query(
+        specialist_id,
+        start - length - buffer,
+        start + 2 * length + buffer,
+        now=now,
+        except_patient=patient.id,
+        ignore_consultation=new_id,
+        patient_span=(patient.id, start, start + length),
+        include_booked=not _enforced_by_database(),
+    )
+    try:
+        # PostgreSQL: the exclusion constraints refuse an overlap with a booking here.
+        found = busy.busy_from_rows(rows.write(*busy_read))
+    except IntegrityError as exc:
+        raise _conflict(exc, specialist_id, start, now, PATIENT_BUSY) from None
+    blocked = found.booked or found.holds or found.time_off  # else the slot above stands
+    if blocked and availability.slot_at(facts, start, now=now, busy_time=found) is None:
+        raise _lost_race(specialist_id, start, now)
+    if found.patient_overlap:
+        db.session.rollback()
+        raise Conflict(PATIENT_BUSY)
+    if found.own_holds:
+        db.session.execute(
+            delete(Hold).where(Hold.patient_id == patient.id, Hold.specialist_id == specialist_id)
+        )
+    _commit_or_conflict(specialist_id, start, now, keep_state=True)
+    return consultation
+
+
+def _check_cutoff(
+    actor: Account, consultation: Consultation, now: datetime, cutoff_hours: int, verb: str
+) -> None:
+    if consultation.status != "confirmed":
+        raise Conflict(f"Only a confirmed consultation can be {verb}.")
+    too_late = consultation.start - now < timedelta(hours=cutoff_hours)
+    if actor.id == consultation.patient_id and too_late:
+        raise Conflict(
+            f"Consultations can be {verb} online up to {cutoff_hours} hours before they "
+            "start. Please contact the specialist's clinic."
+        )
+
+
+def reschedule(
+    actor: Account,
+    consultation_id: int,
+    start: datetime,
+    *,
+    now: datetime,
+    cutoff_hours: int,
+    ip: str | None = None,
+) -> Consultation:
+    """Move the consultation (same id, sequence + 1) to another free slot."""
+    consultation = get_for(actor, consultation_id)
+    _check_cutoff(actor, consultation, now, cutoff_hours, "rescheduled")
+    if start == consultation.start:
+        raise Invalid.field(
+            "start", "The consultation already starts at this time. Choose another time."
+        )
+    specialist_id = consultation.specialist_id
+    lock_specialist(specialist_id)
+    slot = availability.is_free_slot(
+        specialist_id,
+        start,
+        now=now,
+        ignore_consultation=consultation.id,
+        patient_id=consultation.patient_id,
+    )
+    if slot is None:
+        raise _lost_race(specialist_id, start, now)
+    if busy.patient_overlaps(
+        consultation.patient_id, slot.start, slot.end, ignore_consultation=consultation.id
+    ):
+        db.session.rollback()
+        raise Conflict(PATIENT_BUSY_RESCHEDULE)
+    old_start = consultation.start
+    profile = _specialist(specialist_id)
+    consultation.start, consultation.end = slot.start, slot.end
+    consultation.block_end = slot.end + timedelta(minutes=profile.buffer_minutes)
+    consultation.sequence += 1
+    consultation.updated_at = now
+    availability.invalidate(profile)
+    consultation_changed(
+        consultation,
+        "rescheduled",
+        actor_id=actor.id,
+        now=now,
+        ip=ip,
+        detail={"from": old_start.isoformat(), "to": slot.start.isoformat()},
+    )
+    _commit_or_conflict(specialist_id, start, now, patient_busy=PATIENT_BUSY_RESCHEDULE)
+    return consultation
+
+
+def cancel(
+    actor: Account,
+    consultation_id: int,
+    *,
+    reason: str,
+    now: datetime,
+    cutoff_hours: int,
+    ip: str | None = None,
+) -> Consultation:
+    """Cancel softly: status, reason, who and when are kept; the slot is freed."""
+    consultation = get_for(actor, consultation_id)
+    _check_cutoff(actor, consultation, now, cutoff_hours, "cancelled")
+    consultation.status = "cancelled"
+    consultation.sequence += 1
+    consultation.cancelled_at = consultation.updated_at = now
+    consultation.cancelled_by_id = actor.id
+    consultation.cancel_reason = reason.strip()[:500] or None
+    availability.invalidate_by_id(consultation.specialist_id)
+    consultation_changed(
+        consultation,
+        "cancelled",
+        actor_id=actor.id,
+        now=now,
+        ip=ip,
+        detail={"reason": consultation.cancel_reason},
+    )
+    db.session.commit()
+    return consultation
+
+
+def record_outcome(
+    actor: Account, consultation_id: int, outcome: str, *, now: datetime, ip: str | None = None
+) -> Consultation:
+    """After the start, the specialist marks the consultation completed or no-show."""
+    consultation = get_for(actor, consultation_id)
+    if actor.id != consultation.specialist_id:
+        raise Forbidden("Only the specialist records how a consultation went.")
+    if outcome not in ("completed", "no_show"):
+        raise Invalid.field("status", "Choose completed or no_show.")
+    if consultation.status not in ("confirmed", "completed", "no_show"):
+        raise Conflict("A cancelled consultation cannot be completed.")
+    if now < consultation.start:
+        raise Conflict("A consultation can be marked only after it has started.")
+    consultation.status = outcome
+    consultation.updated_at = now
+    consultation_changed(consultation, outcome, actor_id=actor.id, now=now, ip=ip)
+    db.session.commit()
+    return consultation

@@ -1,0 +1,1 @@
+"""Reminders: the outbox, its dispatcher and delivery, message texts, SMS consent."""

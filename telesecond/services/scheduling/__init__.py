@@ -1,0 +1,1 @@
+"""Scheduling: specialists' hours and profiles, busy time, free slots, the directory."""

@@ -1,0 +1,129 @@
+"""Find specialists by specialty, condition, language and licensed region."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy.orm import selectinload
+
+from telesecond.domain import tags
+from telesecond.extensions import db
+from telesecond.models import Account, SpecialistProfile, SpecialistTag
+from telesecond.services.errors import Invalid
+from telesecond.services.scheduling.availability import refresh_many
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a patient searches for; None means any."""
+
+    specialty: str | None = None
+    condition: str | None = None
+    language: str | None = None
+    region: str | None = None
+
+
+def _has_tag(kind: str, *conditions) -> exists:
+    return exists().where(
+        SpecialistTag.account_id == SpecialistProfile.account_id,
+        SpecialistTag.kind == kind,
+        *conditions,
+    )
+
+
+def _filtered(filters: Filters) -> Select:
+    query = (
+        select(SpecialistProfile)
+        .join(Account, Account.id == SpecialistProfile.account_id)
+        .where(Account.active.is_(True), Account.role == "specialist")
+    )
+    if filters.specialty:
+        query = query.where(
+            _has_tag("specialty", SpecialistTag.value == tags.match_key(filters.specialty))
+        )
+    if filters.condition:
+        query = query.where(
+            _has_tag("condition", SpecialistTag.value == tags.match_key(filters.condition))
+        )
+    if filters.language:
+        try:
+            key, _ = tags.normalize_language(filters.language)
+        except ValueError:
+            query = query.where(false())
+        else:
+            # "en" finds en-GB and en-US too; "pt-BR" finds only pt-BR.
+            query = query.where(
+                _has_tag(
+                    "language",
+                    or_(SpecialistTag.value == key, SpecialistTag.value.startswith(key + "-")),
+                )
+            )
+    if filters.region:
+        try:
+            region = tags.normalize_region(filters.region)
+        except ValueError:
+            raise Invalid.field(
+                "region", "Use a country code (DE) or a subdivision (US-CA)."
+            ) from None
+        query = query.where(_has_tag("region", SpecialistTag.value == region.casefold()))
+    return query
+
+
+def _decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"==="))
+        offset = int(data["o"])
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
+        raise Invalid.field("cursor", "This cursor is not valid; start again without it.") from None
+    if not 0 <= offset <= 1_000_000:
+        raise Invalid.field("cursor", "This cursor is not valid; start again without it.")
+    return offset
+
+
+def _encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+
+
+def search(
+    filters: Filters, *, now: datetime, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+) -> tuple[list[SpecialistProfile], str | None]:
+    """One page of matching specialists, soonest availability first, and the next cursor."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid.field("limit", f"Use a limit between 1 and {MAX_LIMIT}.")
+    offset = _decode_cursor(cursor)
+    base = _filtered(filters)
+    stale = db.session.scalars(
+        base.where(
+            or_(
+                SpecialistProfile.next_available_valid_until.is_(None),
+                SpecialistProfile.next_available_valid_until <= now,
+            )
+        ).options(
+            selectinload(SpecialistProfile.windows), selectinload(SpecialistProfile.overrides)
+        )
+    ).all()
+    if stale:
+        refresh_many(list(stale), now)
+        db.session.commit()
+    rows = db.session.scalars(
+        base.options(selectinload(SpecialistProfile.tags), selectinload(SpecialistProfile.account))
+        .order_by(
+            SpecialistProfile.next_available_at.is_(None),
+            SpecialistProfile.next_available_at,
+            SpecialistProfile.account_id,
+        )
+        .offset(offset)
+        .limit(limit + 1)
+    ).all()
+    more = len(rows) > limit
+    return list(rows[:limit]), _encode_cursor(offset + limit) if more else None

@@ -1,0 +1,1 @@
+"""Video: consultation rooms and invited guests."""
