@@ -36,10 +36,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
-    from telesecond.db.engine import tune_sqlite
+    from telesecond.db.engine import setup as setup_database
 
     with app.app_context():
-        tune_sqlite(db.engine)
+        setup_database(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -1,4 +1,4 @@
-"""Rows gathered in a RowBatch reach the database exactly as given, on either backend."""
+"""Rows gathered in a RowBatch or queued in a transaction reach the database exactly as given."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import bindparam, select
 
-from telesecond.db.row_batch import RowBatch, insert_returning_id
+from telesecond.db.row_batch import RowBatch, add_with_id, insert_returning_id, queue
 from telesecond.extensions import db
 from telesecond.models import AuditEvent
 
@@ -82,3 +82,32 @@ def test_a_select_after_the_rows_comes_back_with_them(app):
     assert db.session.scalars(query, {"at": at}).all() == ["earlier", "now"]
     # With nothing to write, only the SELECT runs.
     assert [a for (a,) in RowBatch().write(query, {"at": at})] == ["earlier", "now"]
+
+
+def test_queued_rows_are_written_before_the_next_statement_and_at_commit(app):
+    at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    queue(AUDIT, event("read back", at))
+    # The next statement of the session sees the queued row: nothing reads past it.
+    assert db.session.scalars(select(AuditEvent.action)).all() == ["read back"]
+    queue(AUDIT, event("at commit", at))
+    db.session.commit()
+    assert db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all() == [
+        "read back",
+        "at commit",
+    ]
+
+
+def test_a_rollback_drops_the_queued_rows(app):
+    queue(AUDIT, event("dropped", datetime(2026, 3, 2, 9, tzinfo=UTC)))
+    db.session.rollback()
+    db.session.commit()
+    assert db.session.scalars(select(AuditEvent.action)).all() == []
+
+
+def test_a_row_added_with_a_drawn_id_keeps_it(app):
+    values = event("drawn", datetime(2026, 3, 2, 9, tzinfo=UTC))
+    assert add_with_id(AUDIT, values, drawn_id=987654) == 987654
+    new_id = add_with_id(AUDIT, event("fresh", datetime(2026, 3, 2, 9, tzinfo=UTC)), drawn_id=None)
+    db.session.commit()
+    assert db.session.get(AuditEvent, 987654).action == "drawn"
+    assert db.session.get(AuditEvent, new_id).action == "fresh"

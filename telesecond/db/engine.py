@@ -1,10 +1,11 @@
-"""Engine and session tuning."""
+"""Engine set-up: pool options, SQLite tuning, and the session hooks of queued rows."""
 
 from __future__ import annotations
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+
+from telesecond.db import row_batch
 
 
 def tune_sqlite(engine: Engine) -> None:
@@ -33,15 +34,7 @@ def engine_options() -> dict:
     return {"pool_pre_ping": False, "pool_recycle": 1800}
 
 
-def commit_keeping_state(session: Session) -> None:
-    """Commit without expiring the session's objects.
-
-    A use case that answers with the rows it has just written (a booking) would otherwise
-    reload each of them, and every related row, right after the commit.
-    """
-    previous = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = previous
+def setup(engine: Engine) -> None:
+    """Prepare a new engine and the session for the app (once, in ``create_app``)."""
+    tune_sqlite(engine)
+    row_batch.install_session_hooks()

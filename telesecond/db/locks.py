@@ -22,28 +22,31 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import joinedload
 
+from telesecond.db.backend import is_postgresql
 from telesecond.extensions import db
 from telesecond.models import Account, SpecialistProfile
 
 
 def lock_specialist(specialist_id: int) -> None:
-    """Take the exclusive lock on one specialist's bookings and rules.
+    """Take the exclusive lock on one specialist's bookings and rules."""
+    _lock_row("specialist_profile", "account_id", specialist_id)
 
-    PostgreSQL: a row lock on the profile (other specialists are not held up).
-    SQLite: any write takes the database's single RESERVED lock, so a no-op UPDATE
-    as the transaction's first statement serialises the check-then-insert across
-    processes; a second writer waits (busy timeout) instead of racing.
+
+def lock_consultation(consultation_id: int) -> None:
+    """Take the exclusive lock on one consultation (its documents' total size)."""
+    _lock_row("consultation", "id", consultation_id)
+
+
+def _lock_row(table: str, key: str, value: int) -> None:
+    """PostgreSQL: a row lock (other rows are not held up). SQLite: any write takes the
+    database's single RESERVED lock, so a no-op UPDATE as the transaction's first statement
+    serialises the check-then-write across processes; a second writer waits (busy timeout).
     """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            text("SELECT account_id FROM specialist_profile WHERE account_id = :id FOR UPDATE"),
-            {"id": specialist_id},
-        )
+    if is_postgresql():
+        statement = f"SELECT {key} FROM {table} WHERE {key} = :value FOR UPDATE"
     else:
-        db.session.execute(
-            text("UPDATE specialist_profile SET account_id = account_id WHERE account_id = :id"),
-            {"id": specialist_id},
-        )
+        statement = f"UPDATE {table} SET {key} = {key} WHERE {key} = :value"
+    db.session.execute(text(statement), {"value": value})
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def lock_and_read(specialist_id: int) -> LockedSpecialist | None:
     same statement draws the new consultation's id (a refused booking leaves a gap in
     the ids, as a rolled-back insert would). None when there is no such specialist.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
+    if is_postgresql():
         query = _LOCK_AND_READ
     else:
         lock_specialist(specialist_id)

@@ -1,17 +1,18 @@
-"""New rows a change gathers, written together when the change is complete.
+"""Plain INSERT rows queued in the current transaction and written together.
 
-A booking adds the consultation (on PostgreSQL, with an id drawn beforehand), a history
-row, an audit row, a video room and its outbox messages. As separate INSERTs each costs a
-round trip plus a statement's worth of SQLAlchemy and driver work. Gathered, PostgreSQL
-writes all of them in one statement (one INSERT per table, all but the last in
-data-modifying ``WITH`` clauses; foreign keys are checked at the end of the statement),
-SQLite one multi-row INSERT per table, in the order the tables were first used.
+Use cases add append-only rows (history, audit events, outbox messages, video rooms) with
+``queue``. The queue is written before the session runs its next statement, and at the
+latest when the transaction commits, so a use case never reads past its own rows; a
+rollback drops it. ``write_queued`` writes it at once, optionally with a SELECT that comes
+back in the same statement (a booking reads the busy time around its slot that way).
 
-The SQL is generated here once per shape (targets, columns, and on SQLite row counts)
-and sent as driver SQL. SQLAlchemy does not cache multi-row or ON CONFLICT INSERT
-constructs, and compiling one on every booking would cost more than the round trips
-saved. On PostgreSQL each target's rows travel as one JSON parameter; on SQLite each
-value passes through its column type's bind processor, as SQLAlchemy would send it.
+PostgreSQL writes every queued row in one statement (one INSERT per table, all but the
+last in data-modifying ``WITH`` clauses; foreign keys are checked at the end of the
+statement), SQLite one multi-row INSERT per table, in the order the tables were first
+used. The SQL is generated here once per shape (targets, columns, and on SQLite row
+counts) and sent as driver SQL. On PostgreSQL each target's rows travel as one JSON
+parameter; on SQLite each value passes through its column type's bind processor, as
+SQLAlchemy would send it. ``bench/README.md`` says what this saves.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from datetime import UTC, datetime
 from functools import cache
 
 from psycopg.types.json import Json
-from sqlalchemy import Column, CompoundSelect, Select, Table
+from sqlalchemy import Column, CompoundSelect, Select, Table, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from telesecond.extensions import db
 
@@ -60,8 +63,14 @@ class RowBatch:
     def __len__(self) -> int:
         return sum(len(rows) for rows in self._rows.values())
 
-    def write(self, then: Select | CompoundSelect | None = None, params: dict | None = None):
-        """Write every gathered row in the current transaction, then forget them.
+    def write(
+        self,
+        then: Select | CompoundSelect | None = None,
+        params: dict | None = None,
+        *,
+        session: Session | None = None,
+    ):
+        """Write every gathered row in the session's transaction, then forget them.
 
         ``then``, a SELECT with named bound parameters (``params``), is run after the rows
         are written, and its rows are returned. On PostgreSQL it is the same statement as
@@ -69,35 +78,113 @@ class RowBatch:
         no round trip of its own; like every part of one statement it reads the database
         as it was before the statement's own rows.
         """
+        session = session or db.session()
         groups = [(target, rows) for target, rows in self._rows.items() if rows]
         self._rows.clear()
-        if db.session.connection().dialect.name == "postgresql":
+        if session.connection().dialect.name == "postgresql":
             if groups or then is not None:
-                result = _execute(groups, then, params)
+                result = _execute(session, groups, then, params)
                 return None if then is None else result.all()
             return None
         for group in groups:  # SQLite: no INSERT in a WITH clause; in-process, one per table
-            _execute([group])
-        return None if then is None else db.session.execute(then, params).all()
+            _execute(session, [group])
+        return None if then is None else session.execute(then, params).all()
 
 
-def insert(target: Target | Table, rows: Iterable[dict], batch: RowBatch | None = None) -> None:
-    """Add ``rows`` to ``batch``, or write them at once (in the current transaction)
-    when there is no batch."""
-    if batch is not None:
-        batch.extend(target, rows)
-        return
-    now = RowBatch()
-    now.extend(target, rows)
-    now.write()
+_QUEUE = "telesecond.queued_rows"
+
+
+def queue(target: Target | Table, values: dict) -> None:
+    """Queue one row for a plain INSERT in the current transaction."""
+    _queue_of(db.session()).add(target, values)
+
+
+def queue_all(target: Target | Table, rows: Iterable[dict]) -> None:
+    """Queue rows for a plain INSERT in the current transaction."""
+    _queue_of(db.session()).extend(target, rows)
+
+
+def write_queued(then: Select | CompoundSelect | None = None, params: dict | None = None):
+    """Write the queued rows now; with ``then`` (a SELECT), return its rows as well.
+
+    On PostgreSQL ``then`` is the statement's final SELECT, and like every part of one
+    statement it reads the database as it was before the statement's own rows.
+    """
+    session = db.session()
+    return _queue_of(session).write(then, params, session=session)
 
 
 def insert_returning_id(table: Table, values: dict) -> int:
     """Insert one row now and return its new ``id`` (the same SQL path as a batch)."""
-    return _execute([(Target(table, "RETURNING id"), [values])]).scalar_one()
+    return _execute(db.session(), [(Target(table, "RETURNING id"), [values])]).scalar_one()
+
+
+def add_with_id(table: Table, values: dict, *, drawn_id: int | None) -> int:
+    """Queue a new row under an id drawn beforehand, or insert it now for a new id.
+
+    Returns the row's id either way.
+    """
+    if drawn_id is None:
+        return insert_returning_id(table, values)
+    queue(table, {"id": drawn_id, **values})
+    return drawn_id
+
+
+def as_stored(model: type, values: dict, **loaded: object):
+    """The ORM object for a row just written from ``values``, known to the session as
+    stored, with the related objects in ``loaded`` already in place: reading it back
+    needs no query. ``values`` must hold every column."""
+    instance = model(**values)
+    make_transient_to_detached(instance)
+    db.session.add(instance)
+    for name, related in loaded.items():
+        set_committed_value(instance, name, related)
+    return instance
+
+
+def _queue_of(session: Session) -> RowBatch:
+    found = session.info.get(_QUEUE)
+    if found is None:
+        if not session.in_transaction():
+            session.begin()  # the queue lives and dies with a transaction
+        found = session.info[_QUEUE] = RowBatch()
+    return found
+
+
+def _write_before_statement(state) -> None:
+    queued = state.session.info.get(_QUEUE)
+    if queued:
+        queued.write(session=state.session)
+
+
+def _write_before_commit(session: Session) -> None:
+    queued = session.info.get(_QUEUE)
+    if queued:
+        session.flush()
+        queued.write(session=session)
+
+
+def _forget_after_transaction(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_QUEUE, None)
+
+
+_hooks_installed = False
+
+
+def install_session_hooks() -> None:
+    """Make every session write its queued rows before a statement and at commit."""
+    global _hooks_installed
+    if _hooks_installed:
+        return
+    event.listen(Session, "do_orm_execute", _write_before_statement)
+    event.listen(Session, "before_commit", _write_before_commit)
+    event.listen(Session, "after_transaction_end", _forget_after_transaction)
+    _hooks_installed = True
 
 
 def _execute(
+    session: Session,
     groups: list[tuple[Target, list[dict]]],
     then: Select | CompoundSelect | None = None,
     then_params: dict | None = None,
@@ -113,7 +200,7 @@ def _execute(
     for target, rows in groups:
         if any(row.keys() != rows[0].keys() for row in rows):
             raise ValueError(f"rows for {target.table.name} differ in their keys")
-    connection = db.session.connection()
+    connection = session.connection()
     dialect = connection.dialect
     if dialect.name == "postgresql":
         shape = tuple((target, tuple(rows[0]), 0) for target, rows in groups)

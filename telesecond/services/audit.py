@@ -6,7 +6,6 @@ from typing import Any
 
 from telesecond.clock import utcnow
 from telesecond.db import row_batch
-from telesecond.db.row_batch import RowBatch
 from telesecond.models import AuditEvent
 
 
@@ -18,13 +17,10 @@ def record(
     target_id: object | None = None,
     ip: str | None = None,
     detail: dict[str, Any] | None = None,
-    rows: RowBatch | None = None,
 ) -> None:
-    """Write an audit event in the current transaction (the caller commits).
+    """Add an audit event to the current transaction (the caller commits).
 
-    A plain INSERT, not an ORM object: the log is append-only and never read back in the
-    request that writes it, so it needs no unit-of-work bookkeeping. With ``rows`` the
-    event joins that batch and is written with it.
+    The log is append-only, so the event is a queued plain row, not an ORM object.
     """
     values = {
         "at": utcnow(),
@@ -35,4 +31,4 @@ def record(
         "ip": (ip or None) and ip[:45],
         "detail": detail,
     }
-    row_batch.insert(AuditEvent.__table__, [values], rows)
+    row_batch.queue(AuditEvent.__table__, values)

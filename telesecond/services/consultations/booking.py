@@ -6,16 +6,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
-from telesecond.db.engine import commit_keeping_state
+from telesecond.db import backend, row_batch, transactions
 from telesecond.db.locks import (
     LockedSpecialist,
     lock_and_read,
     lock_specialist,
 )
-from telesecond.db.row_batch import RowBatch, insert_returning_id
 from telesecond.domain.intake import CONSENT_VERSION, Intake, check_intake
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation, Hold, SpecialistProfile
@@ -91,7 +88,7 @@ def _commit_or_conflict(
 ) -> None:
     try:
         if keep_state:
-            commit_keeping_state(db.session())
+            transactions.commit_keeping_state()
         else:
             db.session.commit()
     except IntegrityError as exc:
@@ -135,11 +132,6 @@ def place_hold(
     return hold
 
 
-def _enforced_by_database() -> bool:
-    """Whether exclusion constraints refuse overlapping consultations (PostgreSQL)."""
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
 def _hold_errors(
     hold_id: int, patient: Account, specialist_id: int, start: datetime, now: datetime
 ) -> dict[str, list[str]]:
@@ -175,6 +167,35 @@ def _invalidate_if_first(
         )
 
 
+def _consultation_values(
+    patient: Account, specialist_id: int, slot, intake: Intake, buffer: timedelta, now: datetime
+) -> dict:
+    """Every column of a new consultation but its id, from a checked intake."""
+    values = {k: v for k, v in vars(intake).items() if k not in _NOT_STORED}
+    values.update(
+        patient_id=patient.id,
+        specialist_id=specialist_id,
+        start=slot.start,
+        end=slot.end,
+        block_end=slot.end + buffer,
+        status="confirmed",
+        sequence=0,
+        consent_version=CONSENT_VERSION,
+        consent_at=now,
+        emergency_ack_at=now,
+        created_at=now,
+        updated_at=now,
+        cancelled_at=None,
+        cancelled_by_id=None,
+        cancel_reason=None,
+    )
+    return values
+
+
+# Intake answers that are checked but not stored as columns (the times are stored instead).
+_NOT_STORED = ("telehealth_consent", "emergency_acknowledged")
+
+
 def book(
     patient: Account,
     specialist_id: int,
@@ -187,21 +208,19 @@ def book(
 ) -> Consultation:
     """Book a consultation; raise Invalid (422), Conflict (409) or NotFound (404).
 
-    The hot path: one locking read of the specialist's row, the cached rules, the new
-    rows with the busy time around the slot (one statement on PostgreSQL), one commit.
-    The busy time is checked after the rows are written: a conflict rolls them back. On
-    PostgreSQL the exclusion constraints, not a check, refuse an overlap with a booked
-    consultation.
+    The start must be a slot under the specialist's rules. The new rows are written
+    first and the busy time around the slot is read with them; a conflict rolls every
+    new row back. On PostgreSQL the exclusion constraints, not a check, refuse an overlap
+    with a booked consultation.
     """
     if patient.role != "patient":
         raise Forbidden("Only patients can book a consultation.")
     intake, errors = check_intake(intake)
     locked = lock_and_read(specialist_id)
-    if locked is None or not locked.account.active:
-        db.session.rollback()
-        raise NotFound("No such specialist.")
-    facts = rules_cache.facts_for(specialist_id, locked.updated_at)
-    if facts is None:  # the profile row vanished between the two reads
+    facts = None
+    if locked is not None and locked.account.active:
+        facts = rules_cache.facts_for(specialist_id, locked.updated_at)
+    if facts is None:  # no such specialist, or the profile vanished between the reads
         db.session.rollback()
         raise NotFound("No such specialist.")
     if "patient_region" not in errors and not facts.licensed_for(intake.patient_region):
@@ -217,50 +236,22 @@ def book(
 
     length = timedelta(minutes=facts.consultation_minutes)
     buffer = timedelta(minutes=facts.buffer_minutes)
-    # The start must be a slot under the rules; busy time is checked once the rows are in.
     slot = availability.slot_at(facts, start, now=now, busy_time=busy.BusyTime())
     if slot is None:
         raise _lost_race(specialist_id, start, now)
-    values = dict(vars(intake))  # a shallow copy: asdict's deep copy costs more here
-    del values["telehealth_consent"], values["emergency_acknowledged"]
-    values.update(
-        patient_id=patient.id,
-        specialist_id=specialist_id,
-        start=slot.start,
-        end=slot.end,
-        block_end=slot.end + buffer,
-        status="confirmed",
-        sequence=0,
-        consent_version=CONSENT_VERSION,
-        consent_at=now,
-        emergency_ack_at=now,
-        created_at=now,
-        updated_at=now,
-    )
+    values = _consultation_values(patient, specialist_id, slot, intake, buffer, now)
     _invalidate_if_first(locked, specialist_id, slot.start, length + buffer)
-    rows = RowBatch()
-    if locked.new_consultation_id is not None:  # PostgreSQL: written with its other rows
-        new_id = locked.new_consultation_id
-        rows.add(Consultation.__table__, {"id": new_id, **values})
-    else:
-        try:
-            new_id = insert_returning_id(Consultation.__table__, values)
-        except IntegrityError as exc:
-            raise _conflict(exc, specialist_id, start, now, PATIENT_BUSY) from None
-    # The row as written, made persistent without a query or a flush: every column is
-    # set, and both accounts are loaded (the answer's names need no query after commit).
-    consultation = Consultation(
-        id=new_id, cancelled_at=None, cancelled_by_id=None, cancel_reason=None, **values
+    try:
+        new_id = row_batch.add_with_id(
+            Consultation.__table__, values, drawn_id=locked.new_consultation_id
+        )
+    except IntegrityError as exc:
+        raise _conflict(exc, specialist_id, start, now, PATIENT_BUSY) from None
+    consultation = row_batch.as_stored(
+        Consultation, {"id": new_id, **values}, patient=patient, specialist=locked.account
     )
-    make_transient_to_detached(consultation)
-    db.session.add(consultation)
-    set_committed_value(consultation, "patient", patient)
-    set_committed_value(consultation, "specialist", locked.account)
-    consultation_changed(consultation, "booked", actor_id=patient.id, now=now, ip=ip, rows=rows)
-    # The busy time around the slot comes back with the rows (on PostgreSQL in the same
-    # statement, read as it was before the new rows; SQLite reads it after them, without
-    # the new consultation). A conflict rolls every new row back.
-    busy_read = busy.busy_query(
+    consultation_changed(consultation, "booked", actor_id=patient.id, now=now, ip=ip)
+    busy_around = busy.busy_query(
         specialist_id,
         start - length - buffer,
         start + 2 * length + buffer,
@@ -268,12 +259,11 @@ def book(
         except_patient=patient.id,
         ignore_consultation=new_id,
         patient_span=(patient.id, start, start + length),
-        include_booked=not _enforced_by_database(),
+        include_booked=not backend.refuses_overlapping_consultations(),
     )
     try:
-        # PostgreSQL: the exclusion constraints refuse an overlap with a booking here.
-        found = busy.busy_from_rows(rows.write(*busy_read))
-    except IntegrityError as exc:
+        found = busy.busy_from_rows(row_batch.write_queued(*busy_around))
+    except IntegrityError as exc:  # PostgreSQL: an exclusion constraint refused the row
         raise _conflict(exc, specialist_id, start, now, PATIENT_BUSY) from None
     blocked = found.booked or found.holds or found.time_off  # else the slot above stands
     if blocked and availability.slot_at(facts, start, now=now, busy_time=found) is None:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import inspect
 
-from telesecond.db.row_batch import RowBatch
+from telesecond.db import row_batch
 from telesecond.extensions import db
 from telesecond.models import Consultation, ConsultationEvent
 from telesecond.services import audit
@@ -21,10 +21,9 @@ from telesecond.services.video import rooms as video_rooms
 
 KINDS = ("booked", "rescheduled", "cancelled", "completed", "no_show")
 
-# A listener gets (consultation, kind, now=..., rows=..., detail=...) inside the
-# transaction. New rows go to ``rows`` (a RowBatch, written once all listeners ran); stored
-# rows it changes in the session. It must not make network calls (do those after commit
-# or in the reminder process).
+# A listener gets (consultation, kind, now=..., detail=...) inside the transaction. It
+# queues new rows (``db.row_batch.queue``) and changes stored rows in the session. It must
+# not make network calls (do those after commit or in the reminder process).
 Listener = Callable[..., None]
 
 _HISTORY = ConsultationEvent.__table__
@@ -43,23 +42,16 @@ def consultation_changed(
     now: datetime,
     ip: str | None = None,
     detail: dict | None = None,
-    rows: RowBatch | None = None,
 ) -> None:
-    """Record the change in the consultation's history and the audit log, tell every
-    listener, then write the new rows of all of them together (services/row_batch.py).
-
-    With ``rows`` the new rows join that batch and the caller writes it (a booking on
-    PostgreSQL adds the consultation itself, so everything goes in one statement).
+    """Record the change in the consultation's history and the audit log, and tell every
+    listener. Their new rows are queued in the transaction and written together.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown consultation change {kind!r}")
     if consultation.id is None:
         db.session.flush()
-    mine = rows is None
-    rows = RowBatch() if rows is None else rows
-    # Plain INSERTs: history rows are never changed, and a unit-of-work flush per change
-    # costs more than the row. A history already loaded on the consultation is reloaded.
-    rows.add(
+    # History rows are append-only plain rows; a history already loaded is reloaded.
+    row_batch.queue(
         _HISTORY,
         {
             "consultation_id": consultation.id,
@@ -76,11 +68,8 @@ def consultation_changed(
         target_type="consultation",
         target_id=consultation.id,
         ip=ip,
-        rows=rows,
     )
     if "events" not in inspect(consultation).unloaded:
         db.session.expire(consultation, ["events"])
     for listener in LISTENERS:
-        listener(consultation, kind, now=now, rows=rows, detail=detail)
-    if mine:
-        rows.write()
+        listener(consultation, kind, now=now, detail=detail)

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from telesecond.adapters.storage import (
     DocumentStore,
@@ -24,6 +24,7 @@ from telesecond.adapters.storage import (
     new_storage_key,
 )
 from telesecond.clock import utcnow
+from telesecond.db.locks import lock_consultation
 from telesecond.domain import filetypes
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation, Document
@@ -78,18 +79,6 @@ class UploadLimits:
 def _megabytes(size: int) -> str:
     value = size / MB
     return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB"
-
-
-def _lock_consultation(consultation_id: int) -> None:
-    """Serialise uploads to one consultation so the total limit holds under races.
-
-    PostgreSQL: a row lock. SQLite: a no-op write takes the database's writer lock.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        statement = "SELECT id FROM consultation WHERE id = :id FOR UPDATE"
-    else:
-        statement = "UPDATE consultation SET id = id WHERE id = :id"
-    db.session.execute(text(statement), {"id": consultation_id})
 
 
 def _stored_bytes(consultation_id: int) -> int:
@@ -152,7 +141,7 @@ def upload(
     limits = limits or UploadLimits.from_config(current_app.config)
     content_type, name = _check_file(data, filename, limits)
 
-    _lock_consultation(consultation.id)
+    lock_consultation(consultation.id)
     db.session.refresh(consultation)  # a cancel may have committed while we checked
     if consultation.status == "cancelled":
         db.session.rollback()

@@ -16,10 +16,11 @@ import threading
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import String, and_, bindparam, func, or_, select, text, update
+from sqlalchemy import String, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from telesecond.clock import utcnow
+from telesecond.db import transactions
 from telesecond.extensions import db
 from telesecond.models import Consultation, Reminder
 from telesecond.models.base import UTCDateTime
@@ -53,7 +54,6 @@ _CONSULTATION = Consultation.__table__
 _STATE = select(_CONSULTATION.c.status, _CONSULTATION.c.start).where(
     _CONSULTATION.c.id == bindparam("cid")
 )
-_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 
 # A row is not sent this close to its lease's end (at most a quarter of the lease);
 # it is handed back instead.
@@ -139,13 +139,11 @@ def _write_outcome(reminder_id: int, worker: str, values: dict) -> None:
     """Stage the outcome (committed with the next statement batch) if the row is still ours.
 
     A row whose lease ran out and was taken over by another dispatcher is left to it.
-    On PostgreSQL this transaction's commit does not wait for the WAL flush: a
-    dispatcher crash loses nothing (the server has the commit); only a crash of the
-    database server itself could forget the last fraction of a second of outcomes, and
-    those rows would be sent again after their lease.
+    The commit need not wait for the disk: a dispatcher crash loses nothing (the server
+    has the commit); only a crash of the database server itself could forget the last
+    fraction of a second of outcomes, and those rows would be sent again after their lease.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(_ASYNC_COMMIT)
+    transactions.commit_without_waiting_for_disk()
     params = {
         "rid": reminder_id,
         "worker": worker,

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 from sqlalchemy import select
 
-from telesecond.db.row_batch import RowBatch
 from telesecond.domain.reminders import (
     ExistingSms,
     PatientPrefs,
@@ -238,13 +237,12 @@ def on_consultation_changed(
     kind: str,
     *,
     now: datetime,
-    rows: RowBatch,
     detail: dict | None = None,  # noqa: ARG001
 ) -> None:
-    """The hooks listener: write, re-plan or withdraw the consultation's outbox rows.
+    """Listener of a consultation's changes: write, re-plan or withdraw its outbox rows.
 
-    New rows join ``rows``, written with the change's other rows; stored rows are
-    changed in the session.
+    New rows are queued with the change's other rows; stored rows are changed in the
+    session.
     """
     # A consultation just booked has no rows yet: no need to ask the database.
     stored = [] if kind == "booked" else _rows_of(consultation)
@@ -258,7 +256,7 @@ def on_consultation_changed(
     elif kind == "cancelled":
         _cancel_pending(stored, now, ("reminder", "confirmation", "rescheduled"))
         _notices(consultation, "cancelled", existing, now, added)
-        insert_rows(added, rows)
+        insert_rows(added)
         return
     else:  # completed, no_show: nothing more to remind anyone of
         _cancel_pending(stored, now, ("reminder",))
@@ -266,7 +264,7 @@ def on_consultation_changed(
     plan_patient_reminders(consultation, now=now, existing=existing, added=added)
     _specialist_alert(consultation, existing, now, added)
     plan_agenda(consultation, now=now, added=added)
-    insert_rows(added, rows)
+    insert_rows(added)
 
 
 def change_channels(patient: Account, channels: list[str], *, now: datetime) -> int:

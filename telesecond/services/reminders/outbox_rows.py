@@ -1,8 +1,7 @@
-"""New outbox rows, gathered while a change is planned and written in one statement.
+"""New outbox rows, gathered while a change is planned and queued as plain rows.
 
-Planning a booking adds seven or so rows. As ORM objects each costs a unit-of-work
-flush step; gathered as plain values they go to the database as one multi-row INSERT
-in the same transaction, which is most of the outbox's cost per booking.
+Outbox rows are planned in bulk and only ever changed by the dispatcher, so they are
+queued plain INSERTs (``db/row_batch.py``) rather than ORM objects.
 
 An agenda row (one per specialist and local day) may already exist: the INSERT turns
 into an update of it (ON CONFLICT on ``uq_reminder_agenda``) that re-arms the row only if
@@ -14,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from telesecond.db.row_batch import RowBatch, Target, insert
+from telesecond.db.row_batch import Target, queue_all
 from telesecond.models import Reminder
 
 # States from which a planned agenda row is armed again.
@@ -51,10 +50,7 @@ REMINDERS = Target(
 )
 
 
-def insert_rows(rows: list[NewReminder], batch: RowBatch | None = None) -> None:
-    """Write the gathered rows (a no-op without any); the caller's transaction commits.
-
-    With ``batch`` the rows join it, to be written with the change's other rows.
-    """
-    insert(REMINDERS, [dict(vars(row)) for row in rows], batch)
+def insert_rows(rows: list[NewReminder]) -> None:
+    """Add the gathered rows to the current transaction (a no-op without any)."""
+    queue_all(REMINDERS, [dict(vars(row)) for row in rows])
     rows.clear()

@@ -29,7 +29,7 @@ from telesecond.adapters.video import (
     VideoProvider,
     build_video_provider,
 )
-from telesecond.db.row_batch import RowBatch
+from telesecond.db import row_batch
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation
 from telesecond.models.video import VideoRoom
@@ -153,14 +153,12 @@ def on_consultation_changed(
     kind: str,
     *,
     now: datetime,
-    rows: RowBatch,
     detail: dict | None = None,  # noqa: ARG001
 ) -> None:
     """Listener: open, move or close the room inside the consultation's transaction."""
     if kind == "booked":  # a consultation just booked has no room yet: no need to ask
-        # A plain INSERT with the booking's other rows (no unit-of-work flush).
         values = _room_values(consultation, now)
-        rows.add(_ROOMS, values)
+        row_batch.queue(_ROOMS, values)
         if values["pending_action"] is not None:
             _touch(consultation.id)
         return
