@@ -77,9 +77,9 @@ def booking_body(specialist_id: int, start: datetime) -> dict:
 
 def seed(clients: int, password_hash: str) -> dict:
     """Specialists open 24/7 in UTC (via the services), patients and live tokens."""
+    from telesecond.domain.tokens import digest
     from telesecond.extensions import db
     from telesecond.models import Account, ApiToken
-    from telesecond.services.accounts.tokens import digest
     from telesecond.services.scheduling import specialists
 
     now = datetime.now(UTC)

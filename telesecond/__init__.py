@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
-    """Build the app: config → extensions → adapters → blueprints → CLI."""
+    """Build the app: config → extensions → adapters → services → blueprints → CLI."""
     import config as settings
 
     app = Flask(
@@ -58,6 +58,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.adapters.storage import EXTENSION_NAME, build_document_store
 
     app.extensions[EXTENSION_NAME] = build_document_store(app.config, Path(app.instance_path))
+
+    # services: the features that follow every change of a consultation
+    from telesecond.services.consultations import changes
+    from telesecond.services.reminders import outbox
+    from telesecond.services.video import rooms
+
+    changes.follow_with(rooms.on_consultation_changed, outbox.on_consultation_changed)
 
     # blueprints (converters first: rules bind them when they are added)
     from telesecond.web.converters import IdConverter

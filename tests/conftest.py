@@ -14,11 +14,11 @@ from sqlalchemy import create_engine, text
 
 from telesecond import create_app
 from telesecond.clock import FrozenClock
+from telesecond.domain.tokens import digest
 from telesecond.extensions import db
 from telesecond.models import Account, ApiToken
 from telesecond.models.base import Base
 from telesecond.services.accounts.credentials import hash_password
-from telesecond.services.accounts.tokens import digest
 
 pytest_plugins = ["tests.plugins", "tests.factories"]
 

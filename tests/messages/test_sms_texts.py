@@ -8,8 +8,8 @@ from zoneinfo import available_timezones
 import pytest
 
 from telesecond.extensions import db
-from telesecond.services.reminders import messages
-from telesecond.services.reminders.messages import SMS_LIMIT, gsm7_length, sms_reply, sms_text
+from telesecond.services import messages
+from telesecond.services.messages import SMS_LIMIT, gsm7_length, sms_reply, sms_text
 from tests.factories import intake
 
 LONGEST_ZONE = max(available_timezones(), key=len)

@@ -10,9 +10,9 @@ import requests
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from telesecond.domain.tokens import digest
 from telesecond.extensions import db
 from telesecond.models import ApiToken, Consultation
-from telesecond.services.accounts.tokens import digest
 from tests.factories import intake
 from tests.support.gunicorn import Gunicorn, app_env
 

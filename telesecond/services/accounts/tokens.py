@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -10,16 +9,12 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from telesecond.clock import utcnow
+from telesecond.domain.tokens import digest
 from telesecond.extensions import db
 from telesecond.models import Account, ApiToken
 from telesecond.services import audit
 from telesecond.services.accounts import credentials
 from telesecond.services.errors import Unauthenticated
-
-
-def digest(raw: str) -> str:
-    """The stored form of a secret token (SHA-256, hex): links and tokens keep only this."""
-    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def issue(email: str, password: str, *, ttl_hours: int, ip: str | None = None):

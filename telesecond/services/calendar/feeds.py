@@ -21,10 +21,10 @@ from sqlalchemy import and_, case, func, not_, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from telesecond.domain.invites import build_feed
+from telesecond.domain.tokens import digest
 from telesecond.extensions import db
 from telesecond.models import Account, CalendarFeed, Consultation
 from telesecond.services import audit, links
-from telesecond.services.accounts.tokens import digest
 from telesecond.services.calendar.downloads import known_zone
 from telesecond.services.calendar.invite_content import invite_view
 

@@ -19,7 +19,7 @@ from telesecond.domain.invites import build_invite
 from telesecond.models import Account, Consultation
 from telesecond.services import links
 from telesecond.services.calendar.invite_content import invite_view
-from telesecond.services.reminders.messages import (
+from telesecond.services.messages import (
     long_time,
     organisation,
     other_party,

@@ -1,8 +1,10 @@
 """The one place a consultation's changes fan out, inside the changing transaction.
 
 Booking, rescheduling, cancelling and completing all call ``consultation_changed``
-before they commit. Video rooms, calendar invites and the reminder outbox attach here,
-so their rows are written (or withdrawn) atomically with the change itself.
+before they commit. The features that follow a consultation (its video room, its
+messages) are named once at start-up (``follow_with``, called by ``create_app``), so
+consultations depend on none of them, and their rows are written (or withdrawn)
+atomically with the change itself.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ from telesecond.db import row_batch
 from telesecond.extensions import db
 from telesecond.models import Consultation, ConsultationEvent
 from telesecond.services import audit
-from telesecond.services.reminders import outbox
-from telesecond.services.video import rooms as video_rooms
 
 KINDS = ("booked", "rescheduled", "cancelled", "completed", "no_show")
 
@@ -27,11 +27,13 @@ KINDS = ("booked", "rescheduled", "cancelled", "completed", "no_show")
 Listener = Callable[..., None]
 
 _HISTORY = ConsultationEvent.__table__
-# Each capability that follows a consultation's changes: its video room, then its messages.
-LISTENERS: tuple[Listener, ...] = (
-    video_rooms.on_consultation_changed,
-    outbox.on_consultation_changed,
-)
+_listeners: tuple[Listener, ...] = ()
+
+
+def follow_with(*listeners: Listener) -> None:
+    """Name the features that follow every change, in the order they run (at start-up)."""
+    global _listeners
+    _listeners = listeners
 
 
 def consultation_changed(
@@ -71,5 +73,5 @@ def consultation_changed(
     )
     if "events" not in inspect(consultation).unloaded:
         db.session.expire(consultation, ["events"])
-    for listener in LISTENERS:
+    for listener in _listeners:
         listener(consultation, kind, now=now, detail=detail)

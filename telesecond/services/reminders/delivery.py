@@ -33,14 +33,13 @@ from telesecond.adapters.sms import (
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation
 from telesecond.models.reminder import Reminder
-from telesecond.services import links
+from telesecond.services import links, messages
 from telesecond.services.calendar.invite_mail import (
     INVITE_KINDS,
     base_message,
     invite_email,
     message_id,
 )
-from telesecond.services.reminders import messages
 from telesecond.services.reminders.outbox import sms_allowed
 from telesecond.services.reminders.sms_optout import mark_opted_out
 

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from telesecond.extensions import db
 from telesecond.models.reminder import Reminder
-from telesecond.services.reminders import messages, sms_optout
+from telesecond.services import messages
+from telesecond.services.reminders import sms_optout
 from telesecond.services.reminders.delivery import switch_to_email
 
 logger = logging.getLogger(__name__)

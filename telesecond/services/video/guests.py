@@ -22,11 +22,11 @@ from sqlalchemy import func, select
 from telesecond.adapters.mail import MailError
 from telesecond.adapters.video import Participant
 from telesecond.domain.accounts import normalize_email
+from telesecond.domain.tokens import digest
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation
 from telesecond.models.video import VideoGuest
 from telesecond.services import audit, links
-from telesecond.services.accounts.tokens import digest
 from telesecond.services.consultations import access
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
 from telesecond.services.video import rooms
