@@ -52,12 +52,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_security(app)
 
     # adapters
-    from telesecond.adapters.mail import build_mail_sender
+    from telesecond.adapters import registry
 
-    app.extensions["mail"] = build_mail_sender(app.config)
-    from telesecond.adapters.storage import EXTENSION_NAME, build_document_store
-
-    app.extensions[EXTENSION_NAME] = build_document_store(app.config, Path(app.instance_path))
+    registry.install(app, registry.build_adapters(app.config, Path(app.instance_path)))
 
     # blueprints (converters first: rules bind them when they are added)
     from telesecond.web.converters import IdConverter

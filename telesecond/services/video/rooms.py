@@ -20,6 +20,7 @@ from typing import Literal
 from flask import current_app, g
 from sqlalchemy import select, update
 
+from telesecond.adapters import registry
 from telesecond.adapters.video import (
     Join,
     Participant,
@@ -27,7 +28,6 @@ from telesecond.adapters.video import (
     RoomSpec,
     VideoError,
     VideoProvider,
-    build_video_provider,
 )
 from telesecond.db.row_batch import RowBatch
 from telesecond.extensions import db
@@ -38,7 +38,6 @@ from telesecond.services.consultations import access
 
 log = logging.getLogger(__name__)
 
-EXTENSION = "video"
 ROOM_NAME_BYTES = 20  # 160 bits of randomness
 CLAIM = timedelta(minutes=2)  # how long a claimed room is left to its claimer
 MAX_BACKOFF = timedelta(minutes=15)
@@ -82,11 +81,8 @@ def backoff(attempts: int) -> timedelta:
 
 
 def provider() -> VideoProvider:
-    """The app's video provider, built on first use from its settings."""
-    found = current_app.extensions.get(EXTENSION)
-    if found is None:
-        found = current_app.extensions[EXTENSION] = build_video_provider(current_app.config)
-    return found
+    """The app's video provider."""
+    return registry.current().video
 
 
 def window_of(consultation: Consultation) -> tuple[datetime, datetime]:
