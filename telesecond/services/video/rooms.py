@@ -1,11 +1,11 @@
 """A consultation's video room: its window, keeping the provider in step, and joining.
 
 Room rows change inside the consultation's own transaction (:func:`on_consultation_changed`,
-a listener of ``services.hooks``), which never calls the provider. The provider work the
-change leaves (``pending_action``) is done after commit: by whoever made the change, once
-they are done with it (:func:`sync_changed_rooms`; the web layer calls it after each
-request), by someone joining, or by the reminder process (:func:`retry_pending_rooms`)
-when the provider was down. A database lock is never held
+a listener of ``services.hooks``), which never calls the provider; the consultations it
+touched are noted on the database session. The provider work the change leaves
+(``pending_action``) is done after commit: by :func:`sync_changed_rooms`, which the web
+layer calls after each request, by someone joining, or by the reminder process
+(:func:`retry_pending_rooms`) when the provider was down. A database lock is never held
 across a provider call: a room is claimed by pushing its ``next_attempt_at`` forward
 in a short transaction first.
 """
