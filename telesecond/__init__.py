@@ -52,12 +52,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_security(app)
 
     # adapters
-    from telesecond.adapters.mail import build_mail_sender
+    from telesecond.adapters import registry
 
-    app.extensions["mail"] = build_mail_sender(app.config)
-    from telesecond.adapters.storage import EXTENSION_NAME, build_document_store
-
-    app.extensions[EXTENSION_NAME] = build_document_store(app.config, Path(app.instance_path))
+    registry.install(app, registry.build_adapters(app.config, Path(app.instance_path)))
 
     # services: the features that follow every change of a consultation
     from telesecond.services.consultations import changes
@@ -81,6 +78,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.web import reminders as reminder_pages
     from telesecond.web import video as video_pages
     from telesecond.web.errors import register_error_handlers
+    from telesecond.web.link_base import init_link_base
     from telesecond.web.templating import init_templating
 
     csrf.exempt(api.bp)
@@ -104,6 +102,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     register_error_handlers(app)
     init_templating(app)
+    init_link_base(app)
 
     # CLI
     from telesecond.cli import register_cli

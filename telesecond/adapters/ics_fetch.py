@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -177,15 +177,6 @@ class HttpIcsFetcher:
         except requests.RequestException as error:
             raise FetchError(_network_problem(error)) from None
         return Fetched(bytes(body), *_validators(response.headers))
-
-
-def build_ics_fetcher(config: Mapping[str, Any]) -> HttpIcsFetcher:
-    """The fetcher the settings describe."""
-    return HttpIcsFetcher(
-        timeout=config.get("BUSY_CALENDAR_TIMEOUT_SECONDS", 10),
-        max_bytes=config.get("BUSY_CALENDAR_MAX_BYTES", 5 * 1024 * 1024),
-        allow_local=bool(config.get("BUSY_CALENDAR_ALLOW_LOCAL", False)),
-    )
 
 
 # --- internals -------------------------------------------------------------------

@@ -11,9 +11,8 @@ import logging
 import smtplib
 import ssl
 import sys
-from collections.abc import Mapping
 from email.message import EmailMessage
-from typing import Any, Protocol, TextIO
+from typing import Protocol, TextIO
 
 logger = logging.getLogger(__name__)
 
@@ -144,40 +143,3 @@ class SmtpMail:
         if refused:
             # Partial success: the message went out; name how many were refused, not who.
             logger.warning("SMTP server %s refused %d of the recipients", where, len(refused))
-
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
-
-
-def build_mail_sender(config: Mapping[str, Any]) -> MailSender:
-    """Choose the mail sender from settings (``MAIL_BACKEND``: ``console`` or ``smtp``).
-
-    :raise ValueError: unknown backend or missing SMTP settings.
-    """
-    backend = str(config.get("MAIL_BACKEND") or "console").strip().lower()
-    if backend == "console":
-        return ConsoleMail()
-    if backend != "smtp":
-        raise ValueError(f"MAIL_BACKEND must be 'console' or 'smtp', not {backend!r}")
-    host = config.get("SMTP_HOST")
-    if not host:
-        raise ValueError("MAIL_BACKEND=smtp needs SMTP_HOST")
-    starttls = _flag(config.get("SMTP_STARTTLS", False))
-    use_tls = _flag(config.get("SMTP_USE_TLS", False))
-    port = config.get("SMTP_PORT") or (465 if use_tls else 587 if starttls else 25)
-    username = config.get("SMTP_USERNAME") or None
-    password = config.get("SMTP_PASSWORD") or None
-    if (username is None) != (password is None):
-        raise ValueError("SMTP_USERNAME and SMTP_PASSWORD must be set together")
-    return SmtpMail(
-        str(host),
-        int(port),
-        username=username,
-        password=password,
-        starttls=starttls,
-        use_tls=use_tls,
-        timeout=float(config.get("SMTP_TIMEOUT") or 10),
-    )

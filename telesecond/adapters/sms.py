@@ -19,7 +19,6 @@ import json
 import logging
 import secrets
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TextIO
 
@@ -225,39 +224,3 @@ class TwilioSms:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _setting(config: Mapping[str, Any], key: str) -> Any:
-    value = config.get(key)
-    if isinstance(value, str):
-        value = value.strip()
-    return value or None
-
-
-def build_sms_sender(config: Mapping[str, Any]) -> SmsSender:
-    """Choose the SMS sender from settings (``SMS_BACKEND``: ``console`` or ``twilio``).
-
-    :raise ValueError: unknown backend or missing Twilio settings.
-    """
-    backend = (_setting(config, "SMS_BACKEND") or "console").lower()
-    if backend == "console":
-        return ConsoleSms()
-    if backend != "twilio":
-        raise ValueError(f"SMS_BACKEND must be 'console' or 'twilio', not {backend!r}")
-
-    missing = [k for k in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if not _setting(config, k)]
-    service = _setting(config, "TWILIO_MESSAGING_SERVICE_SID")
-    from_number = _setting(config, "TWILIO_FROM_NUMBER")
-    if not service and not from_number:
-        missing.append("TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER")
-    if missing:
-        raise ValueError("SMS_BACKEND=twilio needs " + ", ".join(missing))
-    timeout = _setting(config, "TWILIO_TIMEOUT")
-    return TwilioSms(
-        _setting(config, "TWILIO_ACCOUNT_SID"),
-        _setting(config, "TWILIO_AUTH_TOKEN"),
-        messaging_service_sid=service,
-        from_number=from_number,
-        api_base_url=_setting(config, "TWILIO_API_BASE_URL"),
-        timeout=float(timeout) if timeout is not None else 10,
-    )

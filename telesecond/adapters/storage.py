@@ -20,12 +20,10 @@ from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from flask import current_app
 
 from config import ConfigError
 from telesecond.server.offload import off_loop
 
-EXTENSION_NAME = "telesecond.documents"
 KEY_FILE = "document.key"
 MAGIC = b"TSD1"
 NONCE_BYTES = 12
@@ -208,17 +206,3 @@ def load_or_create_key(config: Mapping[str, Any], instance_path: str | os.PathLi
     if not path.exists():
         _create_key_file(path)
     return decode_key(path.read_text(encoding="ascii", errors="replace"), source=str(path))
-
-
-def build_document_store(
-    app_config: Mapping[str, Any], instance_path: str | os.PathLike[str]
-) -> DocumentStore:
-    """The app's document store: encrypted files under UPLOAD_DIR."""
-    return EncryptedFileStore(
-        Path(app_config["UPLOAD_DIR"]), load_or_create_key(app_config, instance_path)
-    )
-
-
-def document_store() -> DocumentStore:
-    """The current app's document store (registered by create_app)."""
-    return current_app.extensions[EXTENSION_NAME]

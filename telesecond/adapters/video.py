@@ -1,4 +1,4 @@
-"""Video rooms: a tiny provider interface, chosen in one place by ``VIDEO_PROVIDER``.
+"""Video rooms: a tiny provider interface (``VIDEO_PROVIDER`` chooses one, in ``registry``).
 
 A provider creates a room for a consultation's join window, gives each participant
 a way in (a URL, or a token for the app's own call page) valid from a not-before to an
@@ -15,13 +15,11 @@ Provider errors are raised as :class:`VideoError`, whose text never holds person
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 Role = Literal["host", "guest"]
-PROVIDERS = ("jitsi", "twilio", "daily")
 # Patient, specialist, two guests and an interpreter.
 MAX_PARTICIPANTS = 5
 
@@ -109,39 +107,3 @@ class VideoProvider(Protocol):
 def epoch(value: datetime) -> int:
     """Whole seconds since the Unix epoch for an aware instant."""
     return int(value.timestamp())
-
-
-def build_video_provider(config: Mapping[str, Any]) -> VideoProvider:
-    """The provider ``VIDEO_PROVIDER`` names, configured from the app's settings."""
-    name = (config.get("VIDEO_PROVIDER") or "jitsi").strip().lower()
-    timeout = float(config.get("VIDEO_PROVIDER_TIMEOUT_SECONDS") or 10)
-    if name == "jitsi":
-        from telesecond.adapters.video_jitsi import JitsiVideo
-
-        return JitsiVideo(
-            domain=config.get("JITSI_DOMAIN") or "meet.jit.si",
-            app_id=config.get("JITSI_APP_ID") or "",
-            app_secret=config.get("JITSI_APP_SECRET") or "",
-            jaas_key_id=config.get("JITSI_JAAS_KEY_ID") or "",
-            jaas_private_key=config.get("JITSI_JAAS_PRIVATE_KEY") or "",
-        )
-    if name == "twilio":
-        from telesecond.adapters.video_twilio import TwilioVideo
-
-        return TwilioVideo(
-            account_sid=config.get("TWILIO_ACCOUNT_SID") or "",
-            auth_token=config.get("TWILIO_AUTH_TOKEN") or "",
-            api_key_sid=config.get("TWILIO_API_KEY_SID") or "",
-            api_key_secret=config.get("TWILIO_API_KEY_SECRET") or "",
-            api_base_url=config.get("TWILIO_API_BASE_URL") or None,
-            timeout=timeout,
-        )
-    if name == "daily":
-        from telesecond.adapters.video_daily import DailyVideo
-
-        return DailyVideo(
-            api_key=config.get("DAILY_API_KEY") or "",
-            base_url=config.get("DAILY_API_BASE_URL") or "https://api.daily.co/v1",
-            timeout=timeout,
-        )
-    raise ValueError(f"VIDEO_PROVIDER must be one of {', '.join(PROVIDERS)}, not {name!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify, request
 
-from telesecond.adapters.mail import MailSender, build_mail_sender
+from telesecond.adapters import registry
 from telesecond.api import bp
 from telesecond.api.auth import require_auth
 from telesecond.api.openapi import documented
@@ -16,14 +16,6 @@ from telesecond.services.opinions import second_opinion
 
 # Each send emails a third party: enough for a retry or a revised opinion, not a flood.
 SEND_LIMIT = "10 per hour"
-
-
-def app_mailer() -> MailSender:
-    """The app's mail sender (``app.extensions["mail"]``), built from settings on first use."""
-    mailer = current_app.extensions.get("mail")
-    if mailer is None:
-        mailer = current_app.extensions["mail"] = build_mail_sender(current_app.config)
-    return mailer
 
 
 def opinion_json(opinion: Opinion) -> dict:
@@ -97,7 +89,7 @@ def send_opinion_to_physician(consultation_id: int):
     opinion = second_opinion.send_to_physician(
         g.api_account,
         consultation_id,
-        mailer=app_mailer(),
+        mailer=registry.current().mail,
         mail_from=current_app.config["MAIL_FROM"],
         ip=request.remote_addr,
         organisation=current_app.config["ORGANISATION_NAME"],

@@ -15,7 +15,8 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from telesecond.api.opinions import SEND_LIMIT, app_mailer
+from telesecond.adapters import registry
+from telesecond.api.opinions import SEND_LIMIT
 from telesecond.extensions import limiter
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.opinions import second_opinion
@@ -111,7 +112,7 @@ def send(consultation_id: int):
         second_opinion.send_to_physician(
             _me(),
             consultation_id,
-            mailer=app_mailer(),
+            mailer=registry.current().mail,
             mail_from=current_app.config["MAIL_FROM"],
             ip=request.remote_addr,
             organisation=current_app.config["ORGANISATION_NAME"],

@@ -224,4 +224,5 @@ def video_panel(consultation: Consultation) -> VideoPanel:
 @bp.after_app_request
 def _rooms_after_request(response):
     """Provider work for rooms the request changed, once the change is committed."""
-    return rooms.sync_after_request(response)
+    rooms.sync_changed_rooms(utcnow())
+    return response

@@ -9,7 +9,8 @@ from email.utils import make_msgid
 
 import pytest
 
-from telesecond.adapters.mail import ConsoleMail, MailError, SmtpMail, build_mail_sender
+from telesecond.adapters.mail import ConsoleMail, MailError, SmtpMail
+from telesecond.adapters.registry import build_mail_sender
 
 PATIENT = "pat.ient@example.org"
 ICS = (

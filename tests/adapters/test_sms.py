@@ -9,12 +9,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from telesecond.adapters.registry import build_sms_sender
 from telesecond.adapters.sms import (
     ConsoleSms,
     SmsMessage,
     SmsResult,
     TwilioSms,
-    build_sms_sender,
     classify_twilio_error,
     mask_number,
 )

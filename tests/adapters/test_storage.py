@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from telesecond.adapters.registry import build_document_store, current
 from telesecond.adapters.storage import (
     KEY_FILE,
     MAGIC,
@@ -16,8 +17,6 @@ from telesecond.adapters.storage import (
     DocumentUnreadable,
     EncryptedFileStore,
     MemoryDocumentStore,
-    build_document_store,
-    document_store,
     load_or_create_key,
     new_storage_key,
 )
@@ -236,7 +235,7 @@ def test_the_app_stores_documents_under_upload_dir_with_its_key(make_app, tmp_pa
     app = make_app(DOCUMENT_ENCRYPTION_KEY=ENCODED_KEY)
     with app.app_context():
         key = new_storage_key()
-        document_store().put(key, PLAINTEXT)
+        current().storage.put(key, PLAINTEXT)
     [path] = stored_files(Path(app.config["UPLOAD_DIR"]))
     assert EncryptedFileStore(app.config["UPLOAD_DIR"], KEY).get(key) == PLAINTEXT
     assert path.is_relative_to(tmp_path)

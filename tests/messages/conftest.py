@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from telesecond.adapters import registry
 from telesecond.extensions import db
 from telesecond.models.reminder import Reminder
 
@@ -21,9 +22,7 @@ def app(make_app, clock, smtp_server, fake_twilio):
     )
     with app.app_context():
         yield app
-        sender = app.extensions.get("sms")
-        if sender is not None:
-            sender.close()
+        registry.current().sms.close()
 
 
 @pytest.fixture

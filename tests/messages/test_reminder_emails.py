@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from telesecond.adapters import registry
 from telesecond.adapters.mail import MailError, SmtpMail
 from telesecond.extensions import db
 from telesecond.models.reminder import Reminder
@@ -119,7 +120,7 @@ def test_an_unreachable_mail_server_retries_and_a_refusal_fails(
 ) -> None:
     patient, _, consultation = booked
     # A port nobody listens on: the connection is refused, so trying later may work.
-    app.extensions["mail"] = SmtpMail("127.0.0.1", 9, timeout=2)
+    registry.replace(app, mail=SmtpMail("127.0.0.1", 9, timeout=2))
     row = make_reminder(patient, consultation, slot="72h", attempts=3)
 
     outcome = deliver(row, now=clock())
@@ -128,7 +129,7 @@ def test_an_unreachable_mail_server_retries_and_a_refusal_fails(
     assert outcome.retry_in == backoff(3) == timedelta(minutes=4)
     assert patient.email not in outcome.error
 
-    app.extensions["mail"] = RefusingMail()
+    registry.replace(app, mail=RefusingMail())
     refused = deliver(make_reminder(patient, consultation, slot="24h"), now=clock())
     assert (refused.status, refused.retry_in) == ("failed", None)
     assert "550" in refused.error

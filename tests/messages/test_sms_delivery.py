@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from telesecond.adapters.sms import build_sms_sender
+from telesecond.adapters import registry
+from telesecond.adapters.registry import build_sms_sender
 from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.models.reminder import Reminder
@@ -19,11 +20,10 @@ from tests.support.fake_twilio import TEST_MESSAGING_SERVICE_SID
 PHONE = "+4915112345678"
 
 
-def close_sms(app) -> None:
-    """Drop the app's SMS sender so the next send builds one from the changed settings."""
-    sender = app.extensions.pop("sms", None)
-    if sender is not None:
-        sender.close()
+def swap_sms(app, settings) -> None:
+    """Give the app an SMS sender built from ``settings``, closing the one it had."""
+    registry.current().sms.close()
+    registry.replace(app, sms=build_sms_sender(settings))
 
 
 @pytest.fixture
@@ -73,10 +73,10 @@ def test_from_number_is_used_without_a_messaging_service(
     app, case, make_reminder, fake_twilio, clock
 ) -> None:
     patient, consultation = case
-    close_sms(app)
     app.config.update(
         fake_twilio.app_config(messaging_service_sid=None, from_number="+15005550006")
     )
+    swap_sms(app, app.config)
 
     deliver(make_reminder(patient, consultation, channel="sms"), now=clock())
 
@@ -130,8 +130,7 @@ def test_no_answer_after_the_request_went_out_is_unknown_and_not_resent(
     app, case, make_reminder, fake_twilio, clock
 ) -> None:
     patient, consultation = case
-    close_sms(app)
-    app.extensions["sms"] = build_sms_sender({**app.config, "TWILIO_TIMEOUT": "0.3"})
+    swap_sms(app, {**app.config, "TWILIO_TIMEOUT": "0.3"})
     fake_twilio.delay_next(1.5)
 
     outcome = deliver(make_reminder(patient, consultation, channel="sms"), now=clock())

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 import config
 from telesecond import create_app
+from telesecond.adapters import registry
 from telesecond.extensions import db
 from telesecond.models.video import VideoGuest
 from telesecond.services.video import guests
@@ -58,7 +59,7 @@ def test_guest_email_text_matches_the_snapshot(app, people, consult, clock):
         patient, c.id, name="Gerd Guest", email="gerd@example.org", now=clock()
     )
 
-    [message] = app.extensions["mail"].sent
+    [message] = registry.current().mail.sent
     text = message.get_body(preferencelist=("plain",)).get_content()
     link = text.split("/video/guests/")[1].split()[0]
     assert guests.find(link).id == invitation.guest.id

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
+from telesecond.adapters import registry
 from telesecond.adapters.video import RoomSpec, VideoError
 from telesecond.adapters.video_twilio import TwilioVideo
 from telesecond.extensions import db
@@ -206,7 +207,7 @@ def test_guest_link_opens_the_call_page_with_a_guest_identity(
     c = consult()
     patient = db.session.get(Account, people.patient.id)
     invitation = guests.invite(patient, c.id, name="Gerd Guest", email="g@example.org", now=clock())
-    [message] = twilio_app.extensions["mail"].sent
+    [message] = registry.current().mail.sent
     link = "/video/guests/" + message.get_body().get_content().split("/video/guests/")[1].split()[0]
     clock.now = START
 

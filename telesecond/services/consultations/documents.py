@@ -17,12 +17,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select
 
-from telesecond.adapters.storage import (
-    DocumentStore,
-    DocumentUnreadable,
-    document_store,
-    new_storage_key,
-)
+from telesecond.adapters import registry
+from telesecond.adapters.storage import DocumentStore, DocumentUnreadable, new_storage_key
 from telesecond.clock import utcnow
 from telesecond.db.locks import lock_consultation
 from telesecond.domain import filetypes
@@ -154,7 +150,7 @@ def upload(
             f"A consultation may hold {_megabytes(limits.consultation_bytes)} of documents; "
             f"{_megabytes(left)} is left, and this file is {_megabytes(len(data))}."
         )
-    store = store or document_store()
+    store = store or registry.current().storage
     key = new_storage_key()
     try:
         store.put(key, data)
@@ -231,7 +227,7 @@ def read(
     """
     consultation = access.get_for(actor, consultation_id)
     document = _document_of(consultation, document_id)
-    store = store or document_store()
+    store = store or registry.current().storage
     try:
         data = store.get(document.storage_key)
         if hashlib.sha256(data).hexdigest() != document.sha256:

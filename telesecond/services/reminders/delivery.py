@@ -19,17 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
-from flask import current_app
 from sqlalchemy import select
 
-from telesecond.adapters.mail import MailError, MailSender, build_mail_sender
-from telesecond.adapters.sms import (
-    MAX_VALIDITY_SECONDS,
-    OPTED_OUT,
-    SmsMessage,
-    SmsSender,
-    build_sms_sender,
-)
+from telesecond.adapters import registry
+from telesecond.adapters.mail import MailError
+from telesecond.adapters.sms import MAX_VALIDITY_SECONDS, OPTED_OUT, SmsMessage
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation
 from telesecond.models.reminder import Reminder
@@ -73,22 +67,6 @@ def backoff(attempts: int) -> timedelta:
     """
     exponent = min(max(attempts - 1, 0), 12)
     return min(RETRY_BASE * (2**exponent), RETRY_MAX)
-
-
-def mail_sender() -> MailSender:
-    """The app's mail sender (``app.extensions["mail"]``), built from settings on first use."""
-    sender = current_app.extensions.get("mail")
-    if sender is None:
-        sender = current_app.extensions["mail"] = build_mail_sender(current_app.config)
-    return sender
-
-
-def sms_sender() -> SmsSender:
-    """The app's SMS sender (``app.extensions["sms"]``), built from settings on first use."""
-    sender = current_app.extensions.get("sms")
-    if sender is None:
-        sender = current_app.extensions["sms"] = build_sms_sender(current_app.config)
-    return sender
 
 
 def deliver(reminder: Reminder, *, now: datetime) -> Outcome:
@@ -178,7 +156,7 @@ def build_email(reminder: Reminder, *, now: datetime) -> EmailMessage:
 def _deliver_email(reminder: Reminder, now: datetime) -> Outcome:
     message = build_email(reminder, now=now)
     try:
-        mail_sender().send(message)
+        registry.current().mail.send(message)
     except MailError as exc:
         if exc.transient:
             return Outcome("retry", error=str(exc)[:200], retry_in=backoff(reminder.attempts))
@@ -222,7 +200,7 @@ def _deliver_sms(reminder: Reminder, now: datetime) -> Outcome:
         )
     else:
         body = messages.sms_text(reminder.kind, reminder.consultation, recipient, now=now)
-    result = sms_sender().send(
+    result = registry.current().sms.send(
         SmsMessage(
             to=recipient.phone,
             body=body,

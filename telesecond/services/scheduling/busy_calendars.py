@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
-from telesecond.adapters.ics_fetch import FetchError, IcsFetcher, build_ics_fetcher
+from telesecond.adapters import registry
+from telesecond.adapters.ics_fetch import FetchError
 from telesecond.domain.busy_events import CalendarUnreadable, busy_intervals
 from telesecond.extensions import db
 from telesecond.models import Account, BusyCalendar, BusyInterval, SpecialistProfile
@@ -38,7 +39,6 @@ COVER_SLACK = timedelta(days=1)
 # The periodic task stops starting new fetches after this long, so reminders stay on time.
 TICK_BUDGET_SECONDS = 10.0
 TICK_BATCH = 20
-EXTENSION_NAME = "telesecond.ics_fetcher"
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,7 @@ def _refresh_claimed(calendar_id: int, *, now: datetime) -> Outcome:
     db.session.commit()  # no transaction stays open across the network call
 
     try:
-        fetched = fetcher().fetch(url, etag=etag, last_modified=modified)
+        fetched = registry.current().ics_fetcher.fetch(url, etag=etag, last_modified=modified)
         spans = (
             None
             if fetched.not_modified
@@ -306,12 +306,6 @@ def _record_success(calendar_id, now, fetched, spans, window_end, zone) -> Outco
     db.session.commit()
     log.info("busy calendar %s refreshed (%s, %s busy stretches)", calendar_id, status, count)
     return Outcome(status, busy_count=count or 0)
-
-
-def fetcher() -> IcsFetcher:
-    """The app's fetcher: a fake set by tests in ``app.extensions``, else the HTTP one."""
-    chosen = current_app.extensions.get(EXTENSION_NAME)
-    return chosen if chosen is not None else build_ics_fetcher(current_app.config)
 
 
 def _allow_local() -> bool:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select
 
+from telesecond.adapters import registry
 from telesecond.adapters.mail import MailError
 from telesecond.adapters.video import Participant
 from telesecond.domain.accounts import normalize_email
@@ -153,7 +154,7 @@ def _send_invitation(
         )
     )
     try:
-        current_app.extensions["mail"].send(message)
+        registry.current().mail.send(message)
     except MailError as error:
         log.warning("guest %s: invitation email not sent: %s", guest.id, error)
         return False

@@ -1,9 +1,10 @@
 """A consultation's video room: its window, keeping the provider in step, and joining.
 
 Room rows change inside the consultation's own transaction (:func:`on_consultation_changed`,
-a listener of ``services.hooks``), which never calls the provider. The provider work the
-change leaves (``pending_action``) is done after commit: by the request that made the
-change (:func:`sync_after_request`), by someone joining, or by the reminder process
+a listener of ``services.hooks``), which never calls the provider; the consultations it
+touched are noted on the database session. The provider work the change leaves
+(``pending_action``) is done after commit: by :func:`sync_changed_rooms`, which the web
+layer calls after each request, by someone joining, or by the reminder process
 (:func:`retry_pending_rooms`) when the provider was down. A database lock is never held
 across a provider call: a room is claimed by pushing its ``next_attempt_at`` forward
 in a short transaction first.
@@ -17,9 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import select, update
 
+from telesecond.adapters import registry
 from telesecond.adapters.video import (
     Join,
     Participant,
@@ -27,7 +29,6 @@ from telesecond.adapters.video import (
     RoomSpec,
     VideoError,
     VideoProvider,
-    build_video_provider,
 )
 from telesecond.db import row_batch
 from telesecond.extensions import db
@@ -38,11 +39,13 @@ from telesecond.services.consultations import access
 
 log = logging.getLogger(__name__)
 
-EXTENSION = "video"
 ROOM_NAME_BYTES = 20  # 160 bits of randomness
 CLAIM = timedelta(minutes=2)  # how long a claimed room is left to its claimer
 MAX_BACKOFF = timedelta(minutes=15)
 RETRY_BATCH = 50
+# Where the session keeps the consultations whose rooms have provider work waiting: the
+# work belongs to the unit of work that changed them, not to a web request.
+CHANGED = "telesecond.video_rooms_changed"
 
 _ROOMS = VideoRoom.__table__
 
@@ -82,11 +85,8 @@ def backoff(attempts: int) -> timedelta:
 
 
 def provider() -> VideoProvider:
-    """The app's video provider, built on first use from its settings."""
-    found = current_app.extensions.get(EXTENSION)
-    if found is None:
-        found = current_app.extensions[EXTENSION] = build_video_provider(current_app.config)
-    return found
+    """The app's video provider."""
+    return registry.current().video
 
 
 def window_of(consultation: Consultation) -> tuple[datetime, datetime]:
@@ -144,8 +144,7 @@ def _new_room(consultation: Consultation, now: datetime) -> VideoRoom:
 
 
 def _touch(consultation_id: int) -> None:
-    touched = g.setdefault("video_rooms_touched", set())
-    touched.add(consultation_id)
+    db.session.info.setdefault(CHANGED, set()).add(consultation_id)
 
 
 def on_consultation_changed(
@@ -265,14 +264,16 @@ def _record_failure(room_id: int, action: str, error: VideoError, now: datetime)
     return False
 
 
-def sync_after_request(response):
-    """After a request changed consultations, do their rooms' provider work."""
-    touched = g.pop("video_rooms_touched", None)
+def sync_changed_rooms(now: datetime) -> None:
+    """Do the provider work of rooms whose consultations this session changed and committed.
+
+    Never raises: the change is committed, and the reminder process retries what fails.
+    """
+    touched = db.session.info.pop(CHANGED, None)
     if not touched:
-        return response
+        return
     try:
         db.session.rollback()  # services commit; anything left over is not ours to keep
-        now = _now()
         ids = db.session.scalars(
             select(VideoRoom.id).where(
                 VideoRoom.consultation_id.in_(touched),
@@ -284,8 +285,7 @@ def sync_after_request(response):
             sync_room(room_id, now)
     except Exception:  # the change is committed; the reminder process will retry
         db.session.rollback()
-        log.exception("video room work after the request failed; it will be retried")
-    return response
+        log.exception("video room work after the change failed; it will be retried")
 
 
 def retry_pending_rooms(now: datetime) -> int:
@@ -298,12 +298,6 @@ def retry_pending_rooms(now: datetime) -> int:
     ).all()
     db.session.commit()
     return sum(1 for room_id in ids if sync_room(room_id, now))
-
-
-def _now() -> datetime:
-    from telesecond.clock import utcnow
-
-    return utcnow()
 
 
 # -- joining ----------------------------------------------------------------------------
