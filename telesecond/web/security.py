@@ -25,8 +25,7 @@ DEFAULT_HEADERS = (
 def add_security_headers(response: Response) -> Response:
     """Apply CSP, anti-framing, nosniff and referrer policy."""
     headers = response.headers
-    # One pass over the headers already set: a missed lookup per header costs an
-    # exception in Werkzeug, and this runs on every response.
+    # A header the view set itself (a download's Cache-Control, say) is kept.
     present = {name.lower() for name, _ in headers}
     for name, value in DEFAULT_HEADERS:
         if name.lower() not in present:

@@ -39,8 +39,7 @@ def issue(email: str, password: str, *, ttl_hours: int, ip: str | None = None):
     return raw, token
 
 
-# Built once: constructing the query on every request cost about as much as running it.
-# One query: the account comes with its token (innerjoin: a token always has one).
+# The account comes with its token (innerjoin: a token always has one).
 _RESOLVE = (
     select(ApiToken)
     .options(joinedload(ApiToken.account, innerjoin=True))

@@ -1,4 +1,4 @@
-"""Per-person secret calendar feeds: issue, show, regenerate, revoke, and serve cheaply.
+"""Per-person secret calendar feeds: issue, show, regenerate, revoke, and serve with ETags.
 
 A feed's address holds a 256-bit token derived with HMAC-SHA256 from the app's
 ``SECRET_KEY`` and a random per-feed seed. The database keeps the seed and the token's

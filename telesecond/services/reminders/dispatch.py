@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 # Kinds that only make sense before the consultation starts (and while it stands).
 BEFORE_START = ("reminder", "confirmation", "rescheduled")
 
-# Built once: the per-message statements are the dispatcher's hot path.
+# The statements the dispatcher runs for every message.
 _TABLE = Reminder.__table__
 _RECORD = (
     update(_TABLE)
@@ -183,7 +183,7 @@ def _outcome_values(outcome, reminder: Reminder, now: datetime) -> dict:
 
 
 def _load(ids: list[int]) -> list[Reminder]:
-    """The claimed rows with everything their messages name, in one round trip."""
+    """The claimed rows with everything their messages name."""
     rows = db.session.scalars(
         select(Reminder)
         .where(Reminder.id.in_(ids))

@@ -1,7 +1,7 @@
 """Where a specialist's busy time comes from: booked consultations, live holds, time off.
 
 The slot engine, the directory cache and the booking re-check read busy time here only.
-``busy_time`` fetches everything one check needs in a single UNION ALL round trip.
+``busy_time`` fetches everything one check needs in a single UNION ALL query.
 """
 
 from __future__ import annotations
@@ -105,8 +105,7 @@ def busy_from_rows(rows: Iterable[tuple[str, datetime, datetime]]) -> BusyTime:
     )
 
 
-# One prebuilt statement per shape of question: building the UNION and its cache key
-# on every booking cost more CPU than the database spent answering it.
+# One prebuilt statement per shape of question (which parts of the UNION it needs).
 _statements: dict[tuple[bool, ...], CompoundSelect] = {}
 
 
@@ -159,7 +158,7 @@ def _busy_statement(
             TimeOff.account_id == account_id, TimeOff.start < end, TimeOff.end > start
         )
     )
-    # The specialist's own calendars (see ``external``), in the same round trip.
+    # The specialist's own calendars (see ``external``), in the same query.
     parts.append(_external_rows(account_id, start, end, kind("x")))
     return union_all(*parts)
 
