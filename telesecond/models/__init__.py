@@ -6,8 +6,16 @@ from telesecond.models.base import Base
 from telesecond.models.busy_calendar import BusyCalendar, BusyInterval
 from telesecond.models.calendar_feed import CalendarFeed
 from telesecond.models.consultation import Consultation, ConsultationEvent, Hold
+from telesecond.models.licence import SpecialistLicence
 from telesecond.models.record import Document, Opinion
 from telesecond.models.reminder import Reminder, SpecialistAlert
+from telesecond.models.security import (
+    AccountToken,
+    Passkey,
+    RecoveryCode,
+    SignInSession,
+    TotpCredential,
+)
 from telesecond.models.specialist import (
     DateOverrideRow,
     SpecialistProfile,
@@ -19,6 +27,7 @@ from telesecond.models.video import VideoGuest, VideoRoom
 
 __all__ = [
     "Account",
+    "AccountToken",
     "ApiToken",
     "AuditEvent",
     "Base",
@@ -29,13 +38,18 @@ __all__ = [
     "ConsultationEvent",
     "Hold",
     "Opinion",
+    "Passkey",
+    "RecoveryCode",
     "Reminder",
+    "SignInSession",
     "SpecialistAlert",
+    "SpecialistLicence",
     "DateOverrideRow",
     "Document",
     "SpecialistProfile",
     "SpecialistTag",
     "TimeOff",
+    "TotpCredential",
     "VideoGuest",
     "VideoRoom",
     "WeeklyWindowRow",

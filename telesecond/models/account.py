@@ -35,6 +35,8 @@ class Account(UserMixin, Base):
     sms_opted_out_at: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    # None until the person opened the link sent to the address (services/accounts).
+    email_verified_at: Mapped[datetime | None]
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="account")
     # A specialist's opt-in to a message before each consultation (services/outbox.py).
@@ -51,6 +53,10 @@ class Account(UserMixin, Base):
         """Preferred reminder channels, in a stable order."""
         chosen = set(self.notify_by.split(",")) if self.notify_by else set()
         return [c for c in CHANNELS if c in chosen]
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def sms_consent(self) -> bool:

@@ -32,8 +32,15 @@ class SpecialistProfile(Base):
     next_available_at: Mapped[datetime | None] = mapped_column(index=True)
     next_available_valid_until: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+    # pending → verified | refused; verified ⇄ suspended. Only "verified" is public.
+    verification: Mapped[str] = mapped_column(
+        String(20), default="pending", server_default="pending", index=True
+    )
+    verification_reason: Mapped[str | None] = mapped_column(Text)
+    verification_changed_at: Mapped[datetime | None]
+    verification_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
 
-    account: Mapped[Account] = relationship()
+    account: Mapped[Account] = relationship(foreign_keys=[account_id])
     tags: Mapped[list[SpecialistTag]] = relationship(
         cascade="all, delete-orphan", order_by="SpecialistTag.id"
     )
