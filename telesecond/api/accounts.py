@@ -9,6 +9,7 @@ from telesecond.api.auth import require_auth
 from telesecond.api.openapi import documented
 from telesecond.api.parsing import Fields, json_object, to_rfc3339
 from telesecond.extensions import limiter
+from telesecond.http.limits import login_limit
 from telesecond.models import Account
 from telesecond.services.accounts import registration, tokens
 
@@ -30,10 +31,6 @@ def account_json(account: Account) -> dict:
     }
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.post("/accounts")
 @documented(
     "Create a patient or specialist account",
@@ -43,7 +40,7 @@ def _login_limit() -> str:
     public=True,
     errors=("400", "409", "422"),
 )
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 def create_account():
     """Register; the caller then asks for a token."""
     f = Fields(json_object())
@@ -100,7 +97,7 @@ def update_me():
     public=True,
     errors=("400", "401", "422"),
 )
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 def create_token():
     f = Fields(json_object())
     email = f.string("email", max_len=254)

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import g, request
 
-from telesecond.api.problems import ApiProblem
+from telesecond.http.problems import ApiProblem
 from telesecond.models.base import MAX_ID
 from telesecond.services.errors import Invalid
 

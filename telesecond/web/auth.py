@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,16 +14,13 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from telesecond.extensions import limiter
+from telesecond.http.limits import login_limit
 from telesecond.services.accounts import credentials, registration
 from telesecond.services.errors import ServiceError
 from telesecond.web.forms import LoginForm, ProfileForm, RegisterForm
 from telesecond.web.helpers import apply_errors, safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def _start_session(account) -> None:
@@ -34,7 +30,7 @@ def _start_session(account) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
@@ -59,7 +55,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():

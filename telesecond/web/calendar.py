@@ -6,8 +6,8 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.http import is_resource_modified
 
-from telesecond.api.calendar import invite_response
 from telesecond.clock import utcnow
+from telesecond.http.files import invite_response
 from telesecond.models import Consultation
 from telesecond.services.calendar import downloads, feeds
 

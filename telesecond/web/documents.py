@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request
 from flask_login import current_user, login_required
 
-from telesecond.api.documents import file_response
 from telesecond.domain import filetypes
+from telesecond.http.files import file_response
 from telesecond.models.record import DOCUMENT_KINDS
 from telesecond.services.consultations import documents
 from telesecond.services.errors import NotFound, ServiceError

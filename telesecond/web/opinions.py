@@ -15,8 +15,9 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from telesecond.api.opinions import SEND_LIMIT, app_mailer
+from telesecond.api.opinions import app_mailer
 from telesecond.extensions import limiter
+from telesecond.http.limits import SEND_LIMIT
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.opinions import second_opinion
 from telesecond.web.helpers import apply_errors
