@@ -28,7 +28,7 @@ from telesecond.services.consultations import booking
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.scheduling import availability
 from telesecond.web.directory import rfc3339
-from telesecond.web.helpers import apply_errors
+from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import no_nul
 from telesecond.web.templating import local_time
 
@@ -151,10 +151,6 @@ class Alternative:
     href: str
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 def book_url(specialist_id: int, start: datetime) -> str:
     """The intake page for one slot."""
     return url_for("booking.intake", specialist_id=specialist_id, start=rfc3339(start))
@@ -233,7 +229,11 @@ def intake(specialist_id: int):
         return _unreadable(profile)
     try:
         hold = booking.place_hold(
-            _me(), specialist_id, start, now=utcnow(), minutes=current_app.config["HOLD_MINUTES"]
+            current_account(),
+            specialist_id,
+            start,
+            now=utcnow(),
+            minutes=current_app.config["HOLD_MINUTES"],
         )
     except Conflict as error:
         return _taken(profile, error)
@@ -258,7 +258,7 @@ def book(specialist_id: int):
     if form.validate_on_submit():
         try:
             consultation = booking.book(
-                _me(),
+                current_account(),
                 specialist_id,
                 start,
                 form.intake(),
