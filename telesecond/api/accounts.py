@@ -7,7 +7,8 @@ from flask import current_app, g, jsonify, request, url_for
 from telesecond.api import bp
 from telesecond.api.auth import require_auth
 from telesecond.api.openapi import documented
-from telesecond.api.parsing import Fields, json_object, to_rfc3339
+from telesecond.api.parsing import Fields, json_object
+from telesecond.domain.instants import to_rfc3339
 from telesecond.extensions import limiter
 from telesecond.http.limits import login_limit
 from telesecond.models import Account

@@ -7,8 +7,8 @@ from flask import g, jsonify, request, url_for
 from telesecond.api import bp
 from telesecond.api.auth import require_auth
 from telesecond.api.openapi import documented
-from telesecond.api.parsing import to_rfc3339
 from telesecond.domain import filetypes
+from telesecond.domain.instants import to_rfc3339
 from telesecond.http.files import file_response
 from telesecond.http.problems import ApiProblem
 from telesecond.models import Document

@@ -8,7 +8,8 @@ from telesecond.adapters.mail import MailSender, build_mail_sender
 from telesecond.api import bp
 from telesecond.api.auth import require_auth
 from telesecond.api.openapi import documented
-from telesecond.api.parsing import Fields, json_object, to_rfc3339
+from telesecond.api.parsing import Fields, json_object
+from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.intake import MAX_QUESTIONS
 from telesecond.extensions import limiter
 from telesecond.http.limits import SEND_LIMIT

@@ -17,16 +17,6 @@ MAX_JSON_BYTES = 256 * 1024
 MIN_YEAR, MAX_YEAR = 1970, 2200
 
 
-def to_rfc3339(value: datetime | None) -> str | None:
-    """An aware datetime as RFC 3339 UTC with ``Z``."""
-    if value is None:
-        return None
-    # Columns hand back datetime.UTC already: skip the conversion; isoformat beats strftime.
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    return value.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
-
-
 def json_object() -> dict[str, Any]:
     """The request body as a JSON object, or a 400/413/415 problem (parsed once)."""
     if "json_object" in g:

@@ -21,13 +21,13 @@ from wtforms import BooleanField, EmailField, Field, HiddenField, StringField, T
 from wtforms.validators import ValidationError
 
 from telesecond.clock import utcnow
+from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.intake import CONSENT_TEXT, CONSENT_VERSION, MAX_QUESTIONS, Intake
 from telesecond.models import SpecialistProfile
 from telesecond.models.base import MAX_ID
 from telesecond.services.consultations import booking
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.scheduling import availability
-from telesecond.web.directory import rfc3339
 from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import no_nul
 from telesecond.web.templating import local_time
@@ -153,7 +153,7 @@ class Alternative:
 
 def book_url(specialist_id: int, start: datetime) -> str:
     """The intake page for one slot."""
-    return url_for("booking.intake", specialist_id=specialist_id, start=rfc3339(start))
+    return url_for("booking.intake", specialist_id=specialist_id, start=to_rfc3339(start))
 
 
 def _alternatives(specialist_id: int, error: Conflict) -> list[Alternative]:
@@ -214,7 +214,6 @@ def _intake_page(profile: SpecialistProfile, form: IntakeForm, start: datetime, 
         max_questions=MAX_QUESTIONS,
         consent_text=CONSENT_TEXT,
         consent_version=CONSENT_VERSION,
-        rfc3339=rfc3339,
         draft_key=f"intake:{current_user.id}:{profile.account_id}",
     ), status
 
@@ -239,9 +238,9 @@ def intake(specialist_id: int):
         return _taken(profile, error)
     form = IntakeForm(
         formdata=None,
-        start=rfc3339(hold.start),
+        start=to_rfc3339(hold.start),
         hold_id=str(hold.id),
-        hold_expires=rfc3339(hold.expires_at),
+        hold_expires=to_rfc3339(hold.expires_at),
     )
     return _intake_page(profile, form, hold.start)
 

@@ -24,7 +24,6 @@ from telesecond.models import Consultation, ConsultationEvent
 from telesecond.services.consultations import access, booking, case_file
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.web.booking import parse_start
-from telesecond.web.directory import rfc3339
 from telesecond.web.helpers import current_account
 from telesecond.web.templating import local_time
 
@@ -155,7 +154,6 @@ def consultation_list():
         agenda=agenda,
         is_specialist=is_specialist,
         status_labels=STATUS_LABELS,
-        rfc3339=rfc3339,
     )
 
 
@@ -183,7 +181,6 @@ def detail(consultation_id: int):
         status_labels=STATUS_LABELS,
         show_documents=case.documents is not None and _has_template(DOCUMENTS_PANEL),
         draft_key=f"intake:{c.patient_id}:{c.specialist_id}",
-        rfc3339=rfc3339,
     )
 
 

@@ -16,7 +16,6 @@ from flask import (
 from telesecond.clock import utcnow
 from telesecond.services.errors import ServiceError
 from telesecond.services.scheduling import availability, specialists
-from telesecond.web.directory import rfc3339
 from telesecond.web.helpers import apply_errors, current_account, specialists_only
 from telesecond.web.specialist_forms import AvailabilityForm, SpecialistProfileForm, TimeOffForm
 
@@ -90,7 +89,6 @@ def _availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fi
         preview=preview,
         preview_days=PREVIEW_DAYS,
         time_off=specialists.time_off_of(me.id, since=now),
-        rfc3339=rfc3339,
     ), _status(form, time_off_form)
 
 

@@ -17,11 +17,11 @@ from flask import (
 from flask_login import current_user, login_required
 
 from telesecond.clock import utcnow
+from telesecond.domain.instants import to_rfc3339 as rfc3339
 from telesecond.models import Consultation
 from telesecond.models.video import VideoGuest
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
 from telesecond.services.video import guests, rooms
-from telesecond.web.directory import rfc3339
 from telesecond.web.helpers import current_account as _me
 
 bp = Blueprint("video", __name__)

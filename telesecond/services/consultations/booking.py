@@ -16,6 +16,7 @@ from telesecond.db.locks import (
     lock_specialist,
 )
 from telesecond.db.row_batch import RowBatch, insert_returning_id
+from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.intake import CONSENT_VERSION, Intake, check_intake
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation, Hold, SpecialistProfile
@@ -56,8 +57,8 @@ def nearest_slots(
     slots.sort(key=lambda s: abs(s.start - around))
     return [
         {
-            "start": s.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "end": s.end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "start": to_rfc3339(s.start),
+            "end": to_rfc3339(s.end),
         }
         for s in sorted(slots[:count], key=lambda s: s.start)
     ]
