@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from telesecond.api import bp
 from telesecond.api.auth import require_auth
+from telesecond.api.blueprint import bp
 from telesecond.api.openapi import documented
 from telesecond.clock import utcnow
 from telesecond.http.files import invite_response

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import g, jsonify, request, url_for
 
-from telesecond.api import bp
 from telesecond.api.auth import require_auth
+from telesecond.api.blueprint import bp
 from telesecond.api.openapi import documented
 from telesecond.domain import filetypes
 from telesecond.domain.instants import to_rfc3339

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from flask import g, jsonify, request
 
-from telesecond.api import bp
 from telesecond.api.auth import require_auth
+from telesecond.api.blueprint import bp
 from telesecond.api.openapi import documented
 from telesecond.api.parsing import Fields, json_object, query_instant
 from telesecond.clock import utcnow

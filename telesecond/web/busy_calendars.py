@@ -16,6 +16,7 @@ from telesecond.services.errors import ServiceError
 from telesecond.services.scheduling import busy_calendars as service
 from telesecond.services.scheduling import specialists
 from telesecond.web.helpers import apply_errors, current_account, specialists_only
+from telesecond.web.specialist import availability_page
 from telesecond.web.specialist_forms import AvailabilityForm, TimeOffForm, no_nul
 
 bp = Blueprint("busy_calendars", __name__, url_prefix="/specialist/busy-calendars")
@@ -91,10 +92,8 @@ def add():
             _flash_outcome(outcome, connected=True)
             return _back()
     # Show the whole availability page again, with this form's errors beside its fields.
-    from telesecond.web.specialist import _availability_page
-
     g.busy_calendar_form = form
-    page, _ = _availability_page(
+    page, _ = availability_page(
         AvailabilityForm(formdata=None), TimeOffForm(prefix="time_off", formdata=None), fill=True
     )
     return page, 422

@@ -71,7 +71,7 @@ def profile():
     return render_template("specialist/profile.html", form=form), _status(form)
 
 
-def _availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fill: bool):
+def availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fill: bool):
     """Render the hours editor with the time off list and a preview of free slots."""
     me = current_account()
     profile = specialists.ensure_profile(me)
@@ -113,7 +113,7 @@ def edit_availability():
         else:
             flash("Your hours are saved.", "success")
             return redirect(url_for("specialist.availability"))
-    return _availability_page(
+    return availability_page(
         form, TimeOffForm(prefix="time_off", formdata=None), fill=request.method == "GET"
     )
 
@@ -139,7 +139,7 @@ def add_time_off():
             else:
                 flash("Your time off is added.", "success")
                 return redirect(url_for("specialist.availability") + "#time-off")
-    return _availability_page(AvailabilityForm(formdata=None), form, fill=True)
+    return availability_page(AvailabilityForm(formdata=None), form, fill=True)
 
 
 @bp.post("/time-off/<int:time_off_id>/delete")
