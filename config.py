@@ -97,6 +97,8 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "DOCUMENT_ENCRYPTION_KEY": ("str", ""),
     "SESSION_COOKIE_SECURE": ("bool", None),
     "SESSION_LIFETIME_HOURS": ("int", 12),
+    # A browser session unused this long ends (it must be signed into again).
+    "SESSION_IDLE_MINUTES": ("int", 30),
     "TOKEN_TTL_HOURS": ("int", 24),
     "HOLD_MINUTES": ("int", 10),
     "CANCEL_CUTOFF_HOURS": ("int", 24),

@@ -67,7 +67,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.web.converters import IdConverter
 
     app.url_map.converters["int"] = IdConverter
-    from telesecond import api
+    from telesecond.api.routes import bp as api_bp
     from telesecond.web import auth, directory, main, specialist, webhooks
     from telesecond.web import booking as booking_pages
     from telesecond.web import busy_calendars as busy_calendar_pages
@@ -81,7 +81,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.web.link_base import init_link_base
     from telesecond.web.templating import init_templating
 
-    csrf.exempt(api.bp)
+    csrf.exempt(api_bp)
     csrf.exempt(webhooks.bp)  # Twilio signs its calls instead
     for blueprint in (
         main.bp,
@@ -99,7 +99,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         webhooks.bp,
     ):
         app.register_blueprint(blueprint)
-    app.register_blueprint(api.bp)
+    app.register_blueprint(api_bp)
     register_error_handlers(app)
     init_templating(app)
     init_link_base(app)

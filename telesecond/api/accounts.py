@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify, request, url_for
 
-from telesecond.api import bp
 from telesecond.api.auth import require_auth
+from telesecond.api.blueprint import bp
 from telesecond.api.openapi import documented
-from telesecond.api.parsing import Fields, json_object, to_rfc3339
+from telesecond.api.parsing import Fields, json_object
+from telesecond.clock import utcnow
+from telesecond.domain.instants import to_rfc3339
 from telesecond.extensions import limiter
+from telesecond.http.limits import login_limit
 from telesecond.models import Account
-from telesecond.services.accounts import registration, tokens
+from telesecond.services.accounts import registration, sessions, tokens
 
 
 def account_json(account: Account) -> dict:
@@ -30,10 +33,6 @@ def account_json(account: Account) -> dict:
     }
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.post("/accounts")
 @documented(
     "Create a patient or specialist account",
@@ -43,7 +42,7 @@ def _login_limit() -> str:
     public=True,
     errors=("400", "409", "422"),
 )
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 def create_account():
     """Register; the caller then asks for a token."""
     f = Fields(json_object())
@@ -100,7 +99,7 @@ def update_me():
     public=True,
     errors=("400", "401", "422"),
 )
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 def create_token():
     f = Fields(json_object())
     email = f.string("email", max_len=254)
@@ -117,4 +116,12 @@ def create_token():
 @require_auth()
 def revoke_token():
     tokens.revoke(g.api_token, ip=request.remote_addr)
+    return "", 204
+
+
+@bp.delete("/me/sessions")
+@documented("Sign out everywhere: end every session and API token, this one included", ok="204")
+@require_auth()
+def sign_out_everywhere():
+    sessions.sign_out_everywhere(g.api_account, now=utcnow(), ip=request.remote_addr)
     return "", 204

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from flask import g, request
 
-from telesecond.api.problems import ApiProblem
+from telesecond.http.problems import ApiProblem
 from telesecond.services.accounts import tokens
 
 if TYPE_CHECKING:

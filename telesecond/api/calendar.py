@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify, request
+from flask import g, jsonify, request
 
-from telesecond.api import bp
 from telesecond.api.auth import require_auth
+from telesecond.api.blueprint import bp
 from telesecond.api.openapi import documented
 from telesecond.clock import utcnow
+from telesecond.http.files import invite_response
 from telesecond.services.calendar import downloads, feeds
 from telesecond.services.calendar.feeds import FeedAddress
-
-
-def invite_response(invite: downloads.InviteFile) -> Response:
-    """An invite as a private ``text/calendar`` download."""
-    response = Response(invite.data, content_type="text/calendar; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{invite.filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _feed_json(address: FeedAddress) -> dict:

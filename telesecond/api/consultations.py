@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify, request, url_for
 
-from telesecond.api import bp
 from telesecond.api.auth import require_auth
+from telesecond.api.blueprint import bp
 from telesecond.api.openapi import documented
-from telesecond.api.parsing import Fields, json_object, to_rfc3339
+from telesecond.api.parsing import Fields, json_object
 from telesecond.clock import utcnow
+from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.intake import Intake
 from telesecond.extensions import db
 from telesecond.models import Consultation

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import unicodedata
-from urllib.parse import quote
+from flask import g, jsonify, request, url_for
 
-from flask import Response, g, jsonify, request, url_for
-
-from telesecond.api import bp
 from telesecond.api.auth import require_auth
+from telesecond.api.blueprint import bp
 from telesecond.api.openapi import documented
-from telesecond.api.parsing import to_rfc3339
-from telesecond.api.problems import ApiProblem
 from telesecond.domain import filetypes
+from telesecond.domain.instants import to_rfc3339
+from telesecond.http.files import file_response
+from telesecond.http.problems import ApiProblem
 from telesecond.models import Document
 from telesecond.models.record import DOCUMENT_KINDS
 from telesecond.services.consultations import documents
@@ -22,8 +20,6 @@ from telesecond.services.errors import Invalid
 UPLOAD_CONTENT_TYPES = ", ".join(
     (filetypes.PDF, filetypes.JPEG, filetypes.PNG, filetypes.DICOM, filetypes.TEXT)
 )
-# Downloads are never rendered in our origin: no scripts, no plugins, no framing.
-DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 def document_json(document: Document) -> dict:
@@ -47,28 +43,6 @@ def document_json(document: Document) -> dict:
             document_id=document.id,
         ),
     }
-
-
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback name and the exact name as RFC 5987 UTF-8."""
-    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    fallback = "".join("_" if c in '"\\' or not c.isprintable() else c for c in fallback)
-    fallback = fallback.strip() or "document"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def file_response(document: Document, data: bytes) -> Response:
-    """The decrypted file as a download that no browser or proxy renders or keeps."""
-    mimetype = document.content_type
-    if mimetype == "text/plain":
-        mimetype = "text/plain; charset=utf-8"
-    response = Response(data, status=200, content_type=mimetype)
-    response.headers["Content-Disposition"] = content_disposition(document.filename)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
-    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
 
 
 @bp.post("/consultations/<int:consultation_id>/documents")

@@ -2,7 +2,7 @@
 
 from flask import jsonify
 
-from telesecond.api import bp
+from telesecond.api.blueprint import bp
 from telesecond.api.openapi import build_document
 
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 from flask import current_app, g, jsonify, request
 
 from telesecond.adapters import registry
-from telesecond.api import bp
 from telesecond.api.auth import require_auth
+from telesecond.api.blueprint import bp
 from telesecond.api.openapi import documented
-from telesecond.api.parsing import Fields, json_object, to_rfc3339
+from telesecond.api.parsing import Fields, json_object
+from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.intake import MAX_QUESTIONS
 from telesecond.extensions import limiter
+from telesecond.http.limits import SEND_LIMIT
 from telesecond.models import Opinion
 from telesecond.services.opinions import second_opinion
-
-# Each send emails a third party: enough for a retry or a revised opinion, not a flood.
-SEND_LIMIT = "10 per hour"
 
 
 def opinion_json(opinion: Opinion) -> dict:

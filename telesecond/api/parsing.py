@@ -9,22 +9,12 @@ from typing import Any
 
 from flask import g, request
 
-from telesecond.api.problems import ApiProblem
+from telesecond.http.problems import ApiProblem
 from telesecond.models.base import MAX_ID
 from telesecond.services.errors import Invalid
 
 MAX_JSON_BYTES = 256 * 1024
 MIN_YEAR, MAX_YEAR = 1970, 2200
-
-
-def to_rfc3339(value: datetime | None) -> str | None:
-    """An aware datetime as RFC 3339 UTC with ``Z``."""
-    if value is None:
-        return None
-    # Columns hand back datetime.UTC already: skip the conversion; isoformat beats strftime.
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    return value.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def json_object() -> dict[str, Any]:
@@ -85,9 +75,11 @@ class Fields:
         self.errors: dict[str, list[str]] = {}
 
     def error(self, name: str, message: str) -> None:
+        """Record one message against a field."""
         self.errors.setdefault(name, []).append(message)
 
     def has(self, name: str) -> bool:
+        """Whether the body names the field at all (null included)."""
         return name in self.data
 
     def _get(self, name: str, required: bool) -> Any:
@@ -107,6 +99,7 @@ class Fields:
         default: str | None = None,
         allow_empty: bool = False,
     ) -> str | None:
+        """A text field: no NUL, valid Unicode, at most ``max_len`` characters."""
         value = self._get(name, required)
         if value is _MISSING:
             return default
@@ -134,6 +127,7 @@ class Fields:
         maximum: int = MAX_ID,
         default: int | None = None,
     ) -> int | None:
+        """A whole number (never a boolean) between ``minimum`` and ``maximum``."""
         value = self._get(name, required)
         if value is _MISSING:
             return default
@@ -148,6 +142,7 @@ class Fields:
     def boolean(
         self, name: str, *, required: bool = True, default: bool | None = None
     ) -> bool | None:
+        """A JSON true or false."""
         value = self._get(name, required)
         if value is _MISSING:
             return default
@@ -159,6 +154,7 @@ class Fields:
     def strings(
         self, name: str, *, required: bool = True, max_items: int = 50, max_len: int = 200
     ) -> list[str] | None:
+        """A list of at most ``max_items`` strings, each storable and at most ``max_len`` long."""
         value = self._get(name, required)
         if value is _MISSING:
             return None
@@ -178,6 +174,7 @@ class Fields:
         return value
 
     def instant(self, name: str, *, required: bool = True) -> datetime | None:
+        """An RFC 3339 instant with an offset, as aware UTC."""
         value = self._get(name, required)
         if value is _MISSING:
             return None

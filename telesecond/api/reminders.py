@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import g, jsonify
 
-from telesecond.api import bp
 from telesecond.api.auth import require_auth
+from telesecond.api.blueprint import bp
 from telesecond.api.openapi import documented
-from telesecond.api.parsing import to_rfc3339
+from telesecond.domain.instants import to_rfc3339
 from telesecond.models import Reminder
 from telesecond.services.reminders import outbox
 

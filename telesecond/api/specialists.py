@@ -6,11 +6,12 @@ from datetime import date, timedelta
 
 from flask import g, jsonify, request
 
-from telesecond.api import bp
 from telesecond.api.auth import require_auth
+from telesecond.api.blueprint import bp
 from telesecond.api.openapi import documented
-from telesecond.api.parsing import Fields, json_object, query_instant, to_rfc3339
+from telesecond.api.parsing import Fields, json_object, query_instant
 from telesecond.clock import utcnow
+from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.tags import format_hhmm, parse_hhmm
 from telesecond.models import SpecialistProfile, TimeOff
 from telesecond.services.errors import Invalid

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from telesecond.models.base import Base
+
+if TYPE_CHECKING:
+    from telesecond.models.account import Account
 
 TOKEN_PURPOSES = ("verify_email", "reset_password")
 
@@ -50,6 +54,8 @@ class SignInSession(Base):
     user_agent: Mapped[str | None] = mapped_column(String(200))
     # How the second factor was given at sign-in: totp, recovery or passkey (None: none).
     second_factor: Mapped[str | None] = mapped_column(String(20))
+
+    account: Mapped[Account] = relationship()
 
 
 class TotpCredential(Base):

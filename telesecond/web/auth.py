@@ -4,37 +4,29 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
+    abort,
     flash,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
+from telesecond.clock import utcnow
 from telesecond.extensions import limiter
-from telesecond.services.accounts import credentials, registration
-from telesecond.services.errors import ServiceError
+from telesecond.http.limits import login_limit
+from telesecond.services.accounts import credentials, registration, sessions
+from telesecond.services.errors import NotFound, ServiceError
+from telesecond.web import signed_in
 from telesecond.web.forms import LoginForm, ProfileForm, RegisterForm
-from telesecond.web.helpers import apply_errors, safe_next
+from telesecond.web.helpers import apply_errors, current_account, safe_next
 
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _start_session(account) -> None:
-    session.clear()
-    session.permanent = True
-    login_user(account)
-
-
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
@@ -51,7 +43,7 @@ def register():
         except ServiceError as error:
             apply_errors(form, error)
         else:
-            _start_session(account)
+            signed_in.begin(account)
             flash("Welcome to telesecond. Your account is ready.", "success")
             return redirect(url_for("auth.profile"))
     status = 422 if form.errors or form.form_errors else 200
@@ -59,7 +51,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -67,7 +59,7 @@ def login():
             form.email.data, form.password.data, ip=request.remote_addr
         )
         if account is not None:
-            _start_session(account)
+            signed_in.begin(account)
             flash(f"Signed in as {account.full_name}.", "success")
             return redirect(safe_next(request.args.get("next"), url_for("main.index")))
         form.form_errors.append("The email address or password is not correct.")
@@ -77,8 +69,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
-    session.clear()
+    signed_in.finish()
     flash("You are signed out.", "success")
     return redirect(url_for("main.index"))
 
@@ -107,3 +98,51 @@ def profile():
             return redirect(url_for("auth.profile"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("auth/profile.html", form=form), status
+
+
+@bp.get("/account/sessions")
+@login_required
+def sessions_page():
+    now = utcnow()
+    account = current_account()
+    return render_template(
+        "auth/sessions.html",
+        sessions=sessions.live_sessions(account, now=now, idle=signed_in.idle_limit()),
+        tokens=sessions.live_tokens(account, now=now),
+        current_id=signed_in.current_session_id(),
+    )
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    try:
+        sessions.end_one(current_account(), session_id, now=utcnow(), ip=request.remote_addr)
+    except NotFound:
+        abort(404)
+    if session_id == signed_in.current_session_id():
+        signed_in.finish()
+        flash("You are signed out.", "success")
+        return redirect(url_for("auth.login"))
+    flash("That session has ended.", "success")
+    return redirect(url_for("auth.sessions_page"))
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    try:
+        sessions.revoke_token(current_account(), token_id, now=utcnow(), ip=request.remote_addr)
+    except NotFound:
+        abort(404)
+    flash("That API token no longer works.", "success")
+    return redirect(url_for("auth.sessions_page"))
+
+
+@bp.post("/account/sessions/end-all")
+@login_required
+def end_all_sessions():
+    sessions.sign_out_everywhere(current_account(), now=utcnow(), ip=request.remote_addr)
+    signed_in.finish()
+    flash("You are signed out everywhere.", "success")
+    return redirect(url_for("auth.login"))

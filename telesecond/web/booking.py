@@ -21,14 +21,14 @@ from wtforms import BooleanField, EmailField, Field, HiddenField, StringField, T
 from wtforms.validators import ValidationError
 
 from telesecond.clock import utcnow
+from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.intake import CONSENT_TEXT, CONSENT_VERSION, MAX_QUESTIONS, Intake
 from telesecond.models import SpecialistProfile
 from telesecond.models.base import MAX_ID
 from telesecond.services.consultations import booking
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.scheduling import availability
-from telesecond.web.directory import rfc3339
-from telesecond.web.helpers import apply_errors
+from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import no_nul
 from telesecond.web.templating import local_time
 
@@ -151,13 +151,9 @@ class Alternative:
     href: str
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 def book_url(specialist_id: int, start: datetime) -> str:
     """The intake page for one slot."""
-    return url_for("booking.intake", specialist_id=specialist_id, start=rfc3339(start))
+    return url_for("booking.intake", specialist_id=specialist_id, start=to_rfc3339(start))
 
 
 def _alternatives(specialist_id: int, error: Conflict) -> list[Alternative]:
@@ -218,7 +214,6 @@ def _intake_page(profile: SpecialistProfile, form: IntakeForm, start: datetime, 
         max_questions=MAX_QUESTIONS,
         consent_text=CONSENT_TEXT,
         consent_version=CONSENT_VERSION,
-        rfc3339=rfc3339,
         draft_key=f"intake:{current_user.id}:{profile.account_id}",
     ), status
 
@@ -233,15 +228,19 @@ def intake(specialist_id: int):
         return _unreadable(profile)
     try:
         hold = booking.place_hold(
-            _me(), specialist_id, start, now=utcnow(), minutes=current_app.config["HOLD_MINUTES"]
+            current_account(),
+            specialist_id,
+            start,
+            now=utcnow(),
+            minutes=current_app.config["HOLD_MINUTES"],
         )
     except Conflict as error:
         return _taken(profile, error)
     form = IntakeForm(
         formdata=None,
-        start=rfc3339(hold.start),
+        start=to_rfc3339(hold.start),
         hold_id=str(hold.id),
-        hold_expires=rfc3339(hold.expires_at),
+        hold_expires=to_rfc3339(hold.expires_at),
     )
     return _intake_page(profile, form, hold.start)
 
@@ -258,7 +257,7 @@ def book(specialist_id: int):
     if form.validate_on_submit():
         try:
             consultation = booking.book(
-                _me(),
+                current_account(),
                 specialist_id,
                 start,
                 form.intake(),

@@ -7,7 +7,6 @@ page and gets its data from the ``busy_calendar_panel()`` template global.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
@@ -16,7 +15,8 @@ from telesecond.clock import utcnow
 from telesecond.services.errors import ServiceError
 from telesecond.services.scheduling import busy_calendars as service
 from telesecond.services.scheduling import specialists
-from telesecond.web.helpers import apply_errors, specialists_only
+from telesecond.web.helpers import apply_errors, current_account, specialists_only
+from telesecond.web.specialist import availability_page
 from telesecond.web.specialist_forms import AvailabilityForm, TimeOffForm, no_nul
 
 bp = Blueprint("busy_calendars", __name__, url_prefix="/specialist/busy-calendars")
@@ -52,10 +52,6 @@ class BusyCalendarForm(FlaskForm):
 bp.before_request(specialists_only)
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 def _back():
     return redirect(url_for("specialist.availability") + ANCHOR)
 
@@ -64,7 +60,7 @@ def _back():
 def busy_calendar_panel() -> dict:
     """What the panel shows: the signed-in specialist's calendars and the add form."""
     now = utcnow()
-    me = _me()
+    me = current_account()
     counts = service.upcoming_counts(me.id, now)
     rows = [
         {"calendar": c, "address": service.mask(c.url), "busy_count": counts.get(c.id, 0)}
@@ -86,18 +82,18 @@ def add():
     if form.validate_on_submit():
         now = utcnow()
         try:
-            calendar = service.add_calendar(_me(), form.url.data, form.label.data or "", now=now)
+            calendar = service.add_calendar(
+                current_account(), form.url.data, form.label.data or "", now=now
+            )
         except ServiceError as error:
             apply_errors(form, error)
         else:
-            outcome = service.refresh_now(_me(), calendar.id, now=now)
+            outcome = service.refresh_now(current_account(), calendar.id, now=now)
             _flash_outcome(outcome, connected=True)
             return _back()
     # Show the whole availability page again, with this form's errors beside its fields.
-    from telesecond.web.specialist import _availability_page
-
     g.busy_calendar_form = form
-    page, _ = _availability_page(
+    page, _ = availability_page(
         AvailabilityForm(formdata=None), TimeOffForm(prefix="time_off", formdata=None), fill=True
     )
     return page, 422
@@ -107,7 +103,7 @@ def add():
 def refresh(calendar_id: int):
     """Fetch one calendar now rather than at its next turn."""
     try:
-        outcome = service.refresh_now(_me(), calendar_id, now=utcnow())
+        outcome = service.refresh_now(current_account(), calendar_id, now=utcnow())
     except ServiceError as error:
         abort(error.status)
     _flash_outcome(outcome, connected=False)
@@ -118,7 +114,7 @@ def refresh(calendar_id: int):
 def remove(calendar_id: int):
     """Disconnect a calendar; its busy times stop blocking slots at once."""
     try:
-        service.remove_calendar(_me(), calendar_id)
+        service.remove_calendar(current_account(), calendar_id)
     except ServiceError as error:
         abort(error.status)
     flash("The calendar is removed. Its events no longer block your slots.", "success")

@@ -6,19 +6,16 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.http import is_resource_modified
 
-from telesecond.api.calendar import invite_response
 from telesecond.clock import utcnow
+from telesecond.http.files import invite_response
 from telesecond.models import Consultation
 from telesecond.services.calendar import downloads, feeds
+from telesecond.web.helpers import current_account
 
 bp = Blueprint("calendar", __name__)
 
 FEED_CACHE_CONTROL = "private, no-cache"
 FEED_SECTION = "calendar-feed"
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _to_profile():
@@ -29,7 +26,7 @@ def _to_profile():
 @login_required
 def invite(consultation_id: int):
     """The consultation's invite in the viewer's zone (404 unless they take part)."""
-    return invite_response(downloads.invite_for(_me(), consultation_id, now=utcnow()))
+    return invite_response(downloads.invite_for(current_account(), consultation_id, now=utcnow()))
 
 
 @bp.get("/calendar/<token>.ics")
@@ -61,8 +58,8 @@ def feed(token: str):
 @login_required
 def issue_feed():
     """Create the subscription address, or replace it (the old one stops working)."""
-    had_one = feeds.current_address(_me()) is not None
-    feeds.regenerate(_me(), now=utcnow(), ip=request.remote_addr)
+    had_one = feeds.current_address(current_account()) is not None
+    feeds.regenerate(current_account(), now=utcnow(), ip=request.remote_addr)
     if had_one:
         flash("You have a new subscription address. The old one no longer works.", "success")
     else:
@@ -74,7 +71,7 @@ def issue_feed():
 @login_required
 def revoke_feed():
     """Stop the subscription address."""
-    if feeds.revoke(_me(), now=utcnow(), ip=request.remote_addr):
+    if feeds.revoke(current_account(), now=utcnow(), ip=request.remote_addr):
         flash("The calendar subscription is stopped. Its address no longer works.", "success")
     else:
         flash("You had no calendar subscription to stop.", "info")
@@ -86,7 +83,7 @@ def calendar_subscription() -> feeds.FeedAddress | None:
     """The signed-in person's live feed address, for the profile page."""
     if not current_user.is_authenticated:
         return None
-    return feeds.current_address(_me())
+    return feeds.current_address(current_account())
 
 
 @bp.app_template_global()

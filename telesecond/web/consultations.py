@@ -24,7 +24,7 @@ from telesecond.models import Consultation, ConsultationEvent
 from telesecond.services.consultations import access, booking, case_file
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.web.booking import parse_start
-from telesecond.web.directory import rfc3339
+from telesecond.web.helpers import current_account
 from telesecond.web.templating import local_time
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
@@ -43,10 +43,6 @@ EVENT_LABELS = {
     "no_show": "Marked as no-show",
 }
 DOCUMENTS_PANEL = "documents/_panel.html"
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 @dataclass
@@ -151,14 +147,13 @@ def _back(consultation_id: int):
 def consultation_list():
     """The patient's consultations, or the specialist's agenda."""
     is_specialist = current_user.role == "specialist"
-    items = access.list_for(_me())
+    items = access.list_for(current_account())
     agenda = agenda_of(items, utcnow(), ZoneInfo(current_user.timezone), by_day=is_specialist)
     return render_template(
         "consultations/list.html",
         agenda=agenda,
         is_specialist=is_specialist,
         status_labels=STATUS_LABELS,
-        rfc3339=rfc3339,
     )
 
 
@@ -167,7 +162,7 @@ def consultation_list():
 def detail(consultation_id: int):
     """The case page for the consultation's patient or specialist (404 for anyone else)."""
     now = utcnow()
-    case = case_file.case_page(_me(), consultation_id, ip=request.remote_addr, now=now)
+    case = case_file.case_page(current_account(), consultation_id, ip=request.remote_addr, now=now)
     c = case.consultation
     is_specialist = current_user.id == c.specialist_id
     other = c.patient if is_specialist else c.specialist
@@ -186,7 +181,6 @@ def detail(consultation_id: int):
         status_labels=STATUS_LABELS,
         show_documents=case.documents is not None and _has_template(DOCUMENTS_PANEL),
         draft_key=f"intake:{c.patient_id}:{c.specialist_id}",
-        rfc3339=rfc3339,
     )
 
 
@@ -200,7 +194,7 @@ def reschedule(consultation_id: int):
         return _back(consultation_id)
     try:
         c = booking.reschedule(
-            _me(),
+            current_account(),
             consultation_id,
             start,
             now=utcnow(),
@@ -225,7 +219,7 @@ def cancel(consultation_id: int):
     reason = (request.form.get("reason") or "").replace("\x00", "")[:500]
     try:
         booking.cancel(
-            _me(),
+            current_account(),
             consultation_id,
             reason=reason,
             now=utcnow(),
@@ -246,7 +240,7 @@ def set_status(consultation_id: int):
     outcome = (request.form.get("status") or "")[:20]
     try:
         c = booking.record_outcome(
-            _me(), consultation_id, outcome, now=utcnow(), ip=request.remote_addr
+            current_account(), consultation_id, outcome, now=utcnow(), ip=request.remote_addr
         )
     except (Conflict, Invalid) as error:
         flash(error.detail, "error")

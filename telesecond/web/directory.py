@@ -23,11 +23,6 @@ bp = Blueprint("directory", __name__)
 _WEEK = timedelta(days=7)
 
 
-def rfc3339(value: datetime) -> str:
-    """An aware instant as RFC 3339 UTC with ``Z`` (for links and ``<time datetime>``)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def money(cents: int, currency: str) -> str:
     """``150.00 EUR`` for 15000 cents."""
     return f"{cents // 100:,}.{cents % 100:02d} {currency}"
@@ -193,7 +188,6 @@ def specialists():
         first_page_args=args if request.args.get("cursor") else None,
         tz_arg=request.args.get("tz") or None,
         money=money,
-        rfc3339=rfc3339,
     ), 422 if failed else 200
 
 
@@ -215,5 +209,4 @@ def specialist(specialist_id: int):
         tz_arg=request.args.get("tz") or None,
         next_available=availability.next_available(profile, now),
         money=money,
-        rfc3339=rfc3339,
     )

@@ -9,12 +9,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request
 from flask_login import current_user, login_required
 
-from telesecond.api.documents import file_response
 from telesecond.domain import filetypes
+from telesecond.http.files import file_response
 from telesecond.models.record import DOCUMENT_KINDS
 from telesecond.services.consultations import documents
 from telesecond.services.errors import NotFound, ServiceError
-from telesecond.web.helpers import safe_next
+from telesecond.web.helpers import current_account, safe_next
 
 bp = Blueprint("documents", __name__)
 
@@ -67,7 +67,7 @@ def upload(consultation_id: int):
         return redirect(back)
     try:
         documents.upload(
-            current_user._get_current_object(),
+            current_account(),
             consultation_id,
             filename=sent.filename,
             kind=request.form.get("kind", ""),
@@ -89,7 +89,7 @@ def upload(consultation_id: int):
 @login_required
 def download(consultation_id: int, document_id: int):
     document, data = documents.read(
-        current_user._get_current_object(),
+        current_account(),
         consultation_id,
         document_id,
         ip=request.remote_addr,

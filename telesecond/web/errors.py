@@ -8,7 +8,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from telesecond.api.problems import from_http_exception, problem
+from telesecond.http.problems import from_http_exception, problem
 from telesecond.services.errors import ServiceError
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,13 @@ from flask import abort, current_app
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from telesecond.models import Account
 from telesecond.services.errors import ServiceError
+
+
+def current_account() -> Account:
+    """The signed-in account itself: services get the model, never flask-login's proxy."""
+    return current_user._get_current_object()
 
 
 def apply_errors(form: FlaskForm, error: ServiceError) -> None:

@@ -16,18 +16,14 @@ from flask import (
 from flask_login import current_user, login_required
 
 from telesecond.adapters import registry
-from telesecond.api.opinions import SEND_LIMIT
 from telesecond.extensions import limiter
+from telesecond.http.limits import SEND_LIMIT
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.opinions import second_opinion
-from telesecond.web.helpers import apply_errors
+from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.opinion_forms import OpinionForm
 
 bp = Blueprint("opinions", __name__)
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 @bp.route("/consultations/<int:consultation_id>/opinion/edit", methods=["GET", "POST"])
@@ -37,13 +33,13 @@ def edit(consultation_id: int):
     wrong_answers: dict[int, str] = {}
     if request.method == "GET":
         consultation, opinion = second_opinion.open_for_editing(
-            _me(), consultation_id, ip=request.remote_addr
+            current_account(), consultation_id, ip=request.remote_addr
         )
         if opinion is not None:
             form.fill(opinion)
         answers = [a["answer"] for a in opinion.answers] if opinion else []
     else:
-        consultation, opinion = second_opinion.editable(_me(), consultation_id)
+        consultation, opinion = second_opinion.editable(current_account(), consultation_id)
         answers = request.form.getlist("answers")
         valid = form.validate_on_submit()
         if "csrf_token" not in form.errors:
@@ -53,7 +49,7 @@ def edit(consultation_id: int):
         if valid and not wrong_answers:
             try:
                 second_opinion.write(
-                    _me(),
+                    current_account(),
                     consultation_id,
                     diagnosis_assessment=form.diagnosis_assessment.data,
                     summary=form.summary.data,
@@ -86,7 +82,9 @@ def edit(consultation_id: int):
 @bp.get("/consultations/<int:consultation_id>/opinion")
 @login_required
 def view(consultation_id: int):
-    consultation, opinion = second_opinion.read(_me(), consultation_id, request.remote_addr)
+    consultation, opinion = second_opinion.read(
+        current_account(), consultation_id, request.remote_addr
+    )
     can_send = (
         current_user.id == consultation.patient_id
         and consultation.share_with_physician
@@ -110,7 +108,7 @@ def view(consultation_id: int):
 def send(consultation_id: int):
     try:
         second_opinion.send_to_physician(
-            _me(),
+            current_account(),
             consultation_id,
             mailer=registry.current().mail,
             mail_from=current_app.config["MAIL_FROM"],

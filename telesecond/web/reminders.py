@@ -14,6 +14,7 @@ from telesecond.extensions import db
 from telesecond.models import Consultation, Reminder, SpecialistAlert
 from telesecond.services.errors import NotFound
 from telesecond.services.reminders import outbox
+from telesecond.web.helpers import current_account
 
 bp = Blueprint("reminders", __name__)
 
@@ -38,10 +39,6 @@ STATUS_LABELS = {
 ATTENTION = ("failed", "unknown")
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 @dataclass(frozen=True)
 class Panel:
     """What the consultation page shows about the viewer's own messages."""
@@ -57,7 +54,7 @@ def reminder_panel(consultation: Consultation) -> Panel | None:
     """The viewer's reminders for the consultation (withdrawn ones left out)."""
     if not current_user.is_authenticated:
         return None
-    me = _me()
+    me = current_account()
     try:
         rows = outbox.reminders_for(me, consultation.id)
     except NotFound:
@@ -91,14 +88,14 @@ def change_channels(consultation_id: int):
     if unknown:
         flash("Choose email, text message, or both.", "error")
         return back
-    if "sms" in chosen and not outbox.sms_allowed(_me()):
+    if "sms" in chosen and not outbox.sms_allowed(current_account()):
         flash(
             "Text messages need a mobile number in international form (+49…) and your "
             "agreement to receive them: add both on your account page first.",
             "error",
         )
         return back
-    outbox.change_channels(_me(), chosen, now=utcnow())
+    outbox.change_channels(current_account(), chosen, now=utcnow())
     db.session.commit()
     if chosen:
         names = " and ".join(CHANNEL_LABELS[c].lower() for c in ("email", "sms") if c in chosen)
@@ -120,13 +117,13 @@ def specialist_alert():
         choice = request.form.get("channel", "")
         if choice not in ("", "email", "sms"):
             error = "Choose no message, email or text message."
-        elif choice == "sms" and not outbox.sms_allowed(_me()):
+        elif choice == "sms" and not outbox.sms_allowed(current_account()):
             error = (
                 "Text messages need a mobile number in international form and your agreement "
                 "to receive them (account page)."
             )
         else:
-            outbox.set_specialist_alert(_me(), choice or None, now=utcnow())
+            outbox.set_specialist_alert(current_account(), choice or None, now=utcnow())
             db.session.commit()
             flash("Saved. Upcoming consultations follow the new choice.", "success")
             return redirect(url_for("reminders.specialist_alert"))
@@ -135,7 +132,7 @@ def specialist_alert():
         "reminders/alert.html",
         current=current or "",
         error=error,
-        sms_possible=outbox.sms_allowed(_me()),
+        sms_possible=outbox.sms_allowed(current_account()),
         channel_labels=CHANNEL_LABELS,
     ), (422 if error else 200)
 

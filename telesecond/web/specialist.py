@@ -12,13 +12,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
 
 from telesecond.clock import utcnow
 from telesecond.services.errors import ServiceError
 from telesecond.services.scheduling import availability, specialists
-from telesecond.web.directory import rfc3339
-from telesecond.web.helpers import apply_errors, specialists_only
+from telesecond.web.helpers import apply_errors, current_account, specialists_only
 from telesecond.web.specialist_forms import AvailabilityForm, SpecialistProfileForm, TimeOffForm
 
 bp = Blueprint("specialist", __name__, url_prefix="/specialist")
@@ -30,10 +28,6 @@ _FIELD_NAMES = {"min_notice_minutes": "min_notice_hours"}
 
 
 bp.before_request(specialists_only)
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _status(*forms) -> int:
@@ -66,20 +60,20 @@ def profile():
     form = SpecialistProfileForm()
     if form.validate_on_submit():
         try:
-            specialists.update_profile(_me(), **form.values(), ip=request.remote_addr)
+            specialists.update_profile(current_account(), **form.values(), ip=request.remote_addr)
         except ServiceError as error:
             apply_errors(form, error)
         else:
             flash("Your profile is saved.", "success")
             return redirect(url_for("specialist.profile"))
     elif request.method == "GET":
-        form.fill(specialists.ensure_profile(_me()))
+        form.fill(specialists.ensure_profile(current_account()))
     return render_template("specialist/profile.html", form=form), _status(form)
 
 
-def _availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fill: bool):
+def availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fill: bool):
     """Render the hours editor with the time off list and a preview of free slots."""
-    me = _me()
+    me = current_account()
     profile = specialists.ensure_profile(me)
     if fill:
         form.fill(profile)
@@ -95,7 +89,6 @@ def _availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fi
         preview=preview,
         preview_days=PREVIEW_DAYS,
         time_off=specialists.time_off_of(me.id, since=now),
-        rfc3339=rfc3339,
     ), _status(form, time_off_form)
 
 
@@ -114,13 +107,13 @@ def edit_availability():
             overrides=form.overrides.data or [],
         )
         try:
-            specialists.set_availability(_me(), data, ip=request.remote_addr)
+            specialists.set_availability(current_account(), data, ip=request.remote_addr)
         except ServiceError as error:
             apply_errors(form, _routed(error))
         else:
             flash("Your hours are saved.", "success")
             return redirect(url_for("specialist.availability"))
-    return _availability_page(
+    return availability_page(
         form, TimeOffForm(prefix="time_off", formdata=None), fill=request.method == "GET"
     )
 
@@ -130,12 +123,12 @@ def add_time_off():
     """Block a stretch of local time; the inputs are wall-clock times in the specialist's zone."""
     form = TimeOffForm(prefix="time_off")
     if form.validate_on_submit():
-        zone = specialists.ensure_profile(_me()).timezone
+        zone = specialists.ensure_profile(current_account()).timezone
         span = form.span_in(zone)
         if span is not None:
             try:
                 specialists.add_time_off(
-                    _me(),
+                    current_account(),
                     start=span[0],
                     end=span[1],
                     note=form.note.data or "",
@@ -146,12 +139,12 @@ def add_time_off():
             else:
                 flash("Your time off is added.", "success")
                 return redirect(url_for("specialist.availability") + "#time-off")
-    return _availability_page(AvailabilityForm(formdata=None), form, fill=True)
+    return availability_page(AvailabilityForm(formdata=None), form, fill=True)
 
 
 @bp.post("/time-off/<int:time_off_id>/delete")
 def delete_time_off(time_off_id: int):
     """Remove one of the specialist's own time-off entries."""
-    specialists.delete_time_off(_me(), time_off_id, ip=request.remote_addr)
+    specialists.delete_time_off(current_account(), time_off_id, ip=request.remote_addr)
     flash("The time off is removed.", "success")
     return redirect(url_for("specialist.availability") + "#time-off")

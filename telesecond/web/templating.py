@@ -8,16 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, url_for
 from flask_login import current_user
 
-from telesecond.extensions import db, login_manager
-from telesecond.models import Account
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> Account | None:
-    """The signed-in account for Flask-Login."""
-    if not user_id.isdigit():
-        return None
-    return db.session.get(Account, int(user_id))
+from telesecond.domain.instants import to_rfc3339
 
 
 def local_time(
@@ -35,8 +26,9 @@ def local_time(
 
 
 def init_templating(app: Flask) -> None:
-    """Register the navigation and the time filter."""
+    """Register the navigation, the time filter and ``rfc3339()`` for machine-read times."""
     app.add_template_filter(local_time, "local_time")
+    app.add_template_global(to_rfc3339, "rfc3339")
 
     @app.context_processor
     def navigation():

@@ -17,11 +17,12 @@ from flask import (
 from flask_login import current_user, login_required
 
 from telesecond.clock import utcnow
+from telesecond.domain.instants import to_rfc3339 as rfc3339
 from telesecond.models import Consultation
 from telesecond.models.video import VideoGuest
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
 from telesecond.services.video import guests, rooms
-from telesecond.web.directory import rfc3339
+from telesecond.web.helpers import current_account as _me
 
 bp = Blueprint("video", __name__)
 
@@ -37,10 +38,6 @@ CALL_PAGE_CSP = (
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
 )
 RETRY_SECONDS = 15
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _back(consultation_id: int):

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.invites import InviteView, build_invite, event_summary
 from telesecond.models import Account, Consultation
 from telesecond.models.base import MAX_ID
@@ -93,8 +94,8 @@ def web_links(view: InviteView) -> WebLinks:
         "path": "/calendar/action/compose",
         "rru": "addevent",
         "subject": title,
-        "startdt": _utc(view.start, "%Y-%m-%dT%H:%M:%SZ"),
-        "enddt": _utc(view.end, "%Y-%m-%dT%H:%M:%SZ"),
+        "startdt": to_rfc3339(view.start),
+        "enddt": to_rfc3339(view.end),
         "body": _details(view),
         "location": view.join_url,
     }

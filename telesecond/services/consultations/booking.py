@@ -13,6 +13,7 @@ from telesecond.db.locks import (
     lock_and_read,
     lock_specialist,
 )
+from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.intake import CONSENT_VERSION, Intake, check_intake
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation, Hold, SpecialistProfile
@@ -53,8 +54,8 @@ def nearest_slots(
     slots.sort(key=lambda s: abs(s.start - around))
     return [
         {
-            "start": s.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "end": s.end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "start": to_rfc3339(s.start),
+            "end": to_rfc3339(s.end),
         }
         for s in sorted(slots[:count], key=lambda s: s.start)
     ]

@@ -1,0 +1,17 @@
+"""The JSON API's table of contents: importing this module puts every route on ``bp``."""
+
+from __future__ import annotations
+
+from telesecond.api import (  # noqa: F401 (each module registers its routes when imported)
+    accounts,
+    calendar,
+    consultations,
+    documents,
+    meta,
+    opinions,
+    reminders,
+    specialists,
+)
+from telesecond.api.blueprint import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,1 @@
+"""What the HTML pages and the JSON API share: problem+json, file downloads, rate limits."""
