@@ -9,8 +9,8 @@ import pytest
 from telesecond.extensions import db
 from telesecond.models import Consultation
 from telesecond.services.consultations import booking
+from tests.consultations.test_booking_pages import login
 from tests.factories import intake
-from tests.web.test_booking_pages import login
 
 NEW_YORK = "America/New_York"
 BERLIN = "Europe/Berlin"

@@ -12,8 +12,8 @@ from telesecond.extensions import db
 from telesecond.models import AuditEvent, Opinion
 from telesecond.services.consultations import booking
 from telesecond.services.opinions import second_opinion
-from tests.api.test_opinions_api import BODY, PHYSICIAN, QUESTIONS, SUMMARY, book_consultation
 from tests.conftest import PASSWORD, csrf_token
+from tests.opinions.test_opinions_api import BODY, PHYSICIAN, QUESTIONS, SUMMARY, book_consultation
 
 
 @pytest.fixture

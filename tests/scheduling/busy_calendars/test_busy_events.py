@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from telesecond.domain.busy_events import CalendarUnreadable, busy_intervals
-from tests.busy_calendars.ics import calendar, event
+from tests.scheduling.busy_calendars.ics import calendar, event
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday; Berlin is UTC+1 until 29 March
 END = datetime(2026, 5, 1, tzinfo=UTC)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.busy_calendars.ics import calendar, event
 from tests.conftest import PASSWORD
+from tests.scheduling.busy_calendars.ics import calendar, event
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from telesecond.adapters.ics_fetch import FetchError, HttpIcsFetcher
-from tests.busy_calendars.ics import calendar, event
+from tests.scheduling.busy_calendars.ics import calendar, event
 
 BODY = calendar(event("a", "DTSTART:20260310T100000Z", "DTEND:20260310T110000Z"))
 SECRET = "/private-0123456789abcdef/basic.ics"
