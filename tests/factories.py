@@ -1,14 +1,25 @@
-"""Shared arrangements: a bookable specialist and a booked consultation."""
+"""Factories: accounts, tokens, bookable specialists, consultations and outbox rows.
+
+Each is a fixture returning a callable with defaults, so a test states only what matters.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import os
+from datetime import datetime, timedelta
 
 import pytest
 
 from telesecond.domain.intake import Intake
+from telesecond.extensions import db
+from telesecond.models import Account, ApiToken
+from telesecond.services.accounts.credentials import hash_password
+from telesecond.services.accounts.tokens import digest
 from telesecond.services.consultations import booking
 from telesecond.services.scheduling import availability, specialists
+from tests.credentials import PASSWORD
+
+_PASSWORD_HASH = hash_password(PASSWORD)
 
 PROFILE = {
     "specialties": ["Oncology"],
@@ -36,6 +47,51 @@ def intake(**changes) -> Intake:
     }
     values.update(changes)
     return Intake(**values)
+
+
+@pytest.fixture
+def make_account(app, clock):
+    """Create an account; only what matters to the test needs saying."""
+    counter = iter(range(1, 10_000))
+
+    def factory(role="patient", **fields) -> Account:
+        n = next(counter)
+        values = {
+            "email": f"{role}{n}@example.org",
+            "full_name": f"{role.title()} Number{n}",
+            "timezone": "Europe/Berlin",
+            "notify_by": "email",
+            "created_at": clock(),
+            "password_hash": _PASSWORD_HASH,
+            "role": role,
+        }
+        values.update(fields)
+        account = Account(**values)
+        db.session.add(account)
+        db.session.commit()
+        return account
+
+    return factory
+
+
+@pytest.fixture
+def auth_header(app, clock):
+    """Bearer headers for an account (a live token made directly)."""
+
+    def factory(account: Account, hours: int = 24) -> dict[str, str]:
+        raw = f"test-token-{account.id}-{hours}-{os.urandom(4).hex()}"
+        db.session.add(
+            ApiToken(
+                account_id=account.id,
+                token_hash=digest(raw),
+                created_at=clock(),
+                expires_at=clock() + timedelta(hours=hours),
+            )
+        )
+        db.session.commit()
+        return {"Authorization": f"Bearer {raw}"}
+
+    return factory
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from telesecond.extensions import db
 from telesecond.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.credentials import PASSWORD
 
 NEW = {
     "email": "Ada@Example.org",

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from telesecond.extensions import db
 from telesecond.models import Account, AuditEvent
-from tests.conftest import PASSWORD, csrf_token
+from tests.credentials import PASSWORD
+from tests.web_forms import csrf_token
 
 SIGNUP = {
     "full_name": "Grace Hopper",

@@ -8,7 +8,8 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from telesecond.web.converters import MAX_ID
-from tests.conftest import PASSWORD, csrf_token
+from tests.credentials import PASSWORD
+from tests.web_forms import csrf_token
 
 ARG = re.compile(r"<(?:([a-z_]+)(?:\([^)]*\))?:)?([a-z_]+)>")
 TOO_LARGE = [2**31, 2**63, 2**80, "0" * 30 + str(2**31)]

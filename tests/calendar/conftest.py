@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 
-from telesecond.extensions import db
 from telesecond.models import Consultation
 from telesecond.services.consultations import booking
-from tests.consultations.test_booking_pages import login
+from tests.calendar.scenario import BERLIN, HOURS, NEW_YORK, START
 from tests.factories import intake
-
-NEW_YORK = "America/New_York"
-BERLIN = "Europe/Berlin"
-# Every day, 01:00-05:00 and 09:00-17:00 local, one-hour consultations, a year ahead.
-HOURS = [(d, 60, 300) for d in range(7)] + [(d, 540, 1020) for d in range(7)]
-# Wednesday 2026-03-11 10:00 New York (EDT) = 14:00 UTC, well past any cut-off.
-START = datetime(2026, 3, 11, 14, 0, tzinfo=UTC)
-LATER = datetime(2026, 3, 11, 15, 0, tzinfo=UTC)
+from tests.web_forms import login
 
 
 @pytest.fixture
@@ -57,12 +49,3 @@ def signed_in(app):
         return client
 
     return factory
-
-
-def fresh(consultation_id: int) -> Consultation:
-    db.session.expire_all()
-    return db.session.get(Consultation, consultation_id)
-
-
-# Text of the intake that must never appear in a calendar, link or feed.
-HEALTH_WORDS = ("carcinoma", "Mastectomy", "surgery", "neoadjuvant", "lumpectomy", "Treating")

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.calendar.conftest import START
 from tests.calendar.ical import read_one, unfolded
-from tests.conftest import PASSWORD
+from tests.calendar.scenario import START
+from tests.credentials import PASSWORD
 
 pytestmark = pytest.mark.browser
 

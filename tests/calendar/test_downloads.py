@@ -10,20 +10,21 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from telesecond.services.consultations import booking
-from tests.calendar.conftest import BERLIN, HEALTH_WORDS, LATER, NEW_YORK, START, fresh
 from tests.calendar.ical import read_one, unfolded
+from tests.calendar.scenario import (
+    BERLIN,
+    LATER,
+    NEW_YORK,
+    START,
+    assert_no_health_information,
+    fresh,
+)
 from tests.factories import intake
 
 
 def download(client, consultation_id: int, *, headers=None, api: bool = False):
     prefix = "/api/v1" if api else ""
     return client.get(f"{prefix}/consultations/{consultation_id}/invite.ics", headers=headers)
-
-
-def assert_no_health_information(data: bytes | str) -> None:
-    text = data.decode("utf-8") if isinstance(data, bytes) else data
-    for word in HEALTH_WORDS:
-        assert word.lower() not in text.lower()
 
 
 def test_patient_downloads_the_invite_in_their_own_zone(people, book, signed_in):

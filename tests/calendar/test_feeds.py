@@ -13,10 +13,9 @@ from sqlalchemy import event, select
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, CalendarFeed
 from telesecond.services.consultations import booking
-from tests.calendar.conftest import LATER, START
 from tests.calendar.ical import read, unfolded
-from tests.calendar.test_downloads import assert_no_health_information
-from tests.conftest import csrf_token
+from tests.calendar.scenario import LATER, START, assert_no_health_information
+from tests.web_forms import csrf_token
 
 FEED = "/api/v1/me/calendar-feed"
 

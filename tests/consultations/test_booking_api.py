@@ -16,29 +16,7 @@ from telesecond.models import (
     VideoRoom,
 )
 from telesecond.services.scheduling import specialists
-
-# The clock stands at Monday 2026-03-02 09:00 UTC = 10:00 in Berlin.
-MON_11 = "2026-03-02T10:00:00Z"  # 11:00 Berlin, a free slot
-MON_12 = "2026-03-02T11:00:00Z"
-TUE_11 = "2026-03-03T10:00:00Z"
-WED_11 = "2026-03-04T10:00:00Z"
-
-BODY = {
-    "patient_region": "DE",
-    "reason": "Is surgery the best first step?",
-    "current_diagnosis": "Invasive ductal carcinoma, stage II",
-    "proposed_treatment": "Mastectomy then chemotherapy",
-    "questions": ["Is neoadjuvant chemotherapy an option?"],
-    "telehealth_consent": True,
-}
-
-
-def book(client, headers, specialist_id, start, **changes):
-    return client.post(
-        "/api/v1/consultations",
-        headers=headers,
-        json={**BODY, "specialist_id": specialist_id, "start": start, **changes},
-    )
+from tests.consultations.booking_requests import BODY, MON_11, MON_12, TUE_11, WED_11, book
 
 
 def count() -> int:

@@ -14,7 +14,7 @@ from sqlalchemy import event, func, select
 from telesecond.extensions import db
 from telesecond.models import ApiToken, Consultation
 from telesecond.services.accounts import tokens
-from tests.consultations.test_booking_api import BODY, MON_11, TUE_11, book
+from tests.consultations.booking_requests import BODY, MON_11, TUE_11, book
 
 
 def _consultations() -> int:

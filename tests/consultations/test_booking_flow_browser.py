@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Consultation, Document, Opinion
-from tests.conftest import PASSWORD
-from tests.domain.test_filetypes import MINIMAL_PDF
+from tests.credentials import PASSWORD
+from tests.file_samples import MINIMAL_PDF
 
 pytestmark = pytest.mark.browser
 

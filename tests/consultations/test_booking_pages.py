@@ -14,7 +14,8 @@ from telesecond.extensions import db
 from telesecond.models import Consultation, Hold
 from telesecond.services.consultations import booking
 from telesecond.services.scheduling import specialists
-from tests.conftest import PASSWORD, csrf_token
+from tests.credentials import PASSWORD
+from tests.web_forms import csrf_token, login
 
 NEW_YORK = "America/New_York"
 # The clock stands at Monday 2026-03-02 09:00Z; New York is UTC-5 until 2026-03-08.
@@ -80,15 +81,6 @@ def specialist(make_account):
         return person
 
     return factory
-
-
-def login(client, account) -> None:
-    """Sign the client in as the account through the login form."""
-    token = csrf_token(client.get("/login").text)
-    response = client.post(
-        "/login", data={"email": account.email, "password": PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 302, response.text
 
 
 @pytest.fixture

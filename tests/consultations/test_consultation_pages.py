@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Consultation, Document
 from telesecond.services.consultations import booking
-from tests.conftest import csrf_token
 from tests.consultations.test_booking_pages import INTAKE, login, specialist  # noqa: F401 (fixture)
-from tests.domain.test_filetypes import MINIMAL_PDF
+from tests.file_samples import MINIMAL_PDF
+from tests.web_forms import csrf_token
 
 TODAY = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # 5 h after the clock: inside the cut-off
 NEXT_WEEK = datetime(2026, 3, 9, 13, 0, tzinfo=UTC)  # Monday 09:00 New York (EDT)

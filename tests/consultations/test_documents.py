@@ -24,8 +24,9 @@ from telesecond.extensions import db
 from telesecond.models import AuditEvent, Document
 from telesecond.services.consultations import access, booking, documents
 from telesecond.services.scheduling import availability, specialists
-from tests.conftest import PASSWORD, csrf_token
-from tests.domain.test_filetypes import DISGUISED, HTML, SAMPLES, TEXT_FILE
+from tests.credentials import PASSWORD
+from tests.file_samples import DISGUISED, HTML, SAMPLES, TEXT_FILE
+from tests.web_forms import csrf_token
 
 MB = 1024 * 1024
 PROFILE = {

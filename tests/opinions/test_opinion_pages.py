@@ -12,13 +12,9 @@ from telesecond.extensions import db
 from telesecond.models import AuditEvent, Opinion
 from telesecond.services.consultations import booking
 from telesecond.services.opinions import second_opinion
-from tests.conftest import PASSWORD, csrf_token
-from tests.opinions.test_opinions_api import BODY, PHYSICIAN, QUESTIONS, SUMMARY, book_consultation
-
-
-@pytest.fixture
-def consultation(make_account, clock):
-    return book_consultation(make_account, clock)
+from tests.credentials import PASSWORD
+from tests.opinions.scenario import BODY, PHYSICIAN, QUESTIONS, SUMMARY
+from tests.web_forms import csrf_token
 
 
 @pytest.fixture
@@ -159,8 +155,8 @@ def test_the_patient_reads_a_printable_opinion(client, sign_in, consultation):
     assert [e.actor_id for e in events] == [consultation.patient_id]
 
 
-def test_no_send_button_without_consent_or_for_the_specialist(client, sign_in, make_account, clock):
-    private = book_consultation(make_account, clock, share_with_physician=False)
+def test_no_send_button_without_consent_or_for_the_specialist(client, sign_in, book_for_opinion):
+    private = book_for_opinion(share_with_physician=False)
     written(private)
     sign_in(private.patient)
     assert "Send to my doctor" not in client.get(view_url(private)).text
@@ -202,8 +198,8 @@ def test_the_patient_sends_it_to_their_doctor(make_app, smtp_server, clock, cons
     assert SUMMARY in message.get_body(preferencelist=("plain",)).get_content()
 
 
-def test_sending_without_consent_explains_why(client, sign_in, make_account, clock):
-    private = book_consultation(make_account, clock, share_with_physician=False)
+def test_sending_without_consent_explains_why(client, sign_in, book_for_opinion):
+    private = book_for_opinion(share_with_physician=False)
     written(private)
     sign_in(private.patient)
     token = csrf_token(client.get(view_url(private)).text)
@@ -217,10 +213,10 @@ def test_sending_without_consent_explains_why(client, sign_in, make_account, clo
     assert db.session.get(Opinion, private.id).sent_to_physician_at is None
 
 
-def test_the_admin_page_shows_counts_and_shares(client, sign_in, make_account, clock):
-    first = book_consultation(make_account, clock)
-    second = book_consultation(make_account, clock, specialist=first.specialist)
-    third = book_consultation(make_account, clock, specialist=first.specialist)
+def test_the_admin_page_shows_counts_and_shares(client, sign_in, make_account, book_for_opinion):
+    first = book_for_opinion()
+    second = book_for_opinion(specialist=first.specialist)
+    third = book_for_opinion(specialist=first.specialist)
     written(first, diagnosis_assessment="agrees")
     written(second, diagnosis_assessment="agrees")
     written(third, diagnosis_assessment="differs")

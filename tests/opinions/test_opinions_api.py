@@ -3,78 +3,15 @@
 from __future__ import annotations
 
 import socket
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from telesecond.domain.intake import Intake
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Consultation, Opinion
 from telesecond.services.consultations import booking
 from telesecond.services.opinions import second_opinion
-from telesecond.services.scheduling import availability, specialists
-
-QUESTIONS = ["Is surgery really needed now?", "Would radiotherapy alone be enough?"]
-DIAGNOSIS = "Stage II ductal carcinoma of the left breast"
-PHYSICIAN = "gp.hartmann@praxis.example"
-SUMMARY = "The imaging supports the diagnosis; the tumour is small and well defined."
-BODY = {
-    "diagnosis_assessment": "refines",
-    "summary": SUMMARY,
-    "answers": ["Not urgently: within four weeks is safe.", "No, not on its own."],
-    "recommendations": "Ask for a sentinel node biopsy.\n\nDiscuss hormone therapy.",
-}
-
-
-def book_consultation(
-    make_account, clock, *, patient=None, specialist=None, **intake
-) -> Consultation:
-    """A confirmed consultation in Berlin between a new (or given) patient and specialist."""
-    if specialist is None:
-        specialist = make_account(role="specialist", full_name="Dr Lena Brandt")
-        specialists.update_profile(
-            specialist,
-            specialties=["Oncology"],
-            conditions=["Breast cancer"],
-            languages=["en"],
-            licensed_regions=["DE"],
-            bio="",
-            fee_cents=20000,
-            currency="EUR",
-        )
-        specialists.set_availability(
-            specialist,
-            specialists.AvailabilityInput(
-                timezone="Europe/Berlin",
-                weekly=[(day, 9 * 60, 17 * 60) for day in range(5)],
-                consultation_minutes=60,
-                buffer_minutes=0,
-                min_notice_minutes=60,
-                horizon_days=60,
-            ),
-        )
-    patient = patient or make_account(full_name="Maria Keller")
-    now = clock()
-    start = availability.free_slots(specialist.id, now, now + timedelta(days=7), now=now)[0].start
-    values = {
-        "patient_region": "DE",
-        "reason": "I want to be sure before surgery.",
-        "current_diagnosis": DIAGNOSIS,
-        "proposed_treatment": "Mastectomy",
-        "questions": list(QUESTIONS),
-        "physician_name": "Dr Jonas Hartmann",
-        "physician_contact": PHYSICIAN,
-        "share_with_physician": True,
-        "telehealth_consent": True,
-    }
-    values.update(intake)
-    return booking.book(patient, specialist.id, start, Intake(**values), now=now)
-
-
-@pytest.fixture
-def consultation(make_account, clock):
-    return book_consultation(make_account, clock)
+from tests.opinions.scenario import BODY, DIAGNOSIS, PHYSICIAN, QUESTIONS, SUMMARY
 
 
 def url(consultation: Consultation, tail: str = "") -> str:
@@ -277,9 +214,9 @@ def test_send_to_physician_through_smtp(make_app, smtp_server, clock, consultati
 
 
 def test_sending_is_refused_without_consent(
-    make_app, smtp_server, clock, make_account, auth_header
+    make_app, smtp_server, clock, auth_header, book_for_opinion
 ):
-    consultation = book_consultation(make_account, clock, share_with_physician=False)
+    consultation = book_for_opinion(share_with_physician=False)
     client = make_app(CLOCK=clock, **smtp_server.app_config()).test_client()
     client.put(url(consultation), headers=auth_header(consultation.specialist), json=BODY)
     response = client.post(
@@ -327,15 +264,11 @@ def test_a_mail_failure_is_503_and_records_nothing(make_app, clock, consultation
     assert audit_actions("opinion.sent_to_physician") == []
 
 
-def test_admin_sees_how_opinions_compare(client, make_account, auth_header, clock):
-    first = book_consultation(make_account, clock)
+def test_admin_sees_how_opinions_compare(client, make_account, auth_header, book_for_opinion):
+    first = book_for_opinion()
     doctor = first.specialist
     for assessment in ("agrees", "agrees", "differs"):
-        c = (
-            first
-            if assessment == "differs"
-            else book_consultation(make_account, clock, specialist=doctor)
-        )
+        c = first if assessment == "differs" else book_for_opinion(specialist=doctor)
         second_opinion.write(
             doctor,
             c.id,

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from telesecond.extensions import db
 from telesecond.models.reminder import Reminder
 from telesecond.services.consultations import booking
 from tests.factories import intake
-
-BERLIN = ZoneInfo("Europe/Berlin")
-BASE_URL = "https://clinic.example"
+from tests.reminders.scenario import BASE_URL
 
 
 @pytest.fixture
@@ -46,11 +41,6 @@ def patient(make_account, clock):
 @pytest.fixture
 def specialist(make_specialist):
     return make_specialist(timezone="Europe/Berlin")
-
-
-def local(year, month, day, hour, minute=0) -> datetime:
-    """A Berlin wall-clock time as aware UTC."""
-    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
 @pytest.fixture

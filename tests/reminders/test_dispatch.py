@@ -10,7 +10,7 @@ from telesecond.extensions import db
 from telesecond.models import Reminder
 from telesecond.services.consultations import booking
 from telesecond.services.reminders.dispatch import claim, dispatch_due_reminders
-from tests.reminders.conftest import local
+from tests.reminders.scenario import local
 
 PHONE = "+4915112345678"
 

@@ -12,7 +12,7 @@ from telesecond.models import Reminder, SpecialistAlert
 from telesecond.services.consultations import booking
 from telesecond.services.errors import Conflict
 from telesecond.services.reminders import outbox
-from tests.reminders.conftest import local
+from tests.reminders.scenario import local
 
 
 def rows(**where):

@@ -7,18 +7,10 @@ from sqlalchemy import select
 from telesecond.extensions import db
 from telesecond.models import Reminder
 from telesecond.services.reminders.dispatch import dispatch_due_reminders
-from tests.conftest import PASSWORD, csrf_token
-from tests.reminders.conftest import local
+from tests.reminders.scenario import local
+from tests.web_forms import csrf_token, login
 
 START = (2026, 3, 5, 11)
-
-
-def login(client, account) -> None:
-    token = csrf_token(client.get("/login").text)
-    response = client.post(
-        "/login", data={"email": account.email, "password": PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 302, response.text
 
 
 def test_api_lists_each_participant_their_own_reminders(

@@ -13,7 +13,7 @@ from telesecond.models.reminder import Reminder
 from telesecond.services.consultations import booking
 from telesecond.services.reminders.delivery import backoff, deliver
 from tests.factories import intake
-from tests.reminders.conftest import BASE_URL
+from tests.reminders.scenario import BASE_URL
 
 START = datetime(2026, 3, 4, 14, 0, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ from telesecond.extensions import db
 from telesecond.models import Reminder
 from telesecond.scheduler import JOB_ID, build_scheduler
 from telesecond.services.reminders import dispatch
-from tests.reminders.conftest import local
+from tests.reminders.scenario import local
 
 
 def test_scheduler_has_one_coalesced_job_in_utc(app):

@@ -12,7 +12,7 @@ from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.models.reminder import Reminder
 from telesecond.services.reminders.delivery import deliver
-from tests.reminders.conftest import BASE_URL
+from tests.reminders.scenario import BASE_URL
 from tests.support.fake_twilio import TEST_AUTH_TOKEN
 
 PHONE = "+4915112345678"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from telesecond.services.scheduling import specialists
-from tests.conftest import PASSWORD
+from tests.credentials import PASSWORD
 
 NEW_YORK = "America/New_York"
 MON_TUE_9_TO_5 = [(0, 540, 1020), (1, 540, 1020)]

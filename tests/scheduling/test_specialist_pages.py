@@ -11,7 +11,8 @@ from sqlalchemy import select
 from telesecond.extensions import db
 from telesecond.models import SpecialistProfile, TimeOff
 from telesecond.services.scheduling import specialists
-from tests.conftest import PASSWORD, csrf_token
+from tests.credentials import PASSWORD
+from tests.web_forms import csrf_token
 
 NEW_YORK = "America/New_York"
 HOURS = {

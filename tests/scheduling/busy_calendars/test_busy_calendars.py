@@ -15,8 +15,9 @@ from telesecond.models import BusyCalendar, BusyInterval
 from telesecond.services.errors import Invalid
 from telesecond.services.maintenance import run_maintenance
 from telesecond.services.scheduling import busy_calendars, specialists
-from tests.conftest import PASSWORD, csrf_token
+from tests.credentials import PASSWORD
 from tests.scheduling.busy_calendars.ics import calendar, event
+from tests.web_forms import csrf_token
 
 SECRET = "/calendar/ical/dr/private-5e3c7a1b9d0f4e2a/basic.ics"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.credentials import PASSWORD
 from tests.scheduling.busy_calendars.ics import calendar, event
 
 pytestmark = pytest.mark.browser
