@@ -15,7 +15,7 @@ from telesecond import create_app
 from telesecond.clock import FrozenClock
 from telesecond.extensions import db
 from telesecond.models.base import Base
-from tests.web_forms import csrf_token
+from tests.web_forms import csrf_token, login
 
 pytest_plugins = ["tests.plugins", "tests.factories"]
 
@@ -131,7 +131,30 @@ def app(make_app, clock):
 
 @pytest.fixture
 def client(app):
+    """A test client of the app."""
     return app.test_client()
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign ``client`` in as an account through the login form."""
+
+    def factory(account) -> None:
+        login(client, account)
+
+    return factory
+
+
+@pytest.fixture
+def signed_in():
+    """A new client of ``app`` signed in as ``account`` through the login form."""
+
+    def factory(app, account):
+        client = app.test_client()
+        login(client, account)
+        return client
+
+    return factory
 
 
 @pytest.fixture

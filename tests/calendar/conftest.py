@@ -1,4 +1,4 @@
-"""A New York specialist, a Berlin patient, a booked consultation and signed-in clients."""
+"""A New York specialist, a Berlin patient, and their consultation booked through the service."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from telesecond.models import Consultation
 from telesecond.services.consultations import booking
 from tests.calendar.scenario import BERLIN, HOURS, NEW_YORK, START
 from tests.factories import intake
-from tests.web_forms import login
 
 
 @pytest.fixture
@@ -35,17 +34,5 @@ def book(people, clock):
         return booking.book(
             patient or people.patient, (doctor or people.doctor).id, start, intake(), now=clock()
         )
-
-    return factory
-
-
-@pytest.fixture
-def signed_in(app):
-    """A test client signed in as the given account."""
-
-    def factory(account):
-        client = app.test_client()
-        login(client, account)
-        return client
 
     return factory

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from telesecond.extensions import db
-from telesecond.models import Consultation
-
 NEW_YORK = "America/New_York"
 BERLIN = "Europe/Berlin"
 # Every day, 01:00-05:00 and 09:00-17:00 local, one-hour consultations, a year ahead.
@@ -14,12 +11,6 @@ HOURS = [(d, 60, 300) for d in range(7)] + [(d, 540, 1020) for d in range(7)]
 # Wednesday 2026-03-11 10:00 New York (EDT) = 14:00 UTC, well past any cut-off.
 START = datetime(2026, 3, 11, 14, 0, tzinfo=UTC)
 LATER = datetime(2026, 3, 11, 15, 0, tzinfo=UTC)
-
-
-def fresh(consultation_id: int) -> Consultation:
-    """The consultation as the database has it now."""
-    db.session.expire_all()
-    return db.session.get(Consultation, consultation_id)
 
 
 # Text of the intake that must never appear in a calendar, link or feed.

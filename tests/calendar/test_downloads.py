@@ -17,9 +17,9 @@ from tests.calendar.scenario import (
     NEW_YORK,
     START,
     assert_no_health_information,
-    fresh,
 )
 from tests.factories import intake
+from tests.stored import fresh
 
 
 def download(client, consultation_id: int, *, headers=None, api: bool = False):
@@ -27,9 +27,9 @@ def download(client, consultation_id: int, *, headers=None, api: bool = False):
     return client.get(f"{prefix}/consultations/{consultation_id}/invite.ics", headers=headers)
 
 
-def test_patient_downloads_the_invite_in_their_own_zone(people, book, signed_in):
+def test_patient_downloads_the_invite_in_their_own_zone(people, book, signed_in, app):
     c = book()
-    response = download(signed_in(people.patient), c.id)
+    response = download(signed_in(app, people.patient), c.id)
 
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
@@ -51,9 +51,9 @@ def test_patient_downloads_the_invite_in_their_own_zone(people, book, signed_in)
     assert_no_health_information(response.data)
 
 
-def test_specialist_gets_the_same_event_in_their_zone(people, book, signed_in):
+def test_specialist_gets_the_same_event_in_their_zone(people, book, signed_in, app):
     c = book()
-    response = download(signed_in(people.doctor), c.id)
+    response = download(signed_in(app, people.doctor), c.id)
 
     assert response.status_code == 200
     _, event = read_one(response.data)
@@ -62,9 +62,9 @@ def test_specialist_gets_the_same_event_in_their_zone(people, book, signed_in):
     assert "DTSTART;TZID=America/New_York:20260311T100000" in unfolded(response.data)
 
 
-def test_uid_stays_sequence_rises_and_cancel_follows(people, book, signed_in, clock):
+def test_uid_stays_sequence_rises_and_cancel_follows(people, book, signed_in, clock, app):
     c = book()
-    client = signed_in(people.patient)
+    client = signed_in(app, people.patient)
     _, first = read_one(download(client, c.id).data)
 
     clock.advance(minutes=5)
@@ -88,8 +88,8 @@ def test_uid_stays_sequence_rises_and_cancel_follows(people, book, signed_in, cl
 
 def test_nobody_else_can_download_it(people, book, signed_in, app):
     c = book()
-    assert download(signed_in(people.stranger), c.id).status_code == 404
-    assert download(signed_in(people.patient), c.id + 1000).status_code == 404
+    assert download(signed_in(app, people.stranger), c.id).status_code == 404
+    assert download(signed_in(app, people.patient), c.id + 1000).status_code == 404
     anonymous = app.test_client().get(f"/consultations/{c.id}/invite.ics")
     assert anonymous.status_code == 302
     assert "/login" in anonymous.headers["Location"]
@@ -167,6 +167,7 @@ def test_dst_day_instants_from_both_sides(
     start,
     doctor_lines,
     patient_lines,
+    app,
 ):
     doctor = make_specialist(
         timezone=doctor_zone, weekly=[(6, 60, 300)], consultation=60, horizon=365
@@ -175,7 +176,7 @@ def test_dst_day_instants_from_both_sides(
     c = booking.book(patient, doctor.id, start, intake(), now=clock())
 
     for who, expected in ((doctor, doctor_lines), (patient, patient_lines)):
-        data = download(signed_in(who), c.id).data
+        data = download(signed_in(app, who), c.id).data
         _, event = read_one(data)
         assert event.start == start
         assert event.end == start + timedelta(hours=1)
@@ -190,9 +191,9 @@ def _query(url: str) -> tuple[str, dict[str, str]]:
     return f"{parts.scheme}://{parts.netloc}{parts.path}", query
 
 
-def test_google_and_outlook_links_on_the_consultation_page(people, book, signed_in):
+def test_google_and_outlook_links_on_the_consultation_page(people, book, signed_in, app):
     c = book()
-    client = signed_in(people.patient)
+    client = signed_in(app, people.patient)
     page = client.get(f"/consultations/{c.id}").text
     assert "Add to your calendar" in page
     assert f'href="/consultations/{c.id}/invite.ics"' in page
@@ -225,10 +226,12 @@ def test_google_and_outlook_links_on_the_consultation_page(people, book, signed_
         assert_no_health_information(link)
 
 
-def test_cancelled_consultation_page_offers_the_cancellation_only(people, book, signed_in, clock):
+def test_cancelled_consultation_page_offers_the_cancellation_only(
+    people, book, signed_in, clock, app
+):
     c = book()
     booking.cancel(people.doctor, c.id, reason="", now=clock(), cutoff_hours=24)
-    page = signed_in(people.patient).get(f"/consultations/{c.id}").text
+    page = signed_in(app, people.patient).get(f"/consultations/{c.id}").text
     assert "Download the cancellation (.ics)" in page
     assert "calendar.google.com" not in page
     assert "outlook.live.com" not in page

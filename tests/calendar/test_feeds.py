@@ -203,7 +203,7 @@ def test_feed_routes_are_in_the_openapi_document(client):
 
 def test_profile_page_creates_shows_regenerates_and_revokes(people, book, signed_in, app):
     book()
-    browser = signed_in(people.patient)
+    browser = signed_in(app, people.patient)
     page = browser.get("/account").text
     assert "Calendar subscription" in page
     assert "Create my subscription address" in page

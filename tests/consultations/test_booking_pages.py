@@ -9,15 +9,14 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from telesecond.domain.intake import CONSENT_VERSION, Intake
+from telesecond.domain.intake import CONSENT_VERSION
 from telesecond.extensions import db
 from telesecond.models import Consultation, Hold
 from telesecond.services.consultations import booking
-from telesecond.services.scheduling import specialists
+from tests.consultations.scenario import INTAKE
 from tests.credentials import PASSWORD
 from tests.web_forms import csrf_token, login
 
-NEW_YORK = "America/New_York"
 # The clock stands at Monday 2026-03-02 09:00Z; New York is UTC-5 until 2026-03-08.
 SLOT = "2026-03-02T14:00:00Z"  # Monday 09:00 in New York, 15:00 in Berlin
 NEXT_SLOT = "2026-03-02T15:00:00Z"
@@ -36,59 +35,6 @@ ANSWERS = {
     "telehealth_consent": "y",
     "emergency_acknowledged": "y",
 }
-INTAKE = Intake(
-    patient_region="DE",
-    reason="Is breast-conserving surgery possible?",
-    current_diagnosis="Invasive ductal carcinoma, stage IIA",
-    proposed_treatment="Mastectomy followed by chemotherapy",
-    questions=["Would lumpectomy be enough?", "Do I need chemotherapy first?"],
-    physician_name="Dr Jonas Richter",
-    physician_contact="richter@example.org",
-    share_with_physician=True,
-    interpreter_language="es",
-    telehealth_consent=True,
-)
-
-
-@pytest.fixture
-def specialist(make_account):
-    """A specialist in New York, licensed in DE and US-CA, Mondays 09-12 and 13-15 local."""
-
-    def factory(**account):
-        values = {"timezone": NEW_YORK, "full_name": "Dr Ada Vance", **account}
-        person = make_account(role="specialist", **values)
-        specialists.update_profile(
-            person,
-            specialties=["Oncology"],
-            conditions=["Breast cancer"],
-            languages=["en"],
-            licensed_regions=["DE", "US-CA"],
-            bio="",
-            fee_cents=25000,
-            currency="EUR",
-        )
-        specialists.set_availability(
-            person,
-            specialists.AvailabilityInput(
-                timezone=NEW_YORK,
-                weekly=[(0, 540, 720), (0, 780, 900)],
-                consultation_minutes=50,
-                buffer_minutes=10,
-                min_notice_minutes=60,
-                horizon_days=30,
-            ),
-        )
-        return person
-
-    return factory
-
-
-@pytest.fixture
-def patient(make_account, client):
-    """A signed-in patient in Berlin."""
-    account = make_account(full_name="Petra Paulsen")
-    login(client, account)
-    return account
 
 
 def hidden(html: str, name: str) -> str:
@@ -119,14 +65,20 @@ def consultations() -> list[Consultation]:
     return list(db.session.scalars(select(Consultation)))
 
 
-def test_the_intake_page_holds_the_time_and_shows_it_in_both_zones(client, patient, specialist):
-    doctor = specialist()
+def test_the_intake_page_holds_the_time_and_shows_it_in_both_zones(
+    client, signed_in_patient, make_new_york_specialist
+):
+    doctor = make_new_york_specialist()
     page = client.get(f"/book/{doctor.id}?start={SLOT}")
     assert page.status_code == 200
     html = page.text
     # Held in the database for HOLD_MINUTES, for this patient.
     hold = db.session.scalars(select(Hold)).one()
-    assert (hold.patient_id, hold.specialist_id, hold.start) == (patient.id, doctor.id, SLOT_AT)
+    assert (hold.patient_id, hold.specialist_id, hold.start) == (
+        signed_in_patient.id,
+        doctor.id,
+        SLOT_AT,
+    )
     assert hold.expires_at == datetime(2026, 3, 2, 9, 10, tzinfo=UTC)
     assert hidden(html, "hold_id") == str(hold.id)
     assert hidden(html, "start") == SLOT
@@ -154,15 +106,17 @@ def test_the_intake_page_holds_the_time_and_shows_it_in_both_zones(client, patie
     assert f"(version {CONSENT_VERSION})" in html
     assert "not for emergencies" in html
     # The draft script is a static file (no inline JS) keyed for this patient and specialist.
-    assert f'data-draft-key="intake:{patient.id}:{doctor.id}"' in html
+    assert f'data-draft-key="intake:{signed_in_patient.id}:{doctor.id}"' in html
     assert '<script src="/static/js/draft.js" defer></script>' in html
     assert "<script>" not in html
     with client.get("/static/js/draft.js") as script:
         assert script.status_code == 200
 
 
-def test_a_patient_books_through_the_intake_form(client, patient, specialist, clock):
-    doctor = specialist()
+def test_a_patient_books_through_the_intake_form(
+    client, signed_in_patient, make_new_york_specialist, clock
+):
+    doctor = make_new_york_specialist()
     page = client.get(f"/book/{doctor.id}?start={SLOT}")
     response = send_intake(
         client, page.text, doctor.id, interpreter_needed="y", interpreter_language="es"
@@ -171,7 +125,7 @@ def test_a_patient_books_through_the_intake_form(client, patient, specialist, cl
     [booked] = consultations()
     assert response.headers["Location"] == f"/consultations/{booked.id}"
     assert (booked.patient_id, booked.specialist_id, booked.start) == (
-        patient.id,
+        signed_in_patient.id,
         doctor.id,
         SLOT_AT,
     )
@@ -189,11 +143,13 @@ def test_a_patient_books_through_the_intake_form(client, patient, specialist, cl
     assert "Your consultation with Dr Ada Vance is booked for" in landed.text
     assert "Would lumpectomy be enough?" in landed.text
     # The consultation page ends the draft kept in the browser.
-    assert f'data-clear-draft="intake:{patient.id}:{doctor.id}"' in landed.text
+    assert f'data-clear-draft="intake:{signed_in_patient.id}:{doctor.id}"' in landed.text
 
 
-def test_missing_fields_are_all_named_and_the_input_is_kept(client, patient, specialist):
-    doctor = specialist()
+def test_missing_fields_are_all_named_and_the_input_is_kept(
+    client, signed_in_patient, make_new_york_specialist
+):
+    doctor = make_new_york_specialist()
     page = client.get(f"/book/{doctor.id}?start={SLOT}")
     response = send_intake(
         client,
@@ -227,8 +183,10 @@ def test_missing_fields_are_all_named_and_the_input_is_kept(client, patient, spe
     assert consultations() == []
 
 
-def test_a_region_the_specialist_is_not_licensed_for_is_refused(client, patient, specialist):
-    doctor = specialist()
+def test_a_region_the_specialist_is_not_licensed_for_is_refused(
+    client, signed_in_patient, make_new_york_specialist
+):
+    doctor = make_new_york_specialist()
     page = client.get(f"/book/{doctor.id}?start={SLOT}")
     response = send_intake(client, page.text, doctor.id, patient_region="FR")
     assert response.status_code == 422
@@ -241,8 +199,8 @@ def test_a_region_the_specialist_is_not_licensed_for_is_refused(client, patient,
     assert consultations() == []
 
 
-def test_consent_is_required(client, patient, specialist):
-    doctor = specialist()
+def test_consent_is_required(client, signed_in_patient, make_new_york_specialist):
+    doctor = make_new_york_specialist()
     page = client.get(f"/book/{doctor.id}?start={SLOT}")
     response = send_intake(client, page.text, doctor.id, telehealth_consent=None)
     assert response.status_code == 422
@@ -250,8 +208,8 @@ def test_consent_is_required(client, patient, specialist):
     assert consultations() == []
 
 
-def test_an_interpreter_needs_a_language(client, patient, specialist):
-    doctor = specialist()
+def test_an_interpreter_needs_a_language(client, signed_in_patient, make_new_york_specialist):
+    doctor = make_new_york_specialist()
     page = client.get(f"/book/{doctor.id}?start={SLOT}")
     response = send_intake(client, page.text, doctor.id, interpreter_needed="y")
     assert response.status_code == 422
@@ -263,9 +221,9 @@ def test_an_interpreter_needs_a_language(client, patient, specialist):
 
 
 def test_a_slot_taken_meanwhile_offers_the_nearest_free_times(
-    client, patient, specialist, make_account, clock
+    client, signed_in_patient, make_new_york_specialist, make_account, clock
 ):
-    doctor = specialist()
+    doctor = make_new_york_specialist()
     page = client.get(f"/book/{doctor.id}?start={SLOT}")
     clock.advance(minutes=11)  # the hold ran out while the patient was writing
     rival = make_account(full_name="Rita Rival")
@@ -278,8 +236,10 @@ def test_a_slot_taken_meanwhile_offers_the_nearest_free_times(
     assert [c.patient_id for c in consultations()] == [rival.id]
 
 
-def test_another_patients_hold_blocks_the_time(client, patient, specialist, make_account, clock):
-    doctor = specialist()
+def test_another_patients_hold_blocks_the_time(
+    client, signed_in_patient, make_new_york_specialist, make_account, clock
+):
+    doctor = make_new_york_specialist()
     other = make_account()
     booking.place_hold(other, doctor.id, SLOT_AT, now=clock(), minutes=10)
 
@@ -294,10 +254,10 @@ def test_another_patients_hold_blocks_the_time(client, patient, specialist, make
 
 
 def test_a_swept_hold_still_books_a_time_that_is_free(
-    client, patient, specialist, make_account, clock
+    client, signed_in_patient, make_new_york_specialist, make_account, clock
 ):
     """A lapsed or purged hold counts as no hold: the form books the time if it is free."""
-    doctor = specialist()
+    doctor = make_new_york_specialist()
     page = client.get(f"/book/{doctor.id}?start={SLOT}")
     clock.advance(minutes=11)
     # Another patient's hold on a different time clears expired holds, ours included.
@@ -307,26 +267,30 @@ def test_a_swept_hold_still_books_a_time_that_is_free(
 
     response = send_intake(client, page.text, doctor.id)
     assert response.status_code == 302, response.text
-    assert [(c.start, c.patient_id) for c in consultations()] == [(SLOT_AT, patient.id)]
+    assert [(c.start, c.patient_id) for c in consultations()] == [(SLOT_AT, signed_in_patient.id)]
 
 
 @pytest.mark.parametrize("start", ["tomorrow", "2026-03-02T14:00:00", "0001-01-01T00:00:00Z", ""])
-def test_a_start_that_cannot_be_read_is_a_400_page(client, patient, specialist, start):
-    doctor = specialist()
+def test_a_start_that_cannot_be_read_is_a_400_page(
+    client, signed_in_patient, make_new_york_specialist, start
+):
+    doctor = make_new_york_specialist()
     response = client.get(f"/book/{doctor.id}", query_string={"start": start})
     assert response.status_code == 400
     assert "That time could not be read" in response.text
 
 
-def test_a_time_outside_the_hours_is_refused_with_alternatives(client, patient, specialist):
-    doctor = specialist()
+def test_a_time_outside_the_hours_is_refused_with_alternatives(
+    client, signed_in_patient, make_new_york_specialist
+):
+    doctor = make_new_york_specialist()
     response = client.get(f"/book/{doctor.id}?start=2026-03-02T13:30:00Z")
     assert response.status_code == 409
     assert f'href="/book/{doctor.id}?start={SLOT}"' in response.text
 
 
-def test_only_signed_in_patients_can_book(client, make_account, specialist):
-    doctor = specialist()
+def test_only_signed_in_patients_can_book(client, make_account, make_new_york_specialist):
+    doctor = make_new_york_specialist()
     response = client.get(f"/book/{doctor.id}?start={SLOT}")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
@@ -336,14 +300,16 @@ def test_only_signed_in_patients_can_book(client, make_account, specialist):
     assert db.session.scalar(select(func.count()).select_from(Hold)) == 0
 
 
-def test_an_unknown_specialist_is_404(client, patient):
+def test_an_unknown_specialist_is_404(client, signed_in_patient):
     assert client.get(f"/book/9999?start={SLOT}").status_code == 404
     assert client.get(f"/book/99999999999?start={SLOT}").status_code == 404
 
 
 @pytest.mark.parametrize("hold_id", ["99999999999", "²", "1" * 5000, "-1"])
-def test_a_mangled_hold_id_books_without_a_hold(client, patient, specialist, hold_id):
-    doctor = specialist()
+def test_a_mangled_hold_id_books_without_a_hold(
+    client, signed_in_patient, make_new_york_specialist, hold_id
+):
+    doctor = make_new_york_specialist()
     page = client.get(f"/book/{doctor.id}?start={SLOT}")
     form = {**ANSWERS, "csrf_token": csrf_token(page.text), "start": SLOT, "hold_id": hold_id}
     response = client.post(f"/book/{doctor.id}", data=form)
@@ -351,9 +317,11 @@ def test_a_mangled_hold_id_books_without_a_hold(client, patient, specialist, hol
     assert len(consultations()) == 1
 
 
-def test_a_patient_cannot_book_two_consultations_at_once(client, patient, specialist, clock):
-    first, second = specialist(), specialist(full_name="Dr Ben Okafor")
-    booking.book(patient, first.id, SLOT_AT, INTAKE, now=clock())
+def test_a_patient_cannot_book_two_consultations_at_once(
+    client, signed_in_patient, make_new_york_specialist, clock
+):
+    first, second = make_new_york_specialist(), make_new_york_specialist(full_name="Dr Ben Okafor")
+    booking.book(signed_in_patient, first.id, SLOT_AT, INTAKE, now=clock())
     page = client.get(f"/book/{second.id}?start={SLOT}")
     response = send_intake(client, page.text, second.id)
     assert response.status_code == 409
@@ -364,9 +332,9 @@ def test_a_patient_cannot_book_two_consultations_at_once(client, patient, specia
 
 @pytest.mark.browser
 def test_the_draft_survives_a_reload_and_ends_with_the_booking(
-    live_app, browser_page, make_account, specialist
+    live_app, browser_page, make_account, make_new_york_specialist
 ):
-    doctor = specialist()
+    doctor = make_new_york_specialist()
     patient = make_account(full_name="Petra Paulsen")
     page = browser_page
     page.goto(live_app.url + "/login")
@@ -406,8 +374,10 @@ def test_the_draft_survives_a_reload_and_ends_with_the_booking(
     assert questions == ["Is surgery needed?", "A sixth question"]
 
 
-def test_control_characters_are_refused_not_stored(client, patient, specialist):
-    doctor = specialist()
+def test_control_characters_are_refused_not_stored(
+    client, signed_in_patient, make_new_york_specialist
+):
+    doctor = make_new_york_specialist()
     page = client.get(f"/book/{doctor.id}?start={SLOT}")
     response = send_intake(
         client, page.text, doctor.id, current_diagnosis="bad\x00text", questions=["q\x00"]

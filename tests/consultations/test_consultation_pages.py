@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Consultation, Document
 from telesecond.services.consultations import booking
-from tests.consultations.test_booking_pages import INTAKE, login, specialist  # noqa: F401 (fixture)
+from tests.consultations.scenario import INTAKE
 from tests.file_samples import MINIMAL_PDF
+from tests.stored import fresh
 from tests.web_forms import csrf_token
 
 TODAY = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # 5 h after the clock: inside the cut-off
@@ -22,11 +23,11 @@ NEXT_WEEK_LATER = "2026-03-09T14:00:00Z"
 
 
 @pytest.fixture
-def setup(app, make_account, specialist, clock):  # noqa: F811
+def setup(app, make_account, make_new_york_specialist, signed_in, clock):
     """A specialist and two patients; ``book`` makes a consultation through the service."""
 
     class Setup:
-        doctor = specialist()
+        doctor = make_new_york_specialist()
         patient = make_account(full_name="Petra Paulsen")
         other = make_account(full_name="Otto Other")
 
@@ -34,16 +35,9 @@ def setup(app, make_account, specialist, clock):  # noqa: F811
             return booking.book(patient or self.patient, self.doctor.id, start, INTAKE, now=clock())
 
         def client_for(self, account):
-            client = app.test_client()
-            login(client, account)
-            return client
+            return signed_in(app, account)
 
     return Setup()
-
-
-def fresh(consultation_id: int) -> Consultation:
-    db.session.expire_all()
-    return db.session.get(Consultation, consultation_id)
 
 
 def post_action(client, consultation_id: int, action: str, data: dict):

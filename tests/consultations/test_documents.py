@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import threading
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,79 +18,40 @@ from telesecond.adapters.storage import (
     EncryptedFileStore,
     MemoryDocumentStore,
 )
-from telesecond.domain.intake import Intake
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Document
 from telesecond.services.consultations import access, booking, documents
-from telesecond.services.scheduling import availability, specialists
-from tests.credentials import PASSWORD
 from tests.file_samples import DISGUISED, HTML, SAMPLES, TEXT_FILE
 from tests.web_forms import csrf_token
 
 MB = 1024 * 1024
-PROFILE = {
-    "specialties": ["Oncology"],
-    "conditions": ["Breast cancer"],
-    "languages": ["en"],
-    "licensed_regions": ["DE"],
-    "bio": "",
-    "fee_cents": 20000,
-    "currency": "EUR",
+# Half-hour consultations on weekdays in Berlin, an hour's notice, licensed in DE only.
+DOCTOR = {
+    "consultation": 30,
+    "notice": 60,
+    "horizon": 30,
+    "profile": {"languages": ["en"], "licensed_regions": ["DE"], "bio": ""},
 }
-INTAKE = Intake(
-    patient_region="DE",
-    reason="r",
-    current_diagnosis="d",
-    proposed_treatment="t",
-    questions=["q?"],
-    telehealth_consent=True,
-)
 
 
 @pytest.fixture
-def specialist(make_account):
-    """A specialist licensed in DE with weekday hours in Berlin."""
-
-    def factory(**account):
-        person = make_account(role="specialist", **account)
-        specialists.update_profile(person, **PROFILE)
-        specialists.set_availability(
-            person,
-            specialists.AvailabilityInput(
-                timezone="Europe/Berlin",
-                weekly=[(day, 9 * 60, 17 * 60) for day in range(5)],
-                consultation_minutes=30,
-                buffer_minutes=0,
-                min_notice_minutes=60,
-                horizon_days=30,
-            ),
-        )
-        return person
-
-    return factory
-
-
-@pytest.fixture
-def book(specialist, make_account, clock):
-    """Book a consultation; each booking takes a later free slot."""
+def book_next_slot(make_specialist, make_account, book_consultation):
+    """Book a consultation; each takes a later free slot, so one patient can have several."""
     taken = iter(range(100))
 
     def factory(patient=None, doctor=None):
         patient = patient or make_account()
-        doctor = doctor or specialist()
-        slots = availability.free_slots(
-            doctor.id, clock(), clock() + timedelta(days=7), now=clock()
-        )
-        return booking.book(patient, doctor.id, slots[next(taken)].start, INTAKE, now=clock())
+        doctor = doctor or make_specialist(**DOCTOR)
+        return book_consultation(patient, doctor, n=next(taken))
 
     return factory
 
 
 @pytest.fixture
-def case(book, make_account, specialist, auth_header):
+def case(book_next_slot, make_account, make_specialist, auth_header):
     """A consultation, its patient and specialist, and their API headers."""
-    patient, doctor = make_account(), specialist()
-    consultation = book(patient, doctor)
+    patient, doctor = make_account(), make_specialist(**DOCTOR)
+    consultation = book_next_slot(patient, doctor)
 
     class Case:
         id = consultation.id
@@ -223,7 +183,7 @@ def test_a_body_over_max_content_length_is_413_problem(make_app, clock, case):
     assert response.mimetype == "application/problem+json"
 
 
-def test_the_consultation_total_limit_is_413(app, client, case, book):
+def test_the_consultation_total_limit_is_413(app, client, case, book_next_slot):
     app.config.update(MAX_DOCUMENT_MB=1, MAX_CONSULTATION_DOCUMENTS_MB=1)
     part = b"b" * (600 * 1024)
     assert send(client, case.url, case.patient_headers, part, "a.txt").status_code == 201
@@ -233,7 +193,7 @@ def test_the_consultation_total_limit_is_413(app, client, case, book):
     small = send(client, case.url, case.doctor_headers, b"c" * (400 * 1024), "c.txt")
     assert small.status_code == 201  # 1000 KiB in all, still within 1 MiB
     # Another consultation has its own allowance.
-    other = book(case.patient)
+    other = book_next_slot(case.patient)
     response = send(
         client, f"/api/v1/consultations/{other.id}/documents", case.patient_headers, part, "d.txt"
     )
@@ -344,9 +304,11 @@ def test_the_consultations_specialist_can_list_and_read(client, case):
     assert read.status_code == 200 and read.data == png
 
 
-def test_a_specialist_of_another_consultation_gets_404(client, case, book, specialist, auth_header):
-    other_doctor = specialist()
-    book(doctor=other_doctor)
+def test_a_specialist_of_another_consultation_gets_404(
+    client, case, book_next_slot, make_specialist, auth_header
+):
+    other_doctor = make_specialist(**DOCTOR)
+    book_next_slot(doctor=other_doctor)
     headers = auth_header(other_doctor)
     document = send(client, case.url, case.patient_headers, TEXT_FILE, "n.txt").get_json()
     assert client.get(case.url, headers=headers).status_code == 404
@@ -354,8 +316,8 @@ def test_a_specialist_of_another_consultation_gets_404(client, case, book, speci
     assert send(client, case.url, headers, TEXT_FILE, "n.txt").status_code == 404
 
 
-def test_a_document_of_another_consultation_is_404(client, case, book):
-    other = book(case.patient)
+def test_a_document_of_another_consultation_is_404(client, case, book_next_slot):
+    other = book_next_slot(case.patient)
     document = send(
         client,
         f"/api/v1/consultations/{other.id}/documents",
@@ -466,14 +428,14 @@ def test_the_routes_are_in_the_openapi_document(client):
 
 
 @pytest.fixture
-def signed_in(client, submit):
-    """Sign a person in through the login form; return a fresh CSRF token."""
+def signed_in_token(client, sign_in):
+    """Sign ``client`` in as an account through the login form; return a fresh CSRF token."""
 
-    def login(account) -> str:
-        assert submit("/login", {"email": account.email, "password": PASSWORD}).status_code == 302
+    def factory(account) -> str:
+        sign_in(account)
         return csrf_token(client.get("/").text)
 
-    return login
+    return factory
 
 
 def post_form(
@@ -483,9 +445,9 @@ def post_form(
     return multipart(client, f"/consultations/{consultation_id}/documents", fields)
 
 
-def test_the_upload_form_stores_and_goes_back(client, case, signed_in):
+def test_the_upload_form_stores_and_goes_back(client, case, signed_in_token):
     png, _ = SAMPLES["scan.png"]
-    token = signed_in(case.patient)
+    token = signed_in_token(case.patient)
     response = post_form(client, case.id, token, png, next_url="/specialists?x=1")
     assert response.status_code == 302
     assert response.headers["Location"] == "/specialists?x=1"
@@ -496,14 +458,14 @@ def test_the_upload_form_stores_and_goes_back(client, case, signed_in):
 
 
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "", None])
-def test_the_upload_form_only_goes_back_to_local_pages(client, case, signed_in, next_url):
-    token = signed_in(case.patient)
+def test_the_upload_form_only_goes_back_to_local_pages(client, case, signed_in_token, next_url):
+    token = signed_in_token(case.patient)
     response = post_form(client, case.id, token, TEXT_FILE, "n.txt", next_url=next_url)
     assert response.headers["Location"] == f"/consultations/{case.id}"
 
 
-def test_the_upload_form_flashes_refusals(client, case, signed_in):
-    token = signed_in(case.patient)
+def test_the_upload_form_flashes_refusals(client, case, signed_in_token):
+    token = signed_in_token(case.patient)
     response = post_form(client, case.id, token, HTML, "report.pdf")
     assert response.status_code == 302
     page = client.get("/").text
@@ -511,24 +473,24 @@ def test_the_upload_form_flashes_refusals(client, case, signed_in):
     assert document_count() == 0
 
 
-def test_the_upload_form_needs_its_csrf_token(client, case, signed_in):
-    signed_in(case.patient)
+def test_the_upload_form_needs_its_csrf_token(client, case, signed_in_token):
+    signed_in_token(case.patient)
     assert post_form(client, case.id, None, TEXT_FILE, "n.txt").status_code == 400
     assert document_count() == 0
 
 
-def test_the_pages_hide_other_peoples_documents(client, case, signed_in, make_account):
+def test_the_pages_hide_other_peoples_documents(client, case, signed_in_token, make_account):
     document = send(client, case.url, case.patient_headers, TEXT_FILE, "n.txt").get_json()
-    token = signed_in(make_account())
+    token = signed_in_token(make_account())
     assert post_form(client, case.id, token, TEXT_FILE, "n.txt").status_code == 404
     url = f"/consultations/{case.id}/documents/{document['id']}"
     response = client.get(url)
     assert response.status_code == 404 and TEXT_FILE not in response.data
 
 
-def test_the_download_page_serves_the_file_and_audits(client, case, signed_in):
+def test_the_download_page_serves_the_file_and_audits(client, case, signed_in_token):
     document = send(client, case.url, case.patient_headers, TEXT_FILE, "n.txt").get_json()
-    signed_in(case.doctor)
+    signed_in_token(case.doctor)
     response = client.get(f"/consultations/{case.id}/documents/{document['id']}")
     assert response.status_code == 200
     assert response.data == TEXT_FILE

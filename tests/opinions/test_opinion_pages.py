@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
 from sqlalchemy import select
 
 from telesecond.extensions import db
@@ -15,15 +14,6 @@ from telesecond.services.opinions import second_opinion
 from tests.credentials import PASSWORD
 from tests.opinions.scenario import BODY, PHYSICIAN, QUESTIONS, SUMMARY
 from tests.web_forms import csrf_token
-
-
-@pytest.fixture
-def sign_in(submit):
-    def login(account) -> None:
-        response = submit("/login", {"email": account.email, "password": PASSWORD})
-        assert response.status_code == 302
-
-    return login
 
 
 def edit_url(consultation) -> str:

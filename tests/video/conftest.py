@@ -1,4 +1,4 @@
-"""Video fixtures: a consultation at a known time, signed-in clients, fake providers."""
+"""Video fixtures: a consultation at a known time, fake providers."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from tests.factories import intake
 from tests.video.fake_daily import FakeDaily
 from tests.video.fake_twilio_rooms import TwilioVideoRooms
 from tests.video.scenario import START
-from tests.web_forms import login
 
 
 @pytest.fixture
@@ -38,18 +37,6 @@ def consult(people, clock):
         # In the current app's session (a provider test's app may sit on top of ``app``).
         patient = db.session.get(Account, people.patient.id)
         return booking.book(patient, people.doctor.id, start, intake(), now=clock())
-
-    return factory
-
-
-@pytest.fixture
-def signed_in():
-    """A client of ``app`` signed in as ``account``."""
-
-    def factory(app, account):
-        client = app.test_client()
-        login(client, account)
-        return client
 
     return factory
 
