@@ -13,6 +13,7 @@ import pytest
 from telesecond.domain.intake import Intake
 from telesecond.extensions import db
 from telesecond.models import Account, ApiToken
+from telesecond.models.reminder import Reminder
 from telesecond.services.accounts.credentials import hash_password
 from telesecond.services.accounts.tokens import digest
 from telesecond.services.consultations import booking
@@ -140,5 +141,31 @@ def book_consultation(clock):
             )
             start = slots[n].start
         return booking.book(patient, specialist.id, start, intake(**changes), now=clock())
+
+    return factory
+
+
+@pytest.fixture
+def make_reminder(clock):
+    """Add an outbox row for ``recipient`` (and ``consultation``); due now unless told."""
+
+    def factory(recipient, consultation=None, *, kind="reminder", channel="email", **fields):
+        values = {
+            "consultation_id": consultation.id if consultation is not None else None,
+            "recipient_id": recipient.id,
+            "kind": kind,
+            "channel": channel,
+            "slot": "",
+            "due_at": clock(),
+            "status": "sending",
+            "attempts": 0,
+            "created_at": clock(),
+            "updated_at": clock(),
+        }
+        values.update(fields)
+        row = Reminder(**values)
+        db.session.add(row)
+        db.session.commit()
+        return row
 
     return factory

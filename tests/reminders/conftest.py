@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from telesecond.extensions import db
-from telesecond.models.reminder import Reminder
-from telesecond.services.consultations import booking
-from tests.factories import intake
-from tests.reminders.scenario import BASE_URL
+from tests.reminders.scenario import BASE_URL, PHONE
 
 
 @pytest.fixture
@@ -28,54 +24,8 @@ def app(make_app, clock, smtp_server, fake_twilio):
 
 
 @pytest.fixture
-def patient(make_account, clock):
+def sms_patient(make_account, clock):
     """A patient in Berlin who chose email and SMS and consented to SMS."""
     return make_account(
-        timezone="Europe/Berlin",
-        notify_by="email,sms",
-        phone="+4915112345678",
-        sms_consent_at=clock(),
+        timezone="Europe/Berlin", notify_by="email,sms", phone=PHONE, sms_consent_at=clock()
     )
-
-
-@pytest.fixture
-def specialist(make_specialist):
-    return make_specialist(timezone="Europe/Berlin")
-
-
-@pytest.fixture
-def book(clock):
-    """Book ``patient`` with ``specialist`` at ``start`` (as the booking service does)."""
-
-    def factory(patient, specialist, start):
-        consultation = booking.book(patient, specialist.id, start, intake(), now=clock())
-        db.session.commit()
-        return consultation
-
-    return factory
-
-
-@pytest.fixture
-def make_reminder(clock):
-    """Add an outbox row for ``recipient`` (and ``consultation``); due now unless told."""
-
-    def factory(recipient, consultation=None, *, kind="reminder", channel="email", **fields):
-        values = {
-            "consultation_id": consultation.id if consultation is not None else None,
-            "recipient_id": recipient.id,
-            "kind": kind,
-            "channel": channel,
-            "slot": "",
-            "due_at": clock(),
-            "status": "sending",
-            "attempts": 0,
-            "created_at": clock(),
-            "updated_at": clock(),
-        }
-        values.update(fields)
-        row = Reminder(**values)
-        db.session.add(row)
-        db.session.commit()
-        return row
-
-    return factory

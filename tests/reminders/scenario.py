@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
 BASE_URL = "https://clinic.example"
+# The SMS patients' mobile number.
+PHONE = "+4915112345678"
 
 
 def local(year, month, day, hour, minute=0) -> datetime:

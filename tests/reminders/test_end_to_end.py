@@ -11,10 +11,9 @@ from telesecond.extensions import db
 from telesecond.models.reminder import Reminder
 from telesecond.services.consultations import booking
 from telesecond.services.reminders.dispatch import dispatch_due_reminders
-from tests.reminders.scenario import BASE_URL
+from tests.reminders.scenario import BASE_URL, PHONE
 from tests.support.fake_twilio import TEST_AUTH_TOKEN
 
-PHONE = "+4915112345678"
 START = datetime(2026, 3, 4, 14, 0, tzinfo=UTC)
 
 

@@ -13,10 +13,8 @@ from telesecond.models import Account
 from telesecond.models.reminder import Reminder
 from telesecond.services.reminders.delivery import backoff, deliver
 from tests.factories import intake
-from tests.reminders.scenario import BASE_URL
+from tests.reminders.scenario import BASE_URL, PHONE
 from tests.support.fake_twilio import TEST_MESSAGING_SERVICE_SID
-
-PHONE = "+4915112345678"
 
 
 def close_sms(app) -> None:

@@ -12,10 +12,9 @@ from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.models.reminder import Reminder
 from telesecond.services.reminders.delivery import deliver
-from tests.reminders.scenario import BASE_URL
+from tests.reminders.scenario import BASE_URL, PHONE
 from tests.support.fake_twilio import TEST_AUTH_TOKEN
 
-PHONE = "+4915112345678"
 STATUS = "/webhooks/twilio/sms-status"
 INBOUND = "/webhooks/twilio/sms-inbound"
 
@@ -40,15 +39,10 @@ def post(client):
 
 
 @pytest.fixture
-def patient(make_account, clock):
-    return make_account(phone=PHONE, notify_by="email,sms", sms_consent_at=clock())
-
-
-@pytest.fixture
-def sent_sms(patient, make_specialist, book_consultation, make_reminder, clock):
+def sent_sms(sms_patient, make_specialist, book_consultation, make_reminder, clock):
     """An SMS reminder that went out through the fake Twilio (status ``sent``)."""
-    consultation = book_consultation(patient, make_specialist(), n=20)
-    row = make_reminder(patient, consultation, channel="sms", slot="24h")
+    consultation = book_consultation(sms_patient, make_specialist(), n=20)
+    row = make_reminder(sms_patient, consultation, channel="sms", slot="24h")
     outcome = deliver(row, now=clock())
     row.status, row.provider_ref = "sent", outcome.provider_ref
     db.session.commit()
@@ -79,7 +73,7 @@ def twiml_messages(response) -> list[str]:
 
 
 @pytest.mark.parametrize("path", [STATUS, INBOUND])
-def test_missing_or_wrong_signatures_are_refused(post, sent_sms, patient, path) -> None:
+def test_missing_or_wrong_signatures_are_refused(post, sent_sms, sms_patient, path) -> None:
     form = {**receipt(sent_sms.provider_ref, "delivered"), "From": PHONE, "Body": "STOP"}
 
     assert post(path, form, sign=None).status_code == 403
@@ -92,8 +86,8 @@ def test_missing_or_wrong_signatures_are_refused(post, sent_sms, patient, path) 
     assert post(path, form, sign=tampered).status_code == 403
 
     assert status_of(sent_sms) == "sent"
-    db.session.refresh(patient)
-    assert not patient.sms_opted_out
+    db.session.refresh(sms_patient)
+    assert not sms_patient.sms_opted_out
 
 
 def test_without_public_base_url_the_proxied_request_url_is_signed(app, client, sent_sms) -> None:
@@ -147,11 +141,13 @@ def test_failed_or_undelivered_receipts_mark_the_row_failed(post, sent_sms, stat
     assert status_of(sent_sms) == "failed"
 
 
-def test_an_undelivered_21610_receipt_opts_out_and_queues_an_email(post, sent_sms, patient) -> None:
+def test_an_undelivered_21610_receipt_opts_out_and_queues_an_email(
+    post, sent_sms, sms_patient
+) -> None:
     assert post(STATUS, receipt(sent_sms.provider_ref, "undelivered", "21610")).status_code == 200
 
     db.session.expire_all()
-    assert db.session.get(Account, patient.id).sms_opted_out
+    assert db.session.get(Account, sms_patient.id).sms_opted_out
     email = db.session.scalar(
         select(Reminder).where(Reminder.channel == "email", Reminder.slot == sent_sms.slot)
     )
@@ -182,19 +178,19 @@ def test_unknown_sids_get_200_and_change_nothing(post, sent_sms) -> None:
         "OPTOUT",
     ],
 )
-def test_stop_words_opt_the_sender_out_with_one_reply(post, patient, word) -> None:
+def test_stop_words_opt_the_sender_out_with_one_reply(post, sms_patient, word) -> None:
     replies = twiml_messages(post(INBOUND, {"From": PHONE, "To": "+15005550006", "Body": word}))
 
     assert len(replies) == 1
     assert "START" in replies[0]
-    db.session.refresh(patient)
-    assert patient.sms_opted_out
+    db.session.refresh(sms_patient)
+    assert sms_patient.sms_opted_out
 
 
 def test_after_stop_no_sms_is_sent_and_start_sends_again(
     app,
     post,
-    patient,
+    sms_patient,
     make_specialist,
     book_consultation,
     make_reminder,
@@ -202,50 +198,54 @@ def test_after_stop_no_sms_is_sent_and_start_sends_again(
     auth_header,
     clock,
 ) -> None:
-    consultation = book_consultation(patient, make_specialist(), n=20)
+    consultation = book_consultation(sms_patient, make_specialist(), n=20)
     api = app.test_client()
 
     twiml_messages(post(INBOUND, {"From": PHONE, "Body": "STOP"}))
-    assert api.get("/api/v1/me", headers=auth_header(patient)).get_json()["sms_opted_out"]
+    assert api.get("/api/v1/me", headers=auth_header(sms_patient)).get_json()["sms_opted_out"]
     db.session.expire_all()
-    skipped = deliver(make_reminder(patient, consultation, channel="sms", slot="a"), now=clock())
+    skipped = deliver(
+        make_reminder(sms_patient, consultation, channel="sms", slot="a"), now=clock()
+    )
     assert skipped.status == "skipped"
     assert fake_twilio.requests == []
 
     (reply,) = twiml_messages(post(INBOUND, {"From": PHONE, "Body": "START"}))
     assert "STOP" in reply
-    assert api.get("/api/v1/me", headers=auth_header(patient)).get_json()["sms_opted_out"] is False
+    assert (
+        api.get("/api/v1/me", headers=auth_header(sms_patient)).get_json()["sms_opted_out"] is False
+    )
     db.session.expire_all()
-    sent = deliver(make_reminder(patient, consultation, channel="sms", slot="b"), now=clock())
+    sent = deliver(make_reminder(sms_patient, consultation, channel="sms", slot="b"), now=clock())
     assert sent.status == "sent"
     assert len(fake_twilio.messages) == 1
 
 
 @pytest.mark.parametrize("word", ["UNSTOP", "yes"])
-def test_other_start_words_opt_back_in(post, patient, clock, word) -> None:
-    patient.sms_opted_out_at = clock()
+def test_other_start_words_opt_back_in(post, sms_patient, clock, word) -> None:
+    sms_patient.sms_opted_out_at = clock()
     db.session.commit()
 
     twiml_messages(post(INBOUND, {"From": PHONE, "Body": word}))
 
-    db.session.refresh(patient)
-    assert not patient.sms_opted_out
+    db.session.refresh(sms_patient)
+    assert not sms_patient.sms_opted_out
 
 
-def test_help_answers_with_the_service_contact_and_changes_nothing(app, post, patient) -> None:
+def test_help_answers_with_the_service_contact_and_changes_nothing(app, post, sms_patient) -> None:
     app.config["SUPPORT_CONTACT"] = "+49 30 1234567"
 
     (reply,) = twiml_messages(post(INBOUND, {"From": PHONE, "Body": "HELP"}))
 
     assert "+49 30 1234567" in reply
     assert "telesecond" in reply
-    db.session.refresh(patient)
-    assert not patient.sms_opted_out
+    db.session.refresh(sms_patient)
+    assert not sms_patient.sms_opted_out
 
 
-def test_other_texts_get_an_empty_answer_and_unknown_numbers_a_reply(post, patient) -> None:
+def test_other_texts_get_an_empty_answer_and_unknown_numbers_a_reply(post, sms_patient) -> None:
     assert twiml_messages(post(INBOUND, {"From": PHONE, "Body": "Can I move my call?"})) == []
     # STOP from a number we do not know still gets its confirmation (Twilio blocks it anyway).
     assert len(twiml_messages(post(INBOUND, {"From": "+15550001111", "Body": "STOP"}))) == 1
-    db.session.refresh(patient)
-    assert not patient.sms_opted_out
+    db.session.refresh(sms_patient)
+    assert not sms_patient.sms_opted_out
