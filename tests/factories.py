@@ -97,26 +97,34 @@ def auth_header(app, clock):
 
 @pytest.fixture
 def make_specialist(make_account):
-    """A specialist open Monday to Friday 09:00-17:00 in their zone (default Europe/Berlin)."""
+    """A specialist open Monday to Friday 09:00-17:00 in their zone (default Europe/Berlin).
+
+    ``hours_timezone`` sets the zone of the weekly hours when it is not the account's own;
+    ``hours=False`` leaves the specialist without any availability, as before they set it up.
+    """
 
     def factory(
         *,
         timezone="Europe/Berlin",
+        hours_timezone=None,
         weekly=None,
         consultation=60,
         buffer=0,
         notice=0,
         horizon=60,
         profile=None,
+        hours=True,
         **account,
     ):
         person = make_account(role="specialist", timezone=timezone, **account)
         specialists.update_profile(person, **{**PROFILE, **(profile or {})})
+        if not hours:
+            return person
         days = weekly if weekly is not None else [(d, 9 * 60, 17 * 60) for d in range(5)]
         specialists.set_availability(
             person,
             specialists.AvailabilityInput(
-                timezone=timezone,
+                timezone=hours_timezone or timezone,
                 weekly=days,
                 consultation_minutes=consultation,
                 buffer_minutes=buffer,

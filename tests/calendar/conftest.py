@@ -7,9 +7,7 @@ from datetime import datetime
 import pytest
 
 from telesecond.models import Consultation
-from telesecond.services.consultations import booking
 from tests.calendar.scenario import BERLIN, HOURS, NEW_YORK, START
-from tests.factories import intake
 
 
 @pytest.fixture
@@ -27,12 +25,10 @@ def people(make_specialist, make_account):
 
 
 @pytest.fixture
-def book(people, clock):
-    """Book a consultation for the patient with the specialist through the service."""
+def book_people(people, book_consultation):
+    """Book the patient (or another) with the specialist (or another) at ``start``."""
 
     def factory(start: datetime = START, patient=None, doctor=None) -> Consultation:
-        return booking.book(
-            patient or people.patient, (doctor or people.doctor).id, start, intake(), now=clock()
-        )
+        return book_consultation(patient or people.patient, doctor or people.doctor, start=start)
 
     return factory

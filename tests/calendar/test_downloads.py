@@ -27,8 +27,8 @@ def download(client, consultation_id: int, *, headers=None, api: bool = False):
     return client.get(f"{prefix}/consultations/{consultation_id}/invite.ics", headers=headers)
 
 
-def test_patient_downloads_the_invite_in_their_own_zone(people, book, signed_in, app):
-    c = book()
+def test_patient_downloads_the_invite_in_their_own_zone(people, book_people, signed_in, app):
+    c = book_people()
     response = download(signed_in(app, people.patient), c.id)
 
     assert response.status_code == 200
@@ -51,8 +51,8 @@ def test_patient_downloads_the_invite_in_their_own_zone(people, book, signed_in,
     assert_no_health_information(response.data)
 
 
-def test_specialist_gets_the_same_event_in_their_zone(people, book, signed_in, app):
-    c = book()
+def test_specialist_gets_the_same_event_in_their_zone(people, book_people, signed_in, app):
+    c = book_people()
     response = download(signed_in(app, people.doctor), c.id)
 
     assert response.status_code == 200
@@ -62,8 +62,8 @@ def test_specialist_gets_the_same_event_in_their_zone(people, book, signed_in, a
     assert "DTSTART;TZID=America/New_York:20260311T100000" in unfolded(response.data)
 
 
-def test_uid_stays_sequence_rises_and_cancel_follows(people, book, signed_in, clock, app):
-    c = book()
+def test_uid_stays_sequence_rises_and_cancel_follows(people, book_people, signed_in, clock, app):
+    c = book_people()
     client = signed_in(app, people.patient)
     _, first = read_one(download(client, c.id).data)
 
@@ -86,8 +86,8 @@ def test_uid_stays_sequence_rises_and_cancel_follows(people, book, signed_in, cl
     assert "METHOD:CANCEL" in unfolded(response.data)
 
 
-def test_nobody_else_can_download_it(people, book, signed_in, app):
-    c = book()
+def test_nobody_else_can_download_it(people, book_people, signed_in, app):
+    c = book_people()
     assert download(signed_in(app, people.stranger), c.id).status_code == 404
     assert download(signed_in(app, people.patient), c.id + 1000).status_code == 404
     anonymous = app.test_client().get(f"/consultations/{c.id}/invite.ics")
@@ -95,8 +95,8 @@ def test_nobody_else_can_download_it(people, book, signed_in, app):
     assert "/login" in anonymous.headers["Location"]
 
 
-def test_api_download_for_patient_and_specialist_only(people, book, client, auth_header):
-    c = book()
+def test_api_download_for_patient_and_specialist_only(people, book_people, client, auth_header):
+    c = book_people()
     for who, zone in ((people.patient, BERLIN), (people.doctor, NEW_YORK)):
         response = download(client, c.id, headers=auth_header(who), api=True)
         assert response.status_code == 200
@@ -116,8 +116,8 @@ def test_api_download_for_patient_and_specialist_only(people, book, client, auth
     assert huge.mimetype == "application/problem+json"
 
 
-def test_api_download_after_cancel_is_a_cancel(people, book, client, auth_header, clock):
-    c = book()
+def test_api_download_after_cancel_is_a_cancel(people, book_people, client, auth_header, clock):
+    c = book_people()
     booking.cancel(people.doctor, c.id, reason="", now=clock(), cutoff_hours=24)
     response = download(client, c.id, headers=auth_header(people.patient), api=True)
     method, event = read_one(response.data)
@@ -191,8 +191,8 @@ def _query(url: str) -> tuple[str, dict[str, str]]:
     return f"{parts.scheme}://{parts.netloc}{parts.path}", query
 
 
-def test_google_and_outlook_links_on_the_consultation_page(people, book, signed_in, app):
-    c = book()
+def test_google_and_outlook_links_on_the_consultation_page(people, book_people, signed_in, app):
+    c = book_people()
     client = signed_in(app, people.patient)
     page = client.get(f"/consultations/{c.id}").text
     assert "Add to your calendar" in page
@@ -227,9 +227,9 @@ def test_google_and_outlook_links_on_the_consultation_page(people, book, signed_
 
 
 def test_cancelled_consultation_page_offers_the_cancellation_only(
-    people, book, signed_in, clock, app
+    people, book_people, signed_in, clock, app
 ):
-    c = book()
+    c = book_people()
     booking.cancel(people.doctor, c.id, reason="", now=clock(), cutoff_hours=24)
     page = signed_in(app, people.patient).get(f"/consultations/{c.id}").text
     assert "Download the cancellation (.ics)" in page

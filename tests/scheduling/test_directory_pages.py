@@ -15,8 +15,11 @@ MON_TUE_9_TO_5 = [(0, 540, 1020), (1, 540, 1020)]
 
 
 @pytest.fixture
-def arrange(make_account):
-    """A specialist with a profile and weekly hours, made through the services."""
+def make_listed_specialist(make_specialist):
+    """A cardiologist in New York licensed in the US, open Monday and Tuesday 09:00-17:00.
+
+    ``weekly=None``: no hours set at all.
+    """
 
     def factory(
         name: str,
@@ -29,30 +32,25 @@ def arrange(make_account):
         weekly=MON_TUE_9_TO_5,
         horizon_days: int = 60,
     ):
-        account = make_account(role="specialist", timezone=timezone, full_name=name)
-        specialists.update_profile(
-            account,
-            specialties=list(specialties),
-            conditions=list(conditions),
-            languages=list(languages),
-            licensed_regions=list(regions),
-            bio="",
-            fee_cents=15000,
-            currency="USD",
+        return make_specialist(
+            full_name=name,
+            timezone=timezone,
+            profile={
+                "specialties": list(specialties),
+                "conditions": list(conditions),
+                "languages": list(languages),
+                "licensed_regions": list(regions),
+                "bio": "",
+                "fee_cents": 15000,
+                "currency": "USD",
+            },
+            hours=weekly is not None,
+            weekly=list(weekly or []),
+            consultation=45,
+            buffer=15,
+            notice=24 * 60,
+            horizon=horizon_days,
         )
-        if weekly is not None:
-            specialists.set_availability(
-                account,
-                specialists.AvailabilityInput(
-                    timezone=timezone,
-                    weekly=list(weekly),
-                    consultation_minutes=45,
-                    buffer_minutes=15,
-                    min_notice_minutes=24 * 60,
-                    horizon_days=horizon_days,
-                ),
-            )
-        return account
 
     return factory
 
@@ -62,10 +60,11 @@ def names(html: str) -> list[str]:
 
 
 @pytest.fixture
-def three(arrange):
+def three(make_listed_specialist):
+    """A cardiologist in New York, an oncologist in Berlin and a cardiologist in São Paulo."""
     return {
-        "a": arrange("Dr Amos", conditions=["Atrial fibrillation"], regions=["US"]),
-        "b": arrange(
+        "a": make_listed_specialist("Dr Amos", conditions=["Atrial fibrillation"], regions=["US"]),
+        "b": make_listed_specialist(
             "Dr Berta",
             timezone="Europe/Berlin",
             specialties=["Oncology"],
@@ -73,7 +72,7 @@ def three(arrange):
             languages=["de", "en-GB"],
             regions=["DE", "US-CA"],
         ),
-        "c": arrange(
+        "c": make_listed_specialist(
             "Dr Caio",
             timezone="America/Sao_Paulo",
             conditions=["Heart failure"],
@@ -144,9 +143,9 @@ def test_a_bad_cursor_is_a_422(client, three):
     assert "This cursor is not valid" in page.text
 
 
-def test_pagination_follows_the_cursor(client, arrange):
+def test_pagination_follows_the_cursor(client, make_listed_specialist):
     for n in range(21):
-        arrange(f"Dr Page{n:02d}", weekly=None)
+        make_listed_specialist(f"Dr Page{n:02d}", weekly=None)
     first = client.get("/specialists?specialty=cardiology&tz=Europe/Paris")
     assert len(names(first.text)) == 20
     link = re.search(r'<a class="button" rel="next" href="([^"]+)">Next page</a>', first.text)
@@ -169,9 +168,9 @@ def slots_of(html: str) -> list[tuple[str, str]]:
 
 
 def test_detail_shows_the_week_in_the_viewers_zone_with_both_zones(
-    client, submit, make_account, arrange
+    client, submit, make_account, make_listed_specialist
 ):
-    doctor = arrange("Dr Nova")
+    doctor = make_listed_specialist("Dr Nova")
     patient = make_account(timezone="Europe/Berlin")
     submit("/login", {"email": patient.email, "password": PASSWORD})
 
@@ -198,8 +197,8 @@ def test_detail_shows_the_week_in_the_viewers_zone_with_both_zones(
     assert text.startswith("14:00 (your time, Europe/Berlin) · 09:00 for Dr Nova")
 
 
-def test_week_navigation_stays_between_now_and_the_horizon(client, arrange):
-    doctor = arrange("Dr Near", horizon_days=10)
+def test_week_navigation_stays_between_now_and_the_horizon(client, make_listed_specialist):
+    doctor = make_listed_specialist("Dr Near", horizon_days=10)
     past = client.get(f"/specialists/{doctor.id}?week=2020-01-06&tz=UTC")
     assert "Week of Monday 02 March 2026" in past.text
     assert "Previous week" not in past.text
@@ -212,8 +211,10 @@ def test_week_navigation_stays_between_now_and_the_horizon(client, arrange):
     assert client.get(f"/specialists/{doctor.id}?week=nonsense").status_code == 200
 
 
-def test_a_week_without_slots_says_so_and_links_to_the_next_free_week(client, arrange, clock):
-    doctor = arrange("Dr Away")
+def test_a_week_without_slots_says_so_and_links_to_the_next_free_week(
+    client, make_listed_specialist, clock
+):
+    doctor = make_listed_specialist("Dr Away")
     specialists.add_time_off(
         doctor,
         start=datetime(2026, 3, 9, tzinfo=UTC),
@@ -227,16 +228,16 @@ def test_a_week_without_slots_says_so_and_links_to_the_next_free_week(client, ar
     assert '<time datetime="2026-03-16T13:00:00Z">' in page.text
 
 
-def test_the_default_week_is_the_first_with_free_times(client, arrange):
+def test_the_default_week_is_the_first_with_free_times(client, make_listed_specialist):
     # Only Mondays, and this Monday's hours are within the minimum notice.
-    doctor = arrange("Dr Monday", weekly=[(0, 540, 1020)])
+    doctor = make_listed_specialist("Dr Monday", weekly=[(0, 540, 1020)])
     page = client.get(f"/specialists/{doctor.id}?tz=UTC")
     assert "Week of Monday 09 March 2026" in page.text
     assert slots_of(page.text)[0][0].endswith("start=2026-03-09T13:00:00Z")
 
 
-def test_a_specialist_sees_slots_without_booking_links(client, submit, arrange):
-    doctor = arrange("Dr Self")
+def test_a_specialist_sees_slots_without_booking_links(client, submit, make_listed_specialist):
+    doctor = make_listed_specialist("Dr Self")
     submit("/login", {"email": doctor.email, "password": PASSWORD})
     page = client.get(f"/specialists/{doctor.id}")
     assert page.status_code == 200

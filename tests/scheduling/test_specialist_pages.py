@@ -33,10 +33,10 @@ HOURS = {
 
 
 @pytest.fixture
-def specialist(make_account, submit):
-    """A signed-in specialist in New York."""
+def signed_in_specialist(make_account, sign_in):
+    """A specialist in New York (no profile or hours yet), signed in on ``client``."""
     account = make_account(role="specialist", timezone=NEW_YORK, full_name="Dr Ada Vance")
-    assert submit("/login", {"email": account.email, "password": PASSWORD}).status_code == 302
+    sign_in(account)
     return account
 
 
@@ -66,7 +66,7 @@ def error_of(html: str, field_id: str) -> str:
     return match.group(1)
 
 
-def test_profile_is_saved_and_shown_again(client, submit, specialist):
+def test_profile_is_saved_and_shown_again(client, submit, signed_in_specialist):
     page = client.get("/specialist/profile")
     assert page.status_code == 200
     assert "A licence for US does not cover US-CA" in page.text
@@ -84,7 +84,7 @@ def test_profile_is_saved_and_shown_again(client, submit, specialist):
         },
     )
     assert response.status_code == 302
-    profile = profile_of(specialist)
+    profile = profile_of(signed_in_specialist)
     assert profile.labels("specialty") == ["Cardiology", "Electrophysiology"]
     assert profile.labels("condition") == ["Atrial fibrillation", "Heart failure"]
     assert profile.labels("language") == ["en", "pt-BR"]
@@ -96,7 +96,9 @@ def test_profile_is_saved_and_shown_again(client, submit, specialist):
     assert "Cardiology\nElectrophysiology</textarea>" in again
 
 
-def test_profile_errors_are_shown_beside_fields_and_input_kept(client, submit, specialist):
+def test_profile_errors_are_shown_beside_fields_and_input_kept(
+    client, submit, signed_in_specialist
+):
     response = submit(
         "/specialist/profile",
         {
@@ -116,7 +118,7 @@ def test_profile_errors_are_shown_beside_fields_and_input_kept(client, submit, s
     assert "not a country code" in error_of(response.text, "licensed_regions")
     assert "three-letter currency code" in error_of(response.text, "currency")
     assert 'value="en, klingonese"' in response.text
-    assert profile_of(specialist) is None
+    assert profile_of(signed_in_specialist) is None
 
     bad_fee = submit(
         "/specialist/profile",
@@ -127,7 +129,9 @@ def test_profile_errors_are_shown_beside_fields_and_input_kept(client, submit, s
     assert 'value="lots"' in bad_fee.text
 
 
-def test_availability_with_two_windows_a_day_is_saved_and_previewed(client, submit, specialist):
+def test_availability_with_two_windows_a_day_is_saved_and_previewed(
+    client, submit, signed_in_specialist
+):
     page = client.get("/specialist/availability")
     assert page.status_code == 200
     assert "No free times" not in page.text
@@ -138,7 +142,7 @@ def test_availability_with_two_windows_a_day_is_saved_and_previewed(client, subm
         {**HOURS, "overrides": "2026-03-10: closed\n2026-03-11: 10:00-14:00, 15:00-16:00"},
     )
     assert response.status_code == 302
-    profile = profile_of(specialist)
+    profile = profile_of(signed_in_specialist)
     assert [(w.weekday, w.start_minute, w.end_minute) for w in profile.windows] == [
         (0, 540, 720),
         (0, 780, 1020),
@@ -165,7 +169,9 @@ def test_availability_with_two_windows_a_day_is_saved_and_previewed(client, subm
     assert starts[0][1] == "Tue 03 Mar 2026, 09:00 (America/New_York, EST)"
 
 
-def test_overlapping_and_inverted_windows_are_refused_with_input_kept(client, submit, specialist):
+def test_overlapping_and_inverted_windows_are_refused_with_input_kept(
+    client, submit, signed_in_specialist
+):
     response = submit(
         "/specialist/availability",
         {**HOURS, "monday": "09:00-12:00, 11:00-13:00", "tuesday": "12:00-11:00"},
@@ -178,11 +184,11 @@ def test_overlapping_and_inverted_windows_are_refused_with_input_kept(client, su
     assert "Tuesday: 12:00-11:00: the end must be after the start" in summary
     assert 'value="09:00-12:00, 11:00-13:00"' in response.text
     assert 'value="12:00-11:00"' in response.text
-    profile = profile_of(specialist)
+    profile = profile_of(signed_in_specialist)
     assert profile is None or profile.windows == []
 
 
-def test_unreadable_hours_and_override_lines_are_named(client, submit, specialist):
+def test_unreadable_hours_and_override_lines_are_named(client, submit, signed_in_specialist):
     response = submit(
         "/specialist/availability",
         {
@@ -204,9 +210,9 @@ def test_unreadable_hours_and_override_lines_are_named(client, submit, specialis
     assert "Must be between 10 and 240." in error_of(too_short.text, "consultation_minutes")
 
 
-def test_time_off_is_added_shown_in_my_zone_and_deleted(client, specialist):
+def test_time_off_is_added_shown_in_my_zone_and_deleted(client, signed_in_specialist):
     specialists.set_availability(
-        specialist,
+        signed_in_specialist,
         specialists.AvailabilityInput(
             timezone=NEW_YORK,
             weekly=[(0, 540, 1020), (1, 540, 1020)],
@@ -236,7 +242,9 @@ def test_time_off_is_added_shown_in_my_zone_and_deleted(client, specialist):
     assert again.status_code == 404
 
 
-def test_time_off_in_a_dst_gap_is_refused_and_an_ambiguous_time_takes_the_first(client, specialist):
+def test_time_off_in_a_dst_gap_is_refused_and_an_ambiguous_time_takes_the_first(
+    client, signed_in_specialist
+):
     # Clocks in New York jump from 02:00 to 03:00 on 8 March 2026.
     gap = add_time_off(client, "2026-03-08T02:30", "2026-03-08T05:00")
     assert gap.status_code == 422
@@ -258,7 +266,9 @@ def test_time_off_in_a_dst_gap_is_refused_and_an_ambiguous_time_takes_the_first(
     assert entry.end == datetime(2026, 11, 1, 8, tzinfo=UTC)
 
 
-def test_someone_elses_time_off_cannot_be_deleted(client, make_account, specialist, clock):
+def test_someone_elses_time_off_cannot_be_deleted(
+    client, make_account, signed_in_specialist, clock
+):
     other = make_account(role="specialist")
     entry = specialists.add_time_off(other, start=clock(), end=clock().replace(hour=12))
     token = csrf_token(client.get("/specialist/availability").text)
@@ -283,7 +293,7 @@ def test_signed_out_visitors_are_sent_to_log_in(client, path):
     assert "/login?next=" in response.headers["Location"]
 
 
-def test_navigation_offers_the_specialist_pages(client, specialist):
+def test_navigation_offers_the_specialist_pages(client, signed_in_specialist):
     nav = client.get("/").text.split('aria-label="Main"')[1].split("</nav>")[0]
     labels = re.findall(r">([^<>]+)</a>", nav)
     assert labels[0] == "Find a specialist"

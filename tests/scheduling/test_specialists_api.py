@@ -31,33 +31,27 @@ HOURS = {
 }
 
 
+def minutes(hhmm: str) -> int:
+    """Minutes after midnight of an ``HH:MM`` time."""
+    return int(hhmm[:2]) * 60 + int(hhmm[3:])
+
+
 @pytest.fixture
-def specialist(make_account):
-    """A specialist with a profile and hours, ready to be found."""
+def make_listed_specialist(make_specialist):
+    """A specialist with this module's profile and hours (``HOURS``), ready to be found."""
 
     def factory(profile=None, hours=None, **account):
-        person = make_account(role="specialist", **account)
-        specialists.update_profile(person, **{**PROFILE, **(profile or {})})
         h = {**HOURS, **(hours or {})}
-        specialists.set_availability(
-            person,
-            specialists.AvailabilityInput(
-                timezone=h["timezone"],
-                weekly=[
-                    (
-                        w["weekday"],
-                        int(w["start"][:2]) * 60 + int(w["start"][3:]),
-                        int(w["end"][:2]) * 60 + int(w["end"][3:]),
-                    )
-                    for w in h["weekly"]
-                ],
-                consultation_minutes=h["consultation_minutes"],
-                buffer_minutes=h["buffer_minutes"],
-                min_notice_minutes=h["min_notice_minutes"],
-                horizon_days=h["horizon_days"],
-            ),
+        return make_specialist(
+            hours_timezone=h["timezone"],
+            weekly=[(w["weekday"], minutes(w["start"]), minutes(w["end"])) for w in h["weekly"]],
+            consultation=h["consultation_minutes"],
+            buffer=h["buffer_minutes"],
+            notice=h["min_notice_minutes"],
+            horizon=h["horizon_days"],
+            profile={**PROFILE, **(profile or {})},
+            **account,
         )
-        return person
 
     return factory
 
@@ -170,8 +164,8 @@ def test_availability_limits(client, make_account, auth_header, field, value):
     assert field in response.get_json()["errors"]
 
 
-def test_slots_are_public_sorted_utc_and_respect_local_hours(client, specialist):
-    doctor = specialist()
+def test_slots_are_public_sorted_utc_and_respect_local_hours(client, make_listed_specialist):
+    doctor = make_listed_specialist()
     # Monday 2026-03-02, New York is UTC-5: 09:00 local = 14:00Z. Clock is 09:00Z.
     response = client.get(
         f"/api/v1/specialists/{doctor.id}/slots",
@@ -189,8 +183,8 @@ def test_slots_are_public_sorted_utc_and_respect_local_hours(client, specialist)
     assert response.get_json()["items"][0]["end"] == "2026-03-02T14:50:00Z"
 
 
-def test_slots_keep_local_hours_across_the_spring_change(client, specialist, clock):
-    doctor = specialist()
+def test_slots_keep_local_hours_across_the_spring_change(client, make_listed_specialist, clock):
+    doctor = make_listed_specialist()
     # US clocks move forward on Sunday 2026-03-08; Monday 9:00 is then 13:00Z, not 14:00Z.
     response = client.get(
         f"/api/v1/specialists/{doctor.id}/slots",
@@ -199,8 +193,8 @@ def test_slots_keep_local_hours_across_the_spring_change(client, specialist, clo
     assert response.get_json()["items"][0]["start"] == "2026-03-09T13:00:00Z"
 
 
-def test_time_off_removes_slots_and_can_be_deleted(client, specialist, auth_header):
-    doctor = specialist()
+def test_time_off_removes_slots_and_can_be_deleted(client, make_listed_specialist, auth_header):
+    doctor = make_listed_specialist()
     headers = auth_header(doctor)
     created = client.post(
         "/api/v1/me/time-off",
@@ -229,8 +223,8 @@ def test_time_off_removes_slots_and_can_be_deleted(client, specialist, auth_head
     assert client.delete(f"/api/v1/me/time-off/{time_off_id}", headers=headers).status_code == 404
 
 
-def test_time_off_of_another_specialist_is_404(client, specialist, auth_header):
-    owner, other = specialist(), specialist()
+def test_time_off_of_another_specialist_is_404(client, make_listed_specialist, auth_header):
+    owner, other = make_listed_specialist(), make_listed_specialist()
     created = client.post(
         "/api/v1/me/time-off",
         headers=auth_header(owner),
@@ -242,10 +236,10 @@ def test_time_off_of_another_specialist_is_404(client, specialist, auth_header):
     assert response.status_code == 404
 
 
-def test_time_off_must_end_after_it_starts(client, specialist, auth_header):
+def test_time_off_must_end_after_it_starts(client, make_listed_specialist, auth_header):
     response = client.post(
         "/api/v1/me/time-off",
-        headers=auth_header(specialist()),
+        headers=auth_header(make_listed_specialist()),
         json={"start": "2026-03-02T16:00:00Z", "end": "2026-03-02T15:00:00Z"},
     )
     assert response.status_code == 422
@@ -264,8 +258,10 @@ def test_time_off_must_end_after_it_starts(client, specialist, auth_header):
         ({"start": "2026-03-02T00:00:00"}, 422),
     ],
 )
-def test_slot_window_limits(client, specialist, query, status):
-    response = client.get(f"/api/v1/specialists/{specialist().id}/slots", query_string=query)
+def test_slot_window_limits(client, make_listed_specialist, query, status):
+    response = client.get(
+        f"/api/v1/specialists/{make_listed_specialist().id}/slots", query_string=query
+    )
     assert response.status_code == status, response.text
 
 
@@ -281,9 +277,9 @@ def _names(client, **query) -> list[str]:
     return [item["full_name"] for item in response.get_json()["items"]]
 
 
-def test_directory_filters(client, specialist):
-    specialist(full_name="Dr Onco")
-    specialist(
+def test_directory_filters(client, make_listed_specialist):
+    make_listed_specialist(full_name="Dr Onco")
+    make_listed_specialist(
         full_name="Dr Cardio",
         profile={
             "specialties": ["Cardiology"],
@@ -309,12 +305,12 @@ def test_directory_bad_region_is_422(client):
     assert "region" in response.get_json()["errors"]
 
 
-def test_directory_sorts_by_soonest_and_shows_next_available(client, specialist, clock):
-    later = specialist(
+def test_directory_sorts_by_soonest_and_shows_next_available(client, make_listed_specialist, clock):
+    later = make_listed_specialist(
         full_name="Dr Later", hours={"weekly": [{"weekday": 3, "start": "09:00", "end": "10:00"}]}
     )
-    sooner = specialist(full_name="Dr Sooner")
-    idle = specialist(full_name="Dr Idle", hours={"weekly": []})
+    sooner = make_listed_specialist(full_name="Dr Sooner")
+    idle = make_listed_specialist(full_name="Dr Idle", hours={"weekly": []})
     body = client.get("/api/v1/specialists").get_json()
     assert [i["id"] for i in body["items"]] == [sooner.id, later.id, idle.id]
     assert body["items"][0]["next_available_start"] == "2026-03-02T14:00:00Z"
@@ -323,8 +319,8 @@ def test_directory_sorts_by_soonest_and_shows_next_available(client, specialist,
     assert body["next"] is None
 
 
-def test_directory_cache_follows_time_off(client, specialist, auth_header):
-    doctor = specialist()
+def test_directory_cache_follows_time_off(client, make_listed_specialist, auth_header):
+    doctor = make_listed_specialist()
     assert (
         client.get("/api/v1/specialists").get_json()["items"][0]["next_available_start"]
         == "2026-03-02T14:00:00Z"
@@ -340,9 +336,9 @@ def test_directory_cache_follows_time_off(client, specialist, auth_header):
     )  # Wed 20:00 New York
 
 
-def test_directory_pagination(client, specialist):
+def test_directory_pagination(client, make_listed_specialist):
     for n in range(5):
-        specialist(full_name=f"Dr {n}")
+        make_listed_specialist(full_name=f"Dr {n}")
     first = client.get("/api/v1/specialists", query_string={"limit": 2}).get_json()
     second = client.get(
         "/api/v1/specialists", query_string={"limit": 2, "cursor": first["next"]}
@@ -358,16 +354,16 @@ def test_directory_pagination(client, specialist):
     assert client.get("/api/v1/specialists", query_string={"cursor": "garbage"}).status_code == 422
 
 
-def test_get_one_specialist(client, specialist):
-    doctor = specialist(full_name="Dr One")
+def test_get_one_specialist(client, make_listed_specialist):
+    doctor = make_listed_specialist(full_name="Dr One")
     body = client.get(f"/api/v1/specialists/{doctor.id}").get_json()
     assert body["full_name"] == "Dr One"
     assert body["next_available_start"] == "2026-03-02T14:00:00Z"
     assert client.get("/api/v1/specialists/424242").status_code == 404
 
 
-def test_min_notice_and_horizon_clip_slots(client, specialist, clock):
-    doctor = specialist(hours={"min_notice_minutes": 6 * 60, "horizon_days": 2})
+def test_min_notice_and_horizon_clip_slots(client, make_listed_specialist, clock):
+    doctor = make_listed_specialist(hours={"min_notice_minutes": 6 * 60, "horizon_days": 2})
     # Now 09:00Z; notice 6 h → nothing before 15:00Z; horizon ends 2026-03-04T09:00Z.
     items = client.get(
         f"/api/v1/specialists/{doctor.id}/slots",

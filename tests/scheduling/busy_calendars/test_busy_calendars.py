@@ -65,10 +65,10 @@ def hours(day: int, *utc_hours: int) -> list[str]:
 
 
 @pytest.fixture
-def doctor(make_specialist, submit):
+def doctor(make_specialist, sign_in):
     """A signed-in specialist in Berlin, open Monday to Friday 09:00-17:00."""
     account = make_specialist(timezone="Europe/Berlin", full_name="Dr Lena Hoff")
-    assert submit("/login", {"email": account.email, "password": PASSWORD}).status_code == 302
+    sign_in(account)
     return account
 
 
