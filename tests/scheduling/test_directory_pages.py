@@ -15,10 +15,10 @@ MON_TUE_9_TO_5 = [(0, 540, 1020), (1, 540, 1020)]
 
 
 @pytest.fixture
-def make_listed_specialist(make_specialist):
-    """A cardiologist in New York licensed in the US, open Monday and Tuesday 09:00-17:00.
+def make_directory_specialist(make_specialist):
+    """A specialist for the directory, by default a New York cardiologist licensed in the US.
 
-    ``weekly=None``: no hours set at all.
+    Open Monday and Tuesday 09:00-17:00 unless told; ``weekly=None``: no hours set at all.
     """
 
     def factory(
@@ -60,11 +60,13 @@ def names(html: str) -> list[str]:
 
 
 @pytest.fixture
-def three(make_listed_specialist):
+def three(make_directory_specialist):
     """A cardiologist in New York, an oncologist in Berlin and a cardiologist in São Paulo."""
     return {
-        "a": make_listed_specialist("Dr Amos", conditions=["Atrial fibrillation"], regions=["US"]),
-        "b": make_listed_specialist(
+        "a": make_directory_specialist(
+            "Dr Amos", conditions=["Atrial fibrillation"], regions=["US"]
+        ),
+        "b": make_directory_specialist(
             "Dr Berta",
             timezone="Europe/Berlin",
             specialties=["Oncology"],
@@ -72,7 +74,7 @@ def three(make_listed_specialist):
             languages=["de", "en-GB"],
             regions=["DE", "US-CA"],
         ),
-        "c": make_listed_specialist(
+        "c": make_directory_specialist(
             "Dr Caio",
             timezone="America/Sao_Paulo",
             conditions=["Heart failure"],
@@ -143,9 +145,9 @@ def test_a_bad_cursor_is_a_422(client, three):
     assert "This cursor is not valid" in page.text
 
 
-def test_pagination_follows_the_cursor(client, make_listed_specialist):
+def test_pagination_follows_the_cursor(client, make_directory_specialist):
     for n in range(21):
-        make_listed_specialist(f"Dr Page{n:02d}", weekly=None)
+        make_directory_specialist(f"Dr Page{n:02d}", weekly=None)
     first = client.get("/specialists?specialty=cardiology&tz=Europe/Paris")
     assert len(names(first.text)) == 20
     link = re.search(r'<a class="button" rel="next" href="([^"]+)">Next page</a>', first.text)
@@ -168,9 +170,9 @@ def slots_of(html: str) -> list[tuple[str, str]]:
 
 
 def test_detail_shows_the_week_in_the_viewers_zone_with_both_zones(
-    client, submit, make_account, make_listed_specialist
+    client, submit, make_account, make_directory_specialist
 ):
-    doctor = make_listed_specialist("Dr Nova")
+    doctor = make_directory_specialist("Dr Nova")
     patient = make_account(timezone="Europe/Berlin")
     submit("/login", {"email": patient.email, "password": PASSWORD})
 
@@ -197,8 +199,8 @@ def test_detail_shows_the_week_in_the_viewers_zone_with_both_zones(
     assert text.startswith("14:00 (your time, Europe/Berlin) · 09:00 for Dr Nova")
 
 
-def test_week_navigation_stays_between_now_and_the_horizon(client, make_listed_specialist):
-    doctor = make_listed_specialist("Dr Near", horizon_days=10)
+def test_week_navigation_stays_between_now_and_the_horizon(client, make_directory_specialist):
+    doctor = make_directory_specialist("Dr Near", horizon_days=10)
     past = client.get(f"/specialists/{doctor.id}?week=2020-01-06&tz=UTC")
     assert "Week of Monday 02 March 2026" in past.text
     assert "Previous week" not in past.text
@@ -212,9 +214,9 @@ def test_week_navigation_stays_between_now_and_the_horizon(client, make_listed_s
 
 
 def test_a_week_without_slots_says_so_and_links_to_the_next_free_week(
-    client, make_listed_specialist, clock
+    client, make_directory_specialist, clock
 ):
-    doctor = make_listed_specialist("Dr Away")
+    doctor = make_directory_specialist("Dr Away")
     specialists.add_time_off(
         doctor,
         start=datetime(2026, 3, 9, tzinfo=UTC),
@@ -228,16 +230,16 @@ def test_a_week_without_slots_says_so_and_links_to_the_next_free_week(
     assert '<time datetime="2026-03-16T13:00:00Z">' in page.text
 
 
-def test_the_default_week_is_the_first_with_free_times(client, make_listed_specialist):
+def test_the_default_week_is_the_first_with_free_times(client, make_directory_specialist):
     # Only Mondays, and this Monday's hours are within the minimum notice.
-    doctor = make_listed_specialist("Dr Monday", weekly=[(0, 540, 1020)])
+    doctor = make_directory_specialist("Dr Monday", weekly=[(0, 540, 1020)])
     page = client.get(f"/specialists/{doctor.id}?tz=UTC")
     assert "Week of Monday 09 March 2026" in page.text
     assert slots_of(page.text)[0][0].endswith("start=2026-03-09T13:00:00Z")
 
 
-def test_a_specialist_sees_slots_without_booking_links(client, submit, make_listed_specialist):
-    doctor = make_listed_specialist("Dr Self")
+def test_a_specialist_sees_slots_without_booking_links(client, submit, make_directory_specialist):
+    doctor = make_directory_specialist("Dr Self")
     submit("/login", {"email": doctor.email, "password": PASSWORD})
     page = client.get(f"/specialists/{doctor.id}")
     assert page.status_code == 200

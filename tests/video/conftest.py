@@ -8,8 +8,6 @@ import pytest
 
 from telesecond.extensions import db
 from telesecond.models import Account
-from telesecond.services.consultations import booking
-from tests.factories import intake
 from tests.video.fake_daily import FakeDaily
 from tests.video.fake_twilio_rooms import TwilioVideoRooms
 from tests.video.scenario import START
@@ -30,13 +28,13 @@ def people(make_account, make_specialist):
 
 
 @pytest.fixture
-def consult(people, clock):
+def consult(people, book_consultation):
     """Book the patient with the doctor at ``start`` (default: Tuesday 10:00 UTC)."""
 
     def factory(start: datetime = START):
         # In the current app's session (a provider test's app may sit on top of ``app``).
         patient = db.session.get(Account, people.patient.id)
-        return booking.book(patient, people.doctor.id, start, intake(), now=clock())
+        return book_consultation(patient, people.doctor, start=start)
 
     return factory
 
