@@ -1,10 +1,9 @@
-"""Fixtures: one migrated database per run, a fresh app per test, factories."""
+"""Fixtures: one migrated database per run, a fresh app per test, its clients."""
 
 from __future__ import annotations
 
 import contextvars
 import os
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,16 +13,12 @@ from sqlalchemy import create_engine, text
 
 from telesecond import create_app
 from telesecond.clock import FrozenClock
-from telesecond.domain.tokens import digest
 from telesecond.extensions import db
-from telesecond.models import Account, ApiToken
 from telesecond.models.base import Base
-from telesecond.services.accounts.credentials import hash_password
+from tests.web_forms import csrf_token, login
 
 pytest_plugins = ["tests.plugins", "tests.factories"]
 
-PASSWORD = "correct-horse-battery"
-_PASSWORD_HASH = hash_password(PASSWORD)
 TEST_SECRET = "test-secret-key-0123456789abcdef"
 
 
@@ -82,6 +77,10 @@ def base_config(url: str, tmp: Path | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "SERVER_NAME": None,
+        # Tests move the frozen clock by hours or days while signed in; the tests of idle
+        # and expired sessions set their own limits.
+        "SESSION_IDLE_MINUTES": 60 * 24 * 365,
+        "SESSION_LIFETIME_HOURS": 24 * 365,
     }
     if tmp is not None:
         config["UPLOAD_DIR"] = str(tmp / "uploads")
@@ -136,63 +135,30 @@ def app(make_app, clock):
 
 @pytest.fixture
 def client(app):
+    """A test client of the app."""
     return app.test_client()
 
 
 @pytest.fixture
-def make_account(app, clock):
-    """Create an account; only what matters to the test needs saying."""
-    counter = iter(range(1, 10_000))
+def sign_in(client):
+    """Sign ``client`` in as an account through the login form."""
 
-    def factory(role="patient", **fields) -> Account:
-        n = next(counter)
-        values = {
-            "email": f"{role}{n}@example.org",
-            "full_name": f"{role.title()} Number{n}",
-            "timezone": "Europe/Berlin",
-            "notify_by": "email",
-            "created_at": clock(),
-            "password_hash": _PASSWORD_HASH,
-            "role": role,
-        }
-        values.update(fields)
-        account = Account(**values)
-        db.session.add(account)
-        db.session.commit()
-        return account
+    def factory(account) -> None:
+        login(client, account)
 
     return factory
 
 
 @pytest.fixture
-def auth_header(app, clock):
-    """Bearer headers for an account (a live token made directly)."""
-    from datetime import timedelta
+def signed_in():
+    """A new client of ``app`` signed in as ``account`` through the login form."""
 
-    def factory(account: Account, hours: int = 24) -> dict[str, str]:
-        raw = f"test-token-{account.id}-{hours}-{os.urandom(4).hex()}"
-        db.session.add(
-            ApiToken(
-                account_id=account.id,
-                token_hash=digest(raw),
-                created_at=clock(),
-                expires_at=clock() + timedelta(hours=hours),
-            )
-        )
-        db.session.commit()
-        return {"Authorization": f"Bearer {raw}"}
+    def factory(app, account):
+        client = app.test_client()
+        login(client, account)
+        return client
 
     return factory
-
-
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def csrf_token(html: str) -> str:
-    """The CSRF token from a rendered form."""
-    match = _CSRF.search(html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
 
 
 @pytest.fixture

@@ -1,14 +1,26 @@
-"""Shared arrangements: a bookable specialist and a booked consultation."""
+"""Factories: accounts, tokens, bookable specialists, consultations and outbox rows.
+
+Each is a fixture returning a callable with defaults, so a test states only what matters.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import os
+from datetime import datetime, timedelta
 
 import pytest
 
 from telesecond.domain.intake import Intake
+from telesecond.domain.tokens import digest
+from telesecond.extensions import db
+from telesecond.models import Account, ApiToken
+from telesecond.models.reminder import Reminder
+from telesecond.services.accounts.credentials import hash_password
 from telesecond.services.consultations import booking
 from telesecond.services.scheduling import availability, specialists
+from tests.credentials import PASSWORD
+
+_PASSWORD_HASH = hash_password(PASSWORD)
 
 PROFILE = {
     "specialties": ["Oncology"],
@@ -39,27 +51,80 @@ def intake(**changes) -> Intake:
 
 
 @pytest.fixture
+def make_account(app, clock):
+    """Create an account; only what matters to the test needs saying."""
+    counter = iter(range(1, 10_000))
+
+    def factory(role="patient", **fields) -> Account:
+        n = next(counter)
+        values = {
+            "email": f"{role}{n}@example.org",
+            "full_name": f"{role.title()} Number{n}",
+            "timezone": "Europe/Berlin",
+            "notify_by": "email",
+            "created_at": clock(),
+            "password_hash": _PASSWORD_HASH,
+            "role": role,
+        }
+        values.update(fields)
+        account = Account(**values)
+        db.session.add(account)
+        db.session.commit()
+        return account
+
+    return factory
+
+
+@pytest.fixture
+def auth_header(app, clock):
+    """Bearer headers for an account (a live token made directly)."""
+
+    def factory(account: Account, hours: int = 24) -> dict[str, str]:
+        raw = f"test-token-{account.id}-{hours}-{os.urandom(4).hex()}"
+        db.session.add(
+            ApiToken(
+                account_id=account.id,
+                token_hash=digest(raw),
+                created_at=clock(),
+                expires_at=clock() + timedelta(hours=hours),
+            )
+        )
+        db.session.commit()
+        return {"Authorization": f"Bearer {raw}"}
+
+    return factory
+
+
+@pytest.fixture
 def make_specialist(make_account):
-    """A specialist open Monday to Friday 09:00-17:00 in their zone (default Europe/Berlin)."""
+    """A specialist open Monday to Friday 09:00-17:00 in their zone (default Europe/Berlin).
+
+    ``hours_timezone`` sets the zone of the weekly hours when it is not the account's own;
+    ``hours=False`` leaves the specialist without any availability, as before they set it up.
+    """
 
     def factory(
         *,
         timezone="Europe/Berlin",
+        hours_timezone=None,
         weekly=None,
         consultation=60,
         buffer=0,
         notice=0,
         horizon=60,
         profile=None,
+        hours=True,
         **account,
     ):
         person = make_account(role="specialist", timezone=timezone, **account)
         specialists.update_profile(person, **{**PROFILE, **(profile or {})})
+        if not hours:
+            return person
         days = weekly if weekly is not None else [(d, 9 * 60, 17 * 60) for d in range(5)]
         specialists.set_availability(
             person,
             specialists.AvailabilityInput(
-                timezone=timezone,
+                timezone=hours_timezone or timezone,
                 weekly=days,
                 consultation_minutes=consultation,
                 buffer_minutes=buffer,
@@ -84,5 +149,31 @@ def book_consultation(clock):
             )
             start = slots[n].start
         return booking.book(patient, specialist.id, start, intake(**changes), now=clock())
+
+    return factory
+
+
+@pytest.fixture
+def make_reminder(clock):
+    """Add an outbox row for ``recipient`` (and ``consultation``); due now unless told."""
+
+    def factory(recipient, consultation=None, *, kind="reminder", channel="email", **fields):
+        values = {
+            "consultation_id": consultation.id if consultation is not None else None,
+            "recipient_id": recipient.id,
+            "kind": kind,
+            "channel": channel,
+            "slot": "",
+            "due_at": clock(),
+            "status": "sending",
+            "attempts": 0,
+            "created_at": clock(),
+            "updated_at": clock(),
+        }
+        values.update(fields)
+        row = Reminder(**values)
+        db.session.add(row)
+        db.session.commit()
+        return row
 
     return factory

@@ -1,24 +1,13 @@
-"""A New York specialist, a Berlin patient, a booked consultation and signed-in clients."""
+"""A New York specialist, a Berlin patient, and their consultation booked through the service."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 
-from telesecond.extensions import db
 from telesecond.models import Consultation
-from telesecond.services.consultations import booking
-from tests.factories import intake
-from tests.web.test_booking_pages import login
-
-NEW_YORK = "America/New_York"
-BERLIN = "Europe/Berlin"
-# Every day, 01:00-05:00 and 09:00-17:00 local, one-hour consultations, a year ahead.
-HOURS = [(d, 60, 300) for d in range(7)] + [(d, 540, 1020) for d in range(7)]
-# Wednesday 2026-03-11 10:00 New York (EDT) = 14:00 UTC, well past any cut-off.
-START = datetime(2026, 3, 11, 14, 0, tzinfo=UTC)
-LATER = datetime(2026, 3, 11, 15, 0, tzinfo=UTC)
+from tests.calendar.scenario import BERLIN, HOURS, NEW_YORK, START
 
 
 @pytest.fixture
@@ -36,33 +25,10 @@ def people(make_specialist, make_account):
 
 
 @pytest.fixture
-def book(people, clock):
-    """Book a consultation for the patient with the specialist through the service."""
+def book_people(people, book_consultation):
+    """Book the patient (or another) with the specialist (or another) at ``start``."""
 
     def factory(start: datetime = START, patient=None, doctor=None) -> Consultation:
-        return booking.book(
-            patient or people.patient, (doctor or people.doctor).id, start, intake(), now=clock()
-        )
+        return book_consultation(patient or people.patient, doctor or people.doctor, start=start)
 
     return factory
-
-
-@pytest.fixture
-def signed_in(app):
-    """A test client signed in as the given account."""
-
-    def factory(account):
-        client = app.test_client()
-        login(client, account)
-        return client
-
-    return factory
-
-
-def fresh(consultation_id: int) -> Consultation:
-    db.session.expire_all()
-    return db.session.get(Consultation, consultation_id)
-
-
-# Text of the intake that must never appear in a calendar, link or feed.
-HEALTH_WORDS = ("carcinoma", "Mastectomy", "surgery", "neoadjuvant", "lumpectomy", "Treating")

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.calendar.conftest import START
 from tests.calendar.ical import read_one, unfolded
-from tests.conftest import PASSWORD
+from tests.calendar.scenario import START
+from tests.credentials import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -22,8 +22,8 @@ def sign_in(page, base: str, email: str) -> None:
     expect(page.locator(".account-name")).to_be_visible()
 
 
-def test_download_the_invite_then_subscribe(people, book, live_app, browser_page, tmp_path):
-    c = book()
+def test_download_the_invite_then_subscribe(people, book_people, live_app, browser_page, tmp_path):
+    c = book_people()
     page = browser_page
     sign_in(page, live_app.url, people.patient.email)
 

@@ -10,9 +10,16 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from telesecond.services.consultations import booking
-from tests.calendar.conftest import BERLIN, HEALTH_WORDS, LATER, NEW_YORK, START, fresh
 from tests.calendar.ical import read_one, unfolded
+from tests.calendar.scenario import (
+    BERLIN,
+    LATER,
+    NEW_YORK,
+    START,
+    assert_no_health_information,
+)
 from tests.factories import intake
+from tests.stored import fresh
 
 
 def download(client, consultation_id: int, *, headers=None, api: bool = False):
@@ -20,15 +27,9 @@ def download(client, consultation_id: int, *, headers=None, api: bool = False):
     return client.get(f"{prefix}/consultations/{consultation_id}/invite.ics", headers=headers)
 
 
-def assert_no_health_information(data: bytes | str) -> None:
-    text = data.decode("utf-8") if isinstance(data, bytes) else data
-    for word in HEALTH_WORDS:
-        assert word.lower() not in text.lower()
-
-
-def test_patient_downloads_the_invite_in_their_own_zone(people, book, signed_in):
-    c = book()
-    response = download(signed_in(people.patient), c.id)
+def test_patient_downloads_the_invite_in_their_own_zone(people, book_people, signed_in, app):
+    c = book_people()
+    response = download(signed_in(app, people.patient), c.id)
 
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
@@ -50,9 +51,9 @@ def test_patient_downloads_the_invite_in_their_own_zone(people, book, signed_in)
     assert_no_health_information(response.data)
 
 
-def test_specialist_gets_the_same_event_in_their_zone(people, book, signed_in):
-    c = book()
-    response = download(signed_in(people.doctor), c.id)
+def test_specialist_gets_the_same_event_in_their_zone(people, book_people, signed_in, app):
+    c = book_people()
+    response = download(signed_in(app, people.doctor), c.id)
 
     assert response.status_code == 200
     _, event = read_one(response.data)
@@ -61,9 +62,9 @@ def test_specialist_gets_the_same_event_in_their_zone(people, book, signed_in):
     assert "DTSTART;TZID=America/New_York:20260311T100000" in unfolded(response.data)
 
 
-def test_uid_stays_sequence_rises_and_cancel_follows(people, book, signed_in, clock):
-    c = book()
-    client = signed_in(people.patient)
+def test_uid_stays_sequence_rises_and_cancel_follows(people, book_people, signed_in, clock, app):
+    c = book_people()
+    client = signed_in(app, people.patient)
     _, first = read_one(download(client, c.id).data)
 
     clock.advance(minutes=5)
@@ -85,17 +86,17 @@ def test_uid_stays_sequence_rises_and_cancel_follows(people, book, signed_in, cl
     assert "METHOD:CANCEL" in unfolded(response.data)
 
 
-def test_nobody_else_can_download_it(people, book, signed_in, app):
-    c = book()
-    assert download(signed_in(people.stranger), c.id).status_code == 404
-    assert download(signed_in(people.patient), c.id + 1000).status_code == 404
+def test_nobody_else_can_download_it(people, book_people, signed_in, app):
+    c = book_people()
+    assert download(signed_in(app, people.stranger), c.id).status_code == 404
+    assert download(signed_in(app, people.patient), c.id + 1000).status_code == 404
     anonymous = app.test_client().get(f"/consultations/{c.id}/invite.ics")
     assert anonymous.status_code == 302
     assert "/login" in anonymous.headers["Location"]
 
 
-def test_api_download_for_patient_and_specialist_only(people, book, client, auth_header):
-    c = book()
+def test_api_download_for_patient_and_specialist_only(people, book_people, client, auth_header):
+    c = book_people()
     for who, zone in ((people.patient, BERLIN), (people.doctor, NEW_YORK)):
         response = download(client, c.id, headers=auth_header(who), api=True)
         assert response.status_code == 200
@@ -115,8 +116,8 @@ def test_api_download_for_patient_and_specialist_only(people, book, client, auth
     assert huge.mimetype == "application/problem+json"
 
 
-def test_api_download_after_cancel_is_a_cancel(people, book, client, auth_header, clock):
-    c = book()
+def test_api_download_after_cancel_is_a_cancel(people, book_people, client, auth_header, clock):
+    c = book_people()
     booking.cancel(people.doctor, c.id, reason="", now=clock(), cutoff_hours=24)
     response = download(client, c.id, headers=auth_header(people.patient), api=True)
     method, event = read_one(response.data)
@@ -166,6 +167,7 @@ def test_dst_day_instants_from_both_sides(
     start,
     doctor_lines,
     patient_lines,
+    app,
 ):
     doctor = make_specialist(
         timezone=doctor_zone, weekly=[(6, 60, 300)], consultation=60, horizon=365
@@ -174,7 +176,7 @@ def test_dst_day_instants_from_both_sides(
     c = booking.book(patient, doctor.id, start, intake(), now=clock())
 
     for who, expected in ((doctor, doctor_lines), (patient, patient_lines)):
-        data = download(signed_in(who), c.id).data
+        data = download(signed_in(app, who), c.id).data
         _, event = read_one(data)
         assert event.start == start
         assert event.end == start + timedelta(hours=1)
@@ -189,9 +191,9 @@ def _query(url: str) -> tuple[str, dict[str, str]]:
     return f"{parts.scheme}://{parts.netloc}{parts.path}", query
 
 
-def test_google_and_outlook_links_on_the_consultation_page(people, book, signed_in):
-    c = book()
-    client = signed_in(people.patient)
+def test_google_and_outlook_links_on_the_consultation_page(people, book_people, signed_in, app):
+    c = book_people()
+    client = signed_in(app, people.patient)
     page = client.get(f"/consultations/{c.id}").text
     assert "Add to your calendar" in page
     assert f'href="/consultations/{c.id}/invite.ics"' in page
@@ -224,10 +226,12 @@ def test_google_and_outlook_links_on_the_consultation_page(people, book, signed_
         assert_no_health_information(link)
 
 
-def test_cancelled_consultation_page_offers_the_cancellation_only(people, book, signed_in, clock):
-    c = book()
+def test_cancelled_consultation_page_offers_the_cancellation_only(
+    people, book_people, signed_in, clock, app
+):
+    c = book_people()
     booking.cancel(people.doctor, c.id, reason="", now=clock(), cutoff_hours=24)
-    page = signed_in(people.patient).get(f"/consultations/{c.id}").text
+    page = signed_in(app, people.patient).get(f"/consultations/{c.id}").text
     assert "Download the cancellation (.ics)" in page
     assert "calendar.google.com" not in page
     assert "outlook.live.com" not in page

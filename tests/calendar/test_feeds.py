@@ -13,10 +13,9 @@ from sqlalchemy import event, select
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, CalendarFeed
 from telesecond.services.consultations import booking
-from tests.calendar.conftest import LATER, START
 from tests.calendar.ical import read, unfolded
-from tests.calendar.test_downloads import assert_no_health_information
-from tests.conftest import csrf_token
+from tests.calendar.scenario import LATER, START, assert_no_health_information
+from tests.web_forms import csrf_token
 
 FEED = "/api/v1/me/calendar-feed"
 
@@ -52,9 +51,9 @@ def test_the_address_is_issued_once_and_only_its_hash_is_stored(people, client, 
     assert actions.count("calendar_feed.created") == 1
 
 
-def test_the_feed_lists_the_persons_consultations(people, book, client, auth_header, clock):
-    mine = book()
-    other_patient = book(START + timedelta(days=1), patient=people.stranger)
+def test_the_feed_lists_the_persons_consultations(people, book_people, client, auth_header, clock):
+    mine = book_people()
+    other_patient = book_people(START + timedelta(days=1), patient=people.stranger)
     url = feed_url(client, auth_header(people.patient))
 
     response = client.get(feed_path(url))
@@ -94,8 +93,8 @@ def test_the_feed_lists_the_persons_consultations(people, book, client, auth_hea
     )
 
 
-def test_wrong_revoked_and_regenerated_addresses(people, book, client, auth_header):
-    book()
+def test_wrong_revoked_and_regenerated_addresses(people, book_people, client, auth_header):
+    book_people()
     headers = auth_header(people.patient)
     path = feed_path(feed_url(client, headers))
     assert client.get(path).status_code == 200
@@ -120,8 +119,8 @@ def test_wrong_revoked_and_regenerated_addresses(people, book, client, auth_head
     assert feed_path(feed_url(client, headers)) not in (path, new_path)
 
 
-def test_a_deactivated_account_has_no_feed(people, book, client, auth_header):
-    book()
+def test_a_deactivated_account_has_no_feed(people, book_people, client, auth_header):
+    book_people()
     path = feed_path(feed_url(client, auth_header(people.patient)))
     people.patient.active = False
     db.session.commit()
@@ -129,9 +128,9 @@ def test_a_deactivated_account_has_no_feed(people, book, client, auth_header):
 
 
 def test_unchanged_feed_answers_304_and_a_reschedule_gives_a_fresh_200(
-    people, book, client, auth_header, clock
+    people, book_people, client, auth_header, clock
 ):
-    c = book()
+    c = book_people()
     path = feed_path(feed_url(client, auth_header(people.patient)))
     first = client.get(path)
     etag, last_modified = first.headers["ETag"], first.headers["Last-Modified"]
@@ -156,9 +155,9 @@ def test_unchanged_feed_answers_304_and_a_reschedule_gives_a_fresh_200(
 
 
 def test_a_change_within_the_same_instant_still_changes_the_etag(
-    people, book, client, auth_header, clock
+    people, book_people, client, auth_header, clock
 ):
-    c = book()
+    c = book_people()
     path = feed_path(feed_url(client, auth_header(people.patient)))
     etag = client.get(path).headers["ETag"]
     # The frozen clock does not move: only the SEQUENCE tells the change apart.
@@ -167,9 +166,9 @@ def test_a_change_within_the_same_instant_still_changes_the_etag(
 
 
 def test_cancelled_events_stay_as_cancelled_for_30_days_then_go(
-    people, book, client, auth_header, clock
+    people, book_people, client, auth_header, clock
 ):
-    kept, cancelled = book(), book(LATER)
+    kept, cancelled = book_people(), book_people(LATER)
     path = feed_path(feed_url(client, auth_header(people.patient)))
     clock.advance(hours=1)
     booking.cancel(people.patient, cancelled.id, reason="", now=clock(), cutoff_hours=24)
@@ -202,9 +201,9 @@ def test_feed_routes_are_in_the_openapi_document(client):
     assert "get" in paths["/consultations/{consultation_id}/invite.ics"]
 
 
-def test_profile_page_creates_shows_regenerates_and_revokes(people, book, signed_in, app):
-    book()
-    browser = signed_in(people.patient)
+def test_profile_page_creates_shows_regenerates_and_revokes(people, book_people, signed_in, app):
+    book_people()
+    browser = signed_in(app, people.patient)
     page = browser.get("/account").text
     assert "Calendar subscription" in page
     assert "Create my subscription address" in page
@@ -266,10 +265,10 @@ def test_the_secret_key_derives_the_address(people, client, auth_header, make_ap
 
 
 def test_an_unchanged_poll_is_answered_without_reading_the_consultations(
-    people, book, client, auth_header, clock
+    people, book_people, client, auth_header, clock
 ):
     for day in range(8):
-        book(START + timedelta(days=day))
+        book_people(START + timedelta(days=day))
     path = feed_path(feed_url(client, auth_header(people.patient)))
     etag = client.get(path).headers["ETag"]
 
@@ -290,8 +289,8 @@ def test_an_unchanged_poll_is_answered_without_reading_the_consultations(
     assert "count(" in consultation_reads[0].lower()
 
 
-def test_addresses_use_the_public_base_url(people, book, make_app, clock, auth_header):
-    c = book()
+def test_addresses_use_the_public_base_url(people, book_people, make_app, clock, auth_header):
+    c = book_people()
     public = make_app(CLOCK=clock, PUBLIC_BASE_URL="https://clinic.example/")
     client = public.test_client()
     answer = client.get(FEED, headers=auth_header(people.patient)).get_json()

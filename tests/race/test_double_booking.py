@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import requests
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from telesecond.domain.tokens import digest
 from telesecond.extensions import db
-from telesecond.models import ApiToken, Consultation
-from tests.factories import intake
+from telesecond.models import Consultation
+from tests.race.wall_clock_booking import body, next_slot_start, real_token
 from tests.support.gunicorn import Gunicorn, app_env
 
 CLIENTS = 50
@@ -24,27 +23,6 @@ def server(database_url, tmp_path):
     gunicorn = Gunicorn(app_env(database_url, tmp_path), workers=4, threads=16)
     yield gunicorn
     gunicorn.stop()
-
-
-def real_token(account) -> str:
-    """A token valid by the wall clock (the server does not share the test's frozen clock)."""
-    raw = f"race-{account.id}"
-    now = datetime.now(UTC)
-    db.session.add(
-        ApiToken(
-            account_id=account.id,
-            token_hash=digest(raw),
-            created_at=now,
-            expires_at=now + timedelta(hours=1),
-        )
-    )
-    return raw
-
-
-def next_slot_start() -> datetime:
-    """Tomorrow at the next full hour, a slot for a specialist open around the clock."""
-    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    return now + timedelta(days=1, hours=1)
 
 
 def race(url: str, bodies: list[dict], tokens: list[str]) -> list[requests.Response]:
@@ -68,14 +46,6 @@ def race(url: str, bodies: list[dict], tokens: list[str]) -> list[requests.Respo
     for t in threads:
         t.join()
     return results  # type: ignore[return-value]
-
-
-def body(specialist_id: int, start: datetime) -> dict:
-    values = intake().__dict__ | {
-        "specialist_id": specialist_id,
-        "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    return values
 
 
 @pytest.mark.slow

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from telesecond.extensions import db
-from tests.race.test_double_booking import body, next_slot_start, real_token
+from tests.race.wall_clock_booking import body, next_slot_start, real_token
 from tests.support.gunicorn import Gunicorn, app_env
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]

@@ -10,9 +10,7 @@ from telesecond.extensions import db
 from telesecond.models import Reminder
 from telesecond.services.consultations import booking
 from telesecond.services.reminders.dispatch import claim, dispatch_due_reminders
-from tests.reminders.conftest import local
-
-PHONE = "+4915112345678"
+from tests.reminders.scenario import PHONE, local
 
 
 def run_until(clock, end, smtp_server, fake_twilio, step=timedelta(minutes=30)):
@@ -35,15 +33,16 @@ def when(arrivals, channel, address):
 
 
 def test_each_message_goes_out_once_at_its_time(
-    app, clock, patient, specialist, book, smtp_server, fake_twilio
+    app, clock, sms_patient, book_consultation, smtp_server, fake_twilio, make_specialist
 ):
+    specialist = make_specialist()
     start = local(2026, 3, 5, 11)  # Thursday, 10:00 UTC
-    book(patient, specialist, start)
+    book_consultation(sms_patient, specialist, start=start)
     arrivals = run_until(clock, start + timedelta(hours=2), smtp_server, fake_twilio)
 
     booked = local(2026, 3, 2, 10)
     # Confirmation at once, then 72 h and 24 h before (each on the first pass after it).
-    assert when(arrivals, "email", patient.email) == [
+    assert when(arrivals, "email", sms_patient.email) == [
         booked,
         start - timedelta(hours=72),
         start - timedelta(hours=24),
@@ -61,12 +60,13 @@ def test_each_message_goes_out_once_at_its_time(
 
 
 def test_reschedule_replans_and_old_times_never_fire(
-    app, clock, patient, specialist, book, smtp_server, fake_twilio
+    app, clock, sms_patient, book_consultation, smtp_server, fake_twilio, make_specialist
 ):
+    specialist = make_specialist()
     old_start = local(2026, 3, 5, 11)
-    c = book(patient, specialist, old_start)
+    c = book_consultation(sms_patient, specialist, start=old_start)
     new_start = local(2026, 3, 10, 14)
-    booking.reschedule(patient, c.id, new_start, now=clock(), cutoff_hours=24)
+    booking.reschedule(sms_patient, c.id, new_start, now=clock(), cutoff_hours=24)
     arrivals = run_until(clock, new_start + timedelta(hours=1), smtp_server, fake_twilio)
     outcomes = sorted(
         (r.kind, r.channel, r.slot, r.status, r.last_error or "")
@@ -76,7 +76,7 @@ def test_reschedule_replans_and_old_times_never_fire(
 
     now0 = local(2026, 3, 2, 10)
     # Confirmation and "moved" notice at once; then only the new times.
-    assert when(arrivals, "email", patient.email) == [
+    assert when(arrivals, "email", sms_patient.email) == [
         now0,
         now0,
         new_start - timedelta(hours=72),
@@ -91,10 +91,11 @@ def test_reschedule_replans_and_old_times_never_fire(
 
 
 def test_cancel_stops_every_reminder(
-    app, clock, patient, specialist, book, smtp_server, fake_twilio
+    app, clock, sms_patient, book_consultation, smtp_server, fake_twilio, make_specialist
 ):
+    specialist = make_specialist()
     start = local(2026, 3, 5, 11)
-    c = book(patient, specialist, start)
+    c = book_consultation(sms_patient, specialist, start=start)
     dispatch_due_reminders()
     assert len(smtp_server.messages) == 2  # the two confirmations
     clock.advance(hours=1)
@@ -104,18 +105,19 @@ def test_cancel_stops_every_reminder(
     # Only the two cancellation notices, at once; no reminder, no agenda, no SMS.
     assert len(arrivals) == 2
     assert {kind for kind, _, _ in arrivals} == {"email"}
-    assert any(patient.email in to for _, to, _ in arrivals)
+    assert any(sms_patient.email in to for _, to, _ in arrivals)
     assert any(specialist.email in to for _, to, _ in arrivals)
     assert {at for _, _, at in arrivals} == {local(2026, 3, 2, 11)}
     assert fake_twilio.messages == []
 
 
 def test_late_booking_gets_its_join_link_sms_at_once(
-    app, clock, patient, make_specialist, book, smtp_server, fake_twilio
+    app, clock, sms_patient, make_specialist, book_consultation, smtp_server, fake_twilio
 ):
     specialist = make_specialist(notice=0)
     clock.advance(minutes=30)
-    c = book(patient, specialist, local(2026, 3, 2, 11))  # starts in 30 minutes
+    # Starts in 30 minutes.
+    c = book_consultation(sms_patient, specialist, start=local(2026, 3, 2, 11))
     dispatch_due_reminders()
     texts = fake_twilio.messages_to(PHONE)
     assert len(texts) == 1
@@ -126,10 +128,11 @@ def test_late_booking_gets_its_join_link_sms_at_once(
 
 
 def test_started_consultation_reminder_is_skipped(
-    app, clock, patient, specialist, book, smtp_server, fake_twilio
+    app, clock, sms_patient, book_consultation, smtp_server, fake_twilio, make_specialist
 ):
+    specialist = make_specialist()
     start = local(2026, 3, 5, 11)
-    c = book(patient, specialist, start)
+    c = book_consultation(sms_patient, specialist, start=start)
     dispatch_due_reminders()  # confirmations
     clock.now = start + timedelta(minutes=5)  # the dispatcher was down until after the start
     dispatch_due_reminders()
@@ -142,9 +145,10 @@ def test_started_consultation_reminder_is_skipped(
 
 
 def test_expired_lease_is_reclaimed_and_sent_once(
-    app, clock, patient, specialist, book, smtp_server, fake_twilio
+    app, clock, sms_patient, book_consultation, smtp_server, fake_twilio, make_specialist
 ):
-    book(patient, specialist, local(2026, 3, 5, 11))
+    specialist = make_specialist()
+    book_consultation(sms_patient, specialist, start=local(2026, 3, 5, 11))
     lease = timedelta(seconds=app.config["REMINDER_LEASE_SECONDS"])
     # A dispatcher claims both confirmations, then dies before sending.
     claimed = claim(clock(), limit=10, lease=lease, worker="dead-host:1")
@@ -161,11 +165,11 @@ def test_expired_lease_is_reclaimed_and_sent_once(
 
 
 def test_transient_sms_error_is_retried_later(
-    app, clock, patient, make_specialist, book, smtp_server, fake_twilio
+    app, clock, sms_patient, make_specialist, book_consultation, smtp_server, fake_twilio
 ):
     specialist = make_specialist(notice=0)
     clock.advance(minutes=30)
-    book(patient, specialist, local(2026, 3, 2, 11))
+    book_consultation(sms_patient, specialist, start=local(2026, 3, 2, 11))
     fake_twilio.fail_next(status=429, code=20429)
     dispatch_due_reminders()
     assert fake_twilio.messages == []
@@ -177,9 +181,10 @@ def test_transient_sms_error_is_retried_later(
 
 
 def test_a_row_that_keeps_killing_its_dispatcher_is_given_up(
-    app, clock, patient, specialist, book, smtp_server
+    app, clock, sms_patient, book_consultation, smtp_server, make_specialist
 ):
-    book(patient, specialist, local(2026, 3, 5, 11))
+    specialist = make_specialist()
+    book_consultation(sms_patient, specialist, start=local(2026, 3, 5, 11))
     lease = timedelta(minutes=2)
     for n in range(app.config["REMINDER_MAX_ATTEMPTS"]):
         assert len(claim(clock(), limit=10, lease=lease, worker=f"crashed:{n}")) == 2

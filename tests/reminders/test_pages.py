@@ -7,27 +7,20 @@ from sqlalchemy import select
 from telesecond.extensions import db
 from telesecond.models import Reminder
 from telesecond.services.reminders.dispatch import dispatch_due_reminders
-from tests.conftest import PASSWORD, csrf_token
-from tests.reminders.conftest import local
+from tests.reminders.scenario import local
+from tests.web_forms import csrf_token, login
 
 START = (2026, 3, 5, 11)
 
 
-def login(client, account) -> None:
-    token = csrf_token(client.get("/login").text)
-    response = client.post(
-        "/login", data={"email": account.email, "password": PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 302, response.text
-
-
 def test_api_lists_each_participant_their_own_reminders(
-    app, client, patient, specialist, make_account, auth_header, book
+    app, client, sms_patient, make_account, auth_header, book_consultation, make_specialist
 ):
-    c = book(patient, specialist, local(*START))
+    specialist = make_specialist()
+    c = book_consultation(sms_patient, specialist, start=local(*START))
     dispatch_due_reminders()
 
-    mine = client.get(f"/api/v1/consultations/{c.id}/reminders", headers=auth_header(patient))
+    mine = client.get(f"/api/v1/consultations/{c.id}/reminders", headers=auth_header(sms_patient))
     assert mine.status_code == 200
     items = mine.json["items"]
     assert [(i["kind"], i["channel"], i["status"]) for i in items] == [
@@ -45,14 +38,17 @@ def test_api_lists_each_participant_their_own_reminders(
     other = client.get(f"/api/v1/consultations/{c.id}/reminders", headers=auth_header(stranger))
     assert other.status_code == 404
     assert other.headers["Content-Type"].startswith("application/problem+json")
-    missing = client.get("/api/v1/consultations/999999/reminders", headers=auth_header(patient))
+    missing = client.get("/api/v1/consultations/999999/reminders", headers=auth_header(sms_patient))
     assert missing.status_code == 404
     assert client.get(f"/api/v1/consultations/{c.id}/reminders").status_code == 401
 
 
-def test_patient_sees_reminders_and_switches_to_email_only(app, client, patient, specialist, book):
-    c = book(patient, specialist, local(*START))
-    login(client, patient)
+def test_patient_sees_reminders_and_switches_to_email_only(
+    app, client, sms_patient, book_consultation, make_specialist
+):
+    specialist = make_specialist()
+    c = book_consultation(sms_patient, specialist, start=local(*START))
+    login(client, sms_patient)
     page = client.get(f"/consultations/{c.id}")
     assert page.status_code == 200
     assert 'id="reminders"' in page.text
@@ -72,7 +68,7 @@ def test_patient_sees_reminders_and_switches_to_email_only(app, client, patient,
         )
     ).all()
     assert {r.channel for r in pending} == {"email"}
-    assert patient.notify_by == "email"
+    assert sms_patient.notify_by == "email"
 
     # And back: the SMS rows are planned again (same slots, no duplicates).
     page = client.get(f"/consultations/{c.id}")
@@ -88,10 +84,11 @@ def test_patient_sees_reminders_and_switches_to_email_only(app, client, patient,
 
 
 def test_sms_choice_without_consent_is_refused_with_a_message(
-    app, client, make_account, specialist, book
+    app, client, make_account, book_consultation, make_specialist
 ):
+    specialist = make_specialist()
     patient = make_account(notify_by="email")
-    c = book(patient, specialist, local(*START))
+    c = book_consultation(patient, specialist, start=local(*START))
     login(client, patient)
     page = client.get(f"/consultations/{c.id}")
     response = client.post(
@@ -110,8 +107,11 @@ def test_sms_choice_without_consent_is_refused_with_a_message(
     assert bogus.status_code == 200 and "Choose email, text message, or both." in bogus.text
 
 
-def test_channel_change_needs_csrf_and_the_patient(app, client, patient, specialist, book):
-    c = book(patient, specialist, local(*START))
+def test_channel_change_needs_csrf_and_the_patient(
+    app, client, sms_patient, book_consultation, make_specialist
+):
+    specialist = make_specialist()
+    c = book_consultation(sms_patient, specialist, start=local(*START))
     login(client, specialist)
     page = client.get(f"/consultations/{c.id}")
     refused = client.post(
@@ -123,9 +123,10 @@ def test_channel_change_needs_csrf_and_the_patient(app, client, patient, special
 
 
 def test_specialist_opts_in_to_a_message_before_each_consultation(
-    app, client, clock, patient, specialist, book, smtp_server
+    app, client, clock, sms_patient, book_consultation, smtp_server, make_specialist
 ):
-    c = book(patient, specialist, local(*START))
+    specialist = make_specialist()
+    c = book_consultation(sms_patient, specialist, start=local(*START))
     login(client, specialist)
     page = client.get("/account/reminders")
     assert page.status_code == 200
@@ -151,11 +152,12 @@ def test_specialist_opts_in_to_a_message_before_each_consultation(
 
 
 def test_admin_sees_failed_sends_without_health_information(
-    app, client, make_account, specialist, book, clock, fake_twilio
+    app, client, make_account, book_consultation, clock, fake_twilio, make_specialist
 ):
+    specialist = make_specialist()
     patient = make_account(notify_by="sms", phone="+4915199999999", sms_consent_at=clock())
     fake_twilio.fail_for_number("+4915199999999", code=21211)
-    c = book(patient, specialist, local(*START))
+    c = book_consultation(patient, specialist, start=local(*START))
     clock.now = local(2026, 3, 4, 11)
     dispatch_due_reminders()
     failed = db.session.scalars(select(Reminder).where(Reminder.status == "failed")).all()

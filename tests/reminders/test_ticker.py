@@ -12,7 +12,7 @@ from telesecond.extensions import db
 from telesecond.models import Reminder
 from telesecond.scheduler import JOB_ID, build_scheduler
 from telesecond.services.reminders import dispatch
-from tests.reminders.conftest import local
+from tests.reminders.scenario import local
 
 
 def test_scheduler_has_one_coalesced_job_in_utc(app):
@@ -25,8 +25,11 @@ def test_scheduler_has_one_coalesced_job_in_utc(app):
     assert str(scheduler.timezone) == "UTC"
 
 
-def test_dispatch_command_runs_one_pass(app, patient, specialist, book, smtp_server):
-    book(patient, specialist, local(2026, 3, 5, 11))
+def test_dispatch_command_runs_one_pass(
+    app, sms_patient, book_consultation, smtp_server, make_specialist
+):
+    specialist = make_specialist()
+    book_consultation(sms_patient, specialist, start=local(2026, 3, 5, 11))
     result = app.test_cli_runner().invoke(args=["reminders", "dispatch"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "dispatched 2"
@@ -39,8 +42,11 @@ def test_run_refuses_a_bad_interval(app):
     assert "must be more than 0 seconds" in result.output
 
 
-def test_stop_request_hands_unsent_rows_back(app, clock, patient, specialist, book, smtp_server):
-    book(patient, specialist, local(2026, 3, 5, 11))
+def test_stop_request_hands_unsent_rows_back(
+    app, clock, sms_patient, book_consultation, smtp_server, make_specialist
+):
+    specialist = make_specialist()
+    book_consultation(sms_patient, specialist, start=local(2026, 3, 5, 11))
     ids = dispatch.claim(clock(), limit=10, lease=timedelta(minutes=2), worker="me:1")
     rows = dispatch._load(ids)
     dispatch.request_stop()

@@ -10,8 +10,8 @@ import pytest
 from telesecond.adapters.video import Participant, RoomRef, RoomSpec, VideoError
 from telesecond.adapters.video_daily import DailyVideo
 from telesecond.services.maintenance import run_maintenance
-from tests.video.conftest import START, location_of, query_param, stored_room
 from tests.video.fake_daily import API_KEY
+from tests.video.scenario import START, location_of, query_param, stored_room
 
 OPENS = datetime(2026, 3, 3, 9, 45, tzinfo=UTC)
 CLOSES = datetime(2026, 3, 3, 11, 30, tzinfo=UTC)

@@ -13,9 +13,9 @@ from telesecond.extensions import db
 from telesecond.models import AuditEvent
 from telesecond.models.video import VideoGuest
 from telesecond.services.consultations import booking
-from tests.conftest import csrf_token
 from tests.factories import intake
-from tests.video.conftest import START, location_of
+from tests.video.scenario import START, location_of
+from tests.web_forms import csrf_token
 
 
 @pytest.fixture

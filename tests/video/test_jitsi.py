@@ -16,7 +16,7 @@ from telesecond.adapters.video_jitsi import JitsiVideo
 from telesecond.extensions import db
 from telesecond.models.video import VideoRoom
 from telesecond.services.video.rooms import new_room_name
-from tests.video.conftest import START, location_of, query_param
+from tests.video.scenario import START, location_of, query_param
 
 SECRET = "jitsi-shared-secret-for-tests-0123456789"
 OPENS = datetime(2026, 3, 3, 9, 45, tzinfo=UTC)

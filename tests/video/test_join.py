@@ -10,7 +10,7 @@ from telesecond.extensions import db
 from telesecond.models import AuditEvent
 from telesecond.models.video import VideoRoom
 from telesecond.services.consultations import booking
-from tests.video.conftest import START, location_of
+from tests.video.scenario import START, location_of
 
 
 def _joins(consultation_id: int) -> list[AuditEvent]:
@@ -130,7 +130,8 @@ def test_logged_out_goes_to_login_and_back(app, people, consult, clock):
     assert response.status_code == 302
     login_url = location_of(response)
     assert login_url.startswith("/login?next=")
-    from tests.conftest import PASSWORD, csrf_token
+    from tests.credentials import PASSWORD
+    from tests.web_forms import csrf_token
 
     page = client.get(login_url)
     back = client.post(

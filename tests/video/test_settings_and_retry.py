@@ -15,8 +15,8 @@ from telesecond.extensions import db
 from telesecond.models.video import VideoGuest
 from telesecond.services.video import guests
 from telesecond.services.video.rooms import backoff, join_window, window_state
-from tests.conftest import csrf_token
-from tests.video.conftest import START
+from tests.video.scenario import START
+from tests.web_forms import csrf_token
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "guest_invite.txt"
 

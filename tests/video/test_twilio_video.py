@@ -16,7 +16,8 @@ from telesecond.models import Account
 from telesecond.services.consultations import booking
 from telesecond.services.maintenance import run_maintenance
 from telesecond.services.video import guests
-from tests.video.conftest import START, TWILIO_KEY_SECRET, TWILIO_KEY_SID, location_of, stored_room
+from tests.video.fake_twilio_rooms import TWILIO_KEY_SECRET, TWILIO_KEY_SID
+from tests.video.scenario import START, location_of, stored_room
 
 OPENS = datetime(2026, 3, 3, 9, 45, tzinfo=UTC)
 CLOSES = datetime(2026, 3, 3, 11, 30, tzinfo=UTC)

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from telesecond.extensions import db
 from telesecond.models.video import VideoGuest
-from tests.conftest import PASSWORD
-from tests.video.conftest import START
+from tests.credentials import PASSWORD
+from tests.video.scenario import START
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,3 @@
+"""The password every test account is created with, so a test can sign in as anyone."""
+
+PASSWORD = "correct-horse-battery"

@@ -1,0 +1,371 @@
+"""The specialist's written opinion through the API: write, read, share, admin figures."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from sqlalchemy import func, select
+
+from telesecond.extensions import db
+from telesecond.models import AuditEvent, Consultation, Opinion
+from telesecond.services.consultations import booking
+from telesecond.services.opinions import second_opinion
+from tests.opinions.scenario import BODY, DIAGNOSIS, PHYSICIAN, QUESTIONS, SUMMARY
+
+
+def url(consultation: Consultation, tail: str = "") -> str:
+    return f"/api/v1/consultations/{consultation.id}/opinion{tail}"
+
+
+def audit_actions(action: str) -> list[AuditEvent]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+    )
+
+
+def test_write_then_read_pairs_each_answer_with_its_question(
+    client, consultation, auth_header, clock
+):
+    clock.advance(days=1)  # after the call, as usual
+    written = client.put(url(consultation), headers=auth_header(consultation.specialist), json=BODY)
+    assert written.status_code == 200, written.text
+    read = client.get(url(consultation), headers=auth_header(consultation.patient))
+    assert read.status_code == 200
+    body = read.get_json()
+    assert body == written.get_json()
+    assert body["consultation_id"] == consultation.id
+    assert body["diagnosis_assessment"] == "refines"
+    assert body["summary"] == SUMMARY
+    assert body["answers"] == [
+        {"question": QUESTIONS[0], "answer": "Not urgently: within four weeks is safe."},
+        {"question": QUESTIONS[1], "answer": "No, not on its own."},
+    ]
+    assert body["recommendations"] == BODY["recommendations"]
+    assert body["created_at"] == body["updated_at"] == "2026-03-03T09:00:00Z"
+    assert body["sent_to_physician_at"] is None
+
+
+def test_revising_keeps_created_at_and_moves_updated_at(client, consultation, auth_header, clock):
+    headers = auth_header(consultation.specialist)
+    client.put(url(consultation), headers=headers, json=BODY)
+    clock.advance(hours=2)
+    revised = client.put(
+        url(consultation),
+        headers=headers,
+        json={**BODY, "diagnosis_assessment": "differs", "summary": "Changed."},
+    )
+    assert revised.status_code == 200
+    body = revised.get_json()
+    assert body["diagnosis_assessment"] == "differs"
+    assert body["summary"] == "Changed."
+    assert body["created_at"] == "2026-03-02T09:00:00Z"
+    assert body["updated_at"] == "2026-03-02T11:00:00Z"
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Opinion)) == 1
+    assert [e.detail["created"] for e in audit_actions("opinion.written")] == [True, False]
+
+
+def test_the_patient_cannot_write_the_opinion(client, consultation, auth_header):
+    response = client.put(url(consultation), headers=auth_header(consultation.patient), json=BODY)
+    assert response.status_code == 403
+    assert response.mimetype == "application/problem+json"
+    assert db.session.get(Opinion, consultation.id) is None
+
+
+@pytest.mark.parametrize("role", ["patient", "specialist", "admin"])
+def test_outsiders_get_404_for_reading_and_writing(
+    client, consultation, auth_header, make_account, role
+):
+    headers = auth_header(make_account(role=role))
+    client.put(url(consultation), headers=auth_header(consultation.specialist), json=BODY)
+    assert client.get(url(consultation), headers=headers).status_code == 404
+    assert client.put(url(consultation), headers=headers, json=BODY).status_code == 404
+    assert client.post(url(consultation, "/send-to-physician"), headers=headers).status_code == 404
+
+
+def test_no_token_is_401(client, consultation):
+    assert client.get(url(consultation)).status_code == 401
+    assert client.put(url(consultation), json=BODY).status_code == 401
+
+
+def test_404_until_written(client, consultation, auth_header):
+    for person in (consultation.patient, consultation.specialist):
+        response = client.get(url(consultation), headers=auth_header(person))
+        assert response.status_code == 404
+        assert response.mimetype == "application/problem+json"
+        assert response.get_json()["detail"] == second_opinion.NOT_YET
+    assert audit_actions("opinion.viewed") == []
+
+
+@pytest.mark.parametrize("answers", [[], ["Only one."], ["One.", "Two.", "Three."]])
+def test_one_answer_per_question(client, consultation, auth_header, answers):
+    response = client.put(
+        url(consultation),
+        headers=auth_header(consultation.specialist),
+        json={**BODY, "answers": answers},
+    )
+    assert response.status_code == 422
+    message = response.get_json()["errors"]["answers"][0]
+    assert "2 questions" in message and f"received {len(answers)}" in message
+
+
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"diagnosis_assessment": "agree"}, "diagnosis_assessment"),
+        ({"diagnosis_assessment": "AGREES"}, "diagnosis_assessment"),
+        ({"diagnosis_assessment": 1}, "diagnosis_assessment"),
+        ({"summary": "   "}, "summary"),
+        ({"summary": "x" * 20_001}, "summary"),
+        ({"summary": "nul\x00"}, "summary"),
+        ({"answers": ["Yes.", "  "]}, "answers"),
+        ({"answers": "Yes."}, "answers"),
+        ({"recommendations": 5}, "recommendations"),
+    ],
+)
+def test_invalid_values_are_422(client, consultation, auth_header, patch, field):
+    response = client.put(
+        url(consultation), headers=auth_header(consultation.specialist), json={**BODY, **patch}
+    )
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]
+    assert db.session.get(Opinion, consultation.id) is None
+
+
+def test_summary_of_exactly_the_limit_is_accepted(client, consultation, auth_header):
+    response = client.put(
+        url(consultation),
+        headers=auth_header(consultation.specialist),
+        json={**BODY, "summary": "x" * 20_000, "recommendations": ""},
+    )
+    assert response.status_code == 200
+    assert response.get_json()["recommendations"] == ""
+
+
+def test_a_cancelled_consultation_gets_no_opinion(client, consultation, auth_header, clock):
+    booking.cancel(
+        consultation.specialist, consultation.id, reason="ill", now=clock(), cutoff_hours=24
+    )
+    response = client.put(
+        url(consultation), headers=auth_header(consultation.specialist), json=BODY
+    )
+    assert response.status_code == 409
+    assert "cancelled" in response.get_json()["detail"]
+
+
+def test_every_read_is_audited(client, consultation, auth_header):
+    patient, doctor = auth_header(consultation.patient), auth_header(consultation.specialist)
+    client.put(url(consultation), headers=doctor, json=BODY)
+    for headers in (patient, patient, doctor):
+        assert client.get(url(consultation), headers=headers).status_code == 200
+    events = audit_actions("opinion.viewed")
+    assert [e.actor_id for e in events] == [
+        consultation.patient_id,
+        consultation.patient_id,
+        consultation.specialist_id,
+    ]
+    assert {(e.target_type, e.target_id) for e in events} == {
+        ("consultation", str(consultation.id))
+    }
+    assert len(audit_actions("opinion.written")) == 1
+
+
+def test_send_to_physician_through_smtp(make_app, smtp_server, clock, consultation, auth_header):
+    app = make_app(
+        CLOCK=clock, MAIL_FROM="Clinic <opinions@telesecond.example>", **smtp_server.app_config()
+    )
+    client = app.test_client()
+    client.put(url(consultation), headers=auth_header(consultation.specialist), json=BODY)
+    clock.advance(minutes=5)
+    response = client.post(
+        url(consultation, "/send-to-physician"), headers=auth_header(consultation.patient)
+    )
+    assert response.status_code == 200, response.text
+    assert response.get_json() == {"sent_to_physician_at": "2026-03-02T09:05:00Z"}
+
+    smtp_server.wait_for(1)
+    [message] = smtp_server.messages_to(PHYSICIAN)
+    assert message.rcpt_tos == (PHYSICIAN,)
+    assert message["To"].addresses[0].addr_spec == PHYSICIAN
+    assert message["From"] == "Clinic <opinions@telesecond.example>"
+    subject = message["Subject"]
+    assert subject == second_opinion.PHYSICIAN_SUBJECT
+    for secret in (DIAGNOSIS, "carcinoma", SUMMARY, "Maria", "Oncology", "refines"):
+        assert secret.lower() not in subject.lower()
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert SUMMARY in text and SUMMARY in html
+    assert QUESTIONS[0] in text and "Not urgently" in text
+    assert "Refines the current diagnosis" in text
+    assert "Dear Dr Jonas Hartmann," in text
+
+    assert (
+        client.get(url(consultation), headers=auth_header(consultation.patient)).get_json()[
+            "sent_to_physician_at"
+        ]
+        == "2026-03-02T09:05:00Z"
+    )
+    [event] = audit_actions("opinion.sent_to_physician")
+    assert event.actor_id == consultation.patient_id
+
+
+def test_sending_is_refused_without_consent(
+    make_app, smtp_server, clock, auth_header, book_for_opinion
+):
+    consultation = book_for_opinion(share_with_physician=False)
+    client = make_app(CLOCK=clock, **smtp_server.app_config()).test_client()
+    client.put(url(consultation), headers=auth_header(consultation.specialist), json=BODY)
+    response = client.post(
+        url(consultation, "/send-to-physician"), headers=auth_header(consultation.patient)
+    )
+    assert response.status_code == 409
+    assert "did not ask" in response.get_json()["detail"]
+    assert smtp_server.messages == []
+    assert audit_actions("opinion.sent_to_physician") == []
+
+
+def test_only_the_patient_sends_and_only_once_written(client, consultation, auth_header):
+    send = url(consultation, "/send-to-physician")
+    patient, doctor = auth_header(consultation.patient), auth_header(consultation.specialist)
+    assert client.post(send, headers=patient).status_code == 404  # nothing written yet
+    client.put(url(consultation), headers=doctor, json=BODY)
+    assert client.post(send, headers=doctor).status_code == 403
+    assert client.post(send, headers=patient).status_code == 200  # console mail in tests
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_mail_failure_is_503_and_records_nothing(make_app, clock, consultation, auth_header):
+    client = make_app(
+        CLOCK=clock,
+        MAIL_BACKEND="smtp",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=_closed_port(),
+        SMTP_USERNAME="",
+        SMTP_PASSWORD="",
+    ).test_client()
+    client.put(url(consultation), headers=auth_header(consultation.specialist), json=BODY)
+    response = client.post(
+        url(consultation, "/send-to-physician"), headers=auth_header(consultation.patient)
+    )
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert "try again later" in response.get_json()["detail"]
+    db.session.expire_all()
+    assert db.session.get(Opinion, consultation.id).sent_to_physician_at is None
+    assert audit_actions("opinion.sent_to_physician") == []
+
+
+def test_admin_sees_how_opinions_compare(client, make_account, auth_header, book_for_opinion):
+    first = book_for_opinion()
+    doctor = first.specialist
+    for assessment in ("agrees", "agrees", "differs"):
+        c = first if assessment == "differs" else book_for_opinion(specialist=doctor)
+        second_opinion.write(
+            doctor,
+            c.id,
+            diagnosis_assessment=assessment,
+            summary="S.",
+            answers=["A.", "B."],
+            recommendations="",
+            ip=None,
+        )
+    response = client.get(
+        "/api/v1/admin/opinion-stats", headers=auth_header(make_account(role="admin"))
+    )
+    assert response.status_code == 200
+    assert response.get_json() == {"agrees": 2, "refines": 0, "differs": 1, "total": 3}
+    for role in ("patient", "specialist"):
+        denied = client.get(
+            "/api/v1/admin/opinion-stats", headers=auth_header(make_account(role=role))
+        )
+        assert denied.status_code == 403
+
+
+def test_admin_stats_start_at_zero(client, make_account, auth_header):
+    response = client.get(
+        "/api/v1/admin/opinion-stats", headers=auth_header(make_account(role="admin"))
+    )
+    assert response.get_json() == {"agrees": 0, "refines": 0, "differs": 0, "total": 0}
+
+
+EXPECTED_TEXT = """\
+Dear Dr Jonas Hartmann,
+
+Maria Keller asked telesecond to send you the written second opinion that Dr Lena Brandt \
+gave for their consultation on 2 March 2026.
+
+The opinion supports, and does not replace, the care you provide. It was given by video \
+and from the records Maria Keller shared, without a physical examination.
+
+ASSESSMENT OF THE CURRENT DIAGNOSIS
+Refines the current diagnosis
+
+SUMMARY
+The imaging supports the diagnosis; the tumour is small and well defined.
+
+QUESTIONS AND ANSWERS
+
+1. Is surgery really needed now?
+Not urgently: within four weeks is safe.
+
+2. Would radiotherapy alone be enough?
+No, not on its own.
+
+RECOMMENDATIONS
+Ask for a sentinel node biopsy.
+
+Discuss hormone therapy.
+
+Written by Dr Lena Brandt, last updated 2 March 2026.
+
+This email was sent at the request of Maria Keller. Replies to it are not read; please \
+contact Maria Keller about this opinion.
+
+--\x20
+telesecond
+"""
+
+
+def test_physician_email_text(consultation, clock):
+    opinion = second_opinion.write(consultation.specialist, consultation.id, ip=None, **BODY)
+    message = second_opinion.physician_email(
+        consultation, opinion, mail_from="a@b.example", organisation="telesecond", now=clock()
+    )
+    assert message.get_body(preferencelist=("plain",)).get_content() == EXPECTED_TEXT
+    assert message["To"] == f"Dr Jonas Hartmann <{PHYSICIAN}>"
+    assert message["Message-ID"].endswith("@b.example>")
+
+
+def test_the_html_part_escapes_what_was_written(consultation, clock):
+    opinion = second_opinion.write(
+        consultation.specialist,
+        consultation.id,
+        ip=None,
+        **{**BODY, "summary": "Watch <b>this</b> & that"},
+    )
+    message = second_opinion.physician_email(
+        consultation, opinion, mail_from="a@b.example", organisation="telesecond", now=clock()
+    )
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Watch &lt;b&gt;this&lt;/b&gt; &amp; that" in html
+    assert "<b>this</b>" not in html
+
+
+def test_sending_is_rate_limited(client, consultation, auth_header):
+    client.put(url(consultation), headers=auth_header(consultation.specialist), json=BODY)
+    headers = auth_header(consultation.patient)
+    statuses = [
+        client.post(url(consultation, "/send-to-physician"), headers=headers).status_code
+        for _ in range(11)
+    ]
+    assert statuses == [200] * 10 + [429]
+    assert len(audit_actions("opinion.sent_to_physician")) == 10
