@@ -31,9 +31,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telesecond.domain.wall_clock import earliest_instant
 
 CHANNELS = ("email", "sms")
 DEFAULT_OFFSETS = "email:72h,email:24h,sms:24h,sms:1h"
@@ -198,16 +200,6 @@ def is_quiet(wall: time, quiet_start: time, quiet_end: time) -> bool:
     return wall > quiet_start or wall < quiet_end
 
 
-def _first_instant(day: date, wall: time, zone: ZoneInfo) -> datetime:
-    """The first instant the clock shows ``wall`` on ``day``.
-
-    For a wall time the clock skips, the earlier of its two readings (PEP 495 folds),
-    which lies before the jump.
-    """
-    naive = datetime.combine(day, wall)
-    return min(naive.replace(tzinfo=zone, fold=fold).astimezone(UTC) for fold in (0, 1))
-
-
 def leave_quiet_hours(
     due: datetime, zone: ZoneInfo, quiet_start: time, quiet_end: time
 ) -> datetime:
@@ -219,7 +211,7 @@ def leave_quiet_hours(
     opened_on = local.date()
     if quiet_start > quiet_end and wall < quiet_end:  # after midnight: opened the evening before
         opened_on -= timedelta(days=1)
-    return _first_instant(opened_on, quiet_start, zone)
+    return earliest_instant(opened_on, quiet_start, zone)
 
 
 def _allowed(channel: str, prefs: PatientPrefs) -> bool:
