@@ -45,10 +45,11 @@ def dispatch_command() -> None:
     """Run one dispatch pass, then exit (SIGTERM: finish the message in flight, stop)."""
     import signal
 
+    from telesecond.clock import utcnow
     from telesecond.services.reminders.dispatch import dispatch_due_reminders, request_stop
 
     signal.signal(signal.SIGTERM, lambda signum, frame: request_stop())
-    click.echo(f"dispatched {dispatch_due_reminders()}")
+    click.echo(f"dispatched {dispatch_due_reminders(clock=utcnow)}")
 
 
 def register_cli(app: Flask) -> None:
