@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from telesecond.clock import utcnow
 from telesecond.domain.intake import Intake
 from telesecond.services.consultations import booking
 from telesecond.services.scheduling import availability, specialists
@@ -54,7 +55,7 @@ def make_specialist(make_account):
         **account,
     ):
         person = make_account(role="specialist", timezone=timezone, **account)
-        specialists.update_profile(person, **{**PROFILE, **(profile or {})})
+        specialists.update_profile(person, **{**PROFILE, **(profile or {})}, now=utcnow())
         days = weekly if weekly is not None else [(d, 9 * 60, 17 * 60) for d in range(5)]
         specialists.set_availability(
             person,
@@ -66,6 +67,7 @@ def make_specialist(make_account):
                 min_notice_minutes=notice,
                 horizon_days=horizon,
             ),
+            now=utcnow(),
         )
         return person
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from flask import g, request
 
 from telesecond.api.problems import ApiProblem
+from telesecond.clock import utcnow
 from telesecond.services.accounts import tokens
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def current_account_or_none() -> Account | None:
     """The caller's account when a live bearer token is sent."""
     if "api_account" not in g:
         raw = _bearer()
-        found = tokens.resolve(raw) if raw else None
+        found = tokens.resolve(raw, now=utcnow()) if raw else None
         g.api_account, g.api_token = found if found else (None, None)
     return g.api_account
 

@@ -12,6 +12,7 @@ from telesecond.api.auth import require_auth
 from telesecond.api.openapi import documented
 from telesecond.api.parsing import to_rfc3339
 from telesecond.api.problems import ApiProblem
+from telesecond.clock import utcnow
 from telesecond.domain import filetypes
 from telesecond.models import Document
 from telesecond.models.record import DOCUMENT_KINDS
@@ -101,6 +102,7 @@ def upload_document(consultation_id: int):
         kind=kind,
         data=upload.read(),
         ip=request.remote_addr,
+        now=utcnow(),
     )
     response = jsonify(document_json(document))
     response.status_code = 201

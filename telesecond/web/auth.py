@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from telesecond.clock import utcnow
 from telesecond.extensions import limiter
 from telesecond.services.accounts import credentials, registration
 from telesecond.services.errors import ServiceError
@@ -47,6 +48,7 @@ def register():
                 timezone=form.timezone.data,
                 phone=form.phone.data,
                 ip=request.remote_addr,
+                now=utcnow(),
             )
         except ServiceError as error:
             apply_errors(form, error)
@@ -99,7 +101,7 @@ def profile():
             "sms_consent": form.sms_consent.data,
         }
         try:
-            registration.update_profile(current_user, changes, ip=request.remote_addr)
+            registration.update_profile(current_user, changes, ip=request.remote_addr, now=utcnow())
         except ServiceError as error:
             apply_errors(form, error)
         else:

@@ -10,6 +10,7 @@ from flask import Blueprint, flash, redirect, request
 from flask_login import current_user, login_required
 
 from telesecond.api.documents import file_response
+from telesecond.clock import utcnow
 from telesecond.domain import filetypes
 from telesecond.models.record import DOCUMENT_KINDS
 from telesecond.services.consultations import documents
@@ -73,6 +74,7 @@ def upload(consultation_id: int):
             kind=request.form.get("kind", ""),
             data=sent.read(),
             ip=request.remote_addr,
+            now=utcnow(),
         )
     except NotFound:
         raise

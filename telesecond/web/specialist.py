@@ -66,24 +66,23 @@ def profile():
     form = SpecialistProfileForm()
     if form.validate_on_submit():
         try:
-            specialists.update_profile(_me(), **form.values(), ip=request.remote_addr)
+            specialists.update_profile(_me(), **form.values(), ip=request.remote_addr, now=utcnow())
         except ServiceError as error:
             apply_errors(form, error)
         else:
             flash("Your profile is saved.", "success")
             return redirect(url_for("specialist.profile"))
     elif request.method == "GET":
-        form.fill(specialists.ensure_profile(_me()))
+        form.fill(specialists.ensure_profile(_me(), now=utcnow()))
     return render_template("specialist/profile.html", form=form), _status(form)
 
 
 def _availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fill: bool):
     """Render the hours editor with the time off list and a preview of free slots."""
-    me = _me()
-    profile = specialists.ensure_profile(me)
+    me, now = _me(), utcnow()
+    profile = specialists.ensure_profile(me, now=now)
     if fill:
         form.fill(profile)
-    now = utcnow()
     preview = availability.free_slots(me.id, now, now + timedelta(days=PREVIEW_DAYS), now=now)[
         :PREVIEW_COUNT
     ]
@@ -114,7 +113,7 @@ def edit_availability():
             overrides=form.overrides.data or [],
         )
         try:
-            specialists.set_availability(_me(), data, ip=request.remote_addr)
+            specialists.set_availability(_me(), data, ip=request.remote_addr, now=utcnow())
         except ServiceError as error:
             apply_errors(form, _routed(error))
         else:
@@ -130,7 +129,7 @@ def add_time_off():
     """Block a stretch of local time; the inputs are wall-clock times in the specialist's zone."""
     form = TimeOffForm(prefix="time_off")
     if form.validate_on_submit():
-        zone = specialists.ensure_profile(_me()).timezone
+        zone = specialists.ensure_profile(_me(), now=utcnow()).timezone
         span = form.span_in(zone)
         if span is not None:
             try:
@@ -140,6 +139,7 @@ def add_time_off():
                     end=span[1],
                     note=form.note.data or "",
                     ip=request.remote_addr,
+                    now=utcnow(),
                 )
             except ServiceError as error:
                 apply_errors(form, error)

@@ -224,4 +224,4 @@ def video_panel(consultation: Consultation) -> VideoPanel:
 @bp.after_app_request
 def _rooms_after_request(response):
     """Provider work for rooms the request changed, once the change is committed."""
-    return rooms.sync_after_request(response)
+    return rooms.sync_after_request(response, now=utcnow())

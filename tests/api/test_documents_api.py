@@ -19,6 +19,7 @@ from telesecond.adapters.storage import (
     EncryptedFileStore,
     MemoryDocumentStore,
 )
+from telesecond.clock import utcnow
 from telesecond.domain.intake import Intake
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Document
@@ -53,7 +54,7 @@ def specialist(make_account):
 
     def factory(**account):
         person = make_account(role="specialist", **account)
-        specialists.update_profile(person, **PROFILE)
+        specialists.update_profile(person, **PROFILE, now=utcnow())
         specialists.set_availability(
             person,
             specialists.AvailabilityInput(
@@ -64,6 +65,7 @@ def specialist(make_account):
                 min_notice_minutes=60,
                 horizon_days=30,
             ),
+            now=utcnow(),
         )
         return person
 
@@ -305,7 +307,13 @@ def test_a_failed_commit_leaves_no_stored_file(app, case):
     try:
         with pytest.raises(RuntimeError):
             documents.upload(
-                case.patient, case.id, filename="a.txt", kind="other", data=b"hello", store=store
+                case.patient,
+                case.id,
+                filename="a.txt",
+                kind="other",
+                data=b"hello",
+                store=store,
+                now=utcnow(),
             )
     finally:
         event.remove(session, "before_commit", refuse)

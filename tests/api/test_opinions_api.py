@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from telesecond.clock import utcnow
 from telesecond.domain.intake import Intake
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Consultation, Opinion
@@ -42,6 +43,7 @@ def book_consultation(
             bio="",
             fee_cents=20000,
             currency="EUR",
+            now=utcnow(),
         )
         specialists.set_availability(
             specialist,
@@ -53,6 +55,7 @@ def book_consultation(
                 min_notice_minutes=60,
                 horizon_days=60,
             ),
+            now=utcnow(),
         )
     patient = patient or make_account(full_name="Maria Keller")
     now = clock()
@@ -344,6 +347,7 @@ def test_admin_sees_how_opinions_compare(client, make_account, auth_header, cloc
             answers=["A.", "B."],
             recommendations="",
             ip=None,
+            now=utcnow(),
         )
     response = client.get(
         "/api/v1/admin/opinion-stats", headers=auth_header(make_account(role="admin"))
@@ -403,7 +407,9 @@ telesecond
 
 
 def test_physician_email_text(consultation, clock):
-    opinion = second_opinion.write(consultation.specialist, consultation.id, ip=None, **BODY)
+    opinion = second_opinion.write(
+        consultation.specialist, consultation.id, ip=None, **BODY, now=utcnow()
+    )
     message = second_opinion.physician_email(
         consultation, opinion, mail_from="a@b.example", organisation="telesecond", now=clock()
     )
@@ -418,6 +424,7 @@ def test_the_html_part_escapes_what_was_written(consultation, clock):
         consultation.id,
         ip=None,
         **{**BODY, "summary": "Watch <b>this</b> & that"},
+        now=utcnow(),
     )
     message = second_opinion.physician_email(
         consultation, opinion, mail_from="a@b.example", organisation="telesecond", now=clock()

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from telesecond.clock import utcnow
 from telesecond.services.scheduling import specialists
 
 PROFILE = {
@@ -37,7 +38,7 @@ def specialist(make_account):
 
     def factory(profile=None, hours=None, **account):
         person = make_account(role="specialist", **account)
-        specialists.update_profile(person, **{**PROFILE, **(profile or {})})
+        specialists.update_profile(person, **{**PROFILE, **(profile or {})}, now=utcnow())
         h = {**HOURS, **(hours or {})}
         specialists.set_availability(
             person,
@@ -56,6 +57,7 @@ def specialist(make_account):
                 min_notice_minutes=h["min_notice_minutes"],
                 horizon_days=h["horizon_days"],
             ),
+            now=utcnow(),
         )
         return person
 
@@ -396,5 +398,7 @@ def test_the_service_refuses_a_negative_fee(make_account):
     from telesecond.services.errors import Invalid
 
     with pytest.raises(Invalid) as caught:
-        specialists.update_profile(make_account(role="specialist"), **{**PROFILE, "fee_cents": -5})
+        specialists.update_profile(
+            make_account(role="specialist"), **{**PROFILE, "fee_cents": -5}, now=utcnow()
+        )
     assert "fee_cents" in caught.value.errors

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from telesecond.clock import utcnow
 from telesecond.domain.intake import CONSENT_VERSION, Intake
 from telesecond.extensions import db
 from telesecond.models import Consultation, Hold
@@ -65,6 +66,7 @@ def specialist(make_account):
             bio="",
             fee_cents=25000,
             currency="EUR",
+            now=utcnow(),
         )
         specialists.set_availability(
             person,
@@ -76,6 +78,7 @@ def specialist(make_account):
                 min_notice_minutes=60,
                 horizon_days=30,
             ),
+            now=utcnow(),
         )
         return person
 

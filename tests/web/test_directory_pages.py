@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from telesecond.clock import utcnow
 from telesecond.services.scheduling import specialists
 from tests.conftest import PASSWORD
 
@@ -39,6 +40,7 @@ def arrange(make_account):
             bio="",
             fee_cents=15000,
             currency="USD",
+            now=utcnow(),
         )
         if weekly is not None:
             specialists.set_availability(
@@ -51,6 +53,7 @@ def arrange(make_account):
                     min_notice_minutes=24 * 60,
                     horizon_days=horizon_days,
                 ),
+                now=utcnow(),
             )
         return account
 
@@ -218,6 +221,7 @@ def test_a_week_without_slots_says_so_and_links_to_the_next_free_week(client, ar
         doctor,
         start=datetime(2026, 3, 9, tzinfo=UTC),
         end=datetime(2026, 3, 16, tzinfo=UTC),
+        now=utcnow(),
     )
     page = client.get(f"/specialists/{doctor.id}?week=2026-03-09&tz=UTC")
     assert page.status_code == 200

@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Opinion
 from telesecond.services.consultations import booking
@@ -40,7 +41,7 @@ def view_url(consultation) -> str:
 
 def written(consultation, **changes) -> Opinion:
     return second_opinion.write(
-        consultation.specialist, consultation.id, ip=None, **{**BODY, **changes}
+        consultation.specialist, consultation.id, ip=None, **{**BODY, **changes}, now=utcnow()
     )
 
 

@@ -23,7 +23,6 @@ from telesecond.adapters.storage import (
     document_store,
     new_storage_key,
 )
-from telesecond.clock import utcnow
 from telesecond.domain import filetypes
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation, Document
@@ -132,7 +131,7 @@ def upload(
     kind: str,
     data: bytes,
     ip: str | None = None,
-    now: datetime | None = None,
+    now: datetime,
     limits: UploadLimits | None = None,
     store: DocumentStore | None = None,
 ) -> Document:
@@ -178,7 +177,7 @@ def upload(
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             storage_key=key,
-            created_at=now or utcnow(),
+            created_at=now,
         )
         db.session.add(document)
         db.session.flush()

@@ -254,14 +254,13 @@ def _record_failure(room_id: int, action: str, error: VideoError, now: datetime)
     return False
 
 
-def sync_after_request(response):
+def sync_after_request(response, *, now: datetime):
     """After a request changed consultations, do their rooms' provider work."""
     touched = g.pop("video_rooms_touched", None)
     if not touched:
         return response
     try:
         db.session.rollback()  # services commit; anything left over is not ours to keep
-        now = _now()
         ids = db.session.scalars(
             select(VideoRoom.id).where(
                 VideoRoom.consultation_id.in_(touched),
@@ -287,12 +286,6 @@ def retry_pending_rooms(now: datetime) -> int:
     ).all()
     db.session.commit()
     return sum(1 for room_id in ids if sync_room(room_id, now))
-
-
-def _now() -> datetime:
-    from telesecond.clock import utcnow
-
-    return utcnow()
 
 
 # -- joining ----------------------------------------------------------------------------
