@@ -214,7 +214,8 @@ def leave_quiet_hours(
     return earliest_instant(opened_on, quiet_start, zone)
 
 
-def _allowed(channel: str, prefs: PatientPrefs) -> bool:
+def channel_allowed(channel: str, prefs: PatientPrefs) -> bool:
+    """Whether the patient chose ``channel`` and, for SMS, may get SMS (rule 1)."""
     return channel in prefs.channels and (channel != "sms" or prefs.sms_allowed)
 
 
@@ -281,7 +282,7 @@ def plan_reminders(
             by_slot[slot] = reminder
 
     for offset in policy.offsets:
-        if not _allowed(offset.channel, prefs):
+        if not channel_allowed(offset.channel, prefs):
             continue
         # Offsets are positive and shifts only go earlier, so due < start always holds.
         due = leave_quiet_hours(start - offset.before, zone, policy.quiet_start, policy.quiet_end)

@@ -20,6 +20,7 @@ from telesecond.domain.reminders import (
     ExistingSms,
     PatientPrefs,
     ReminderPolicy,
+    channel_allowed,
     format_offset,
     plan_reminders,
 )
@@ -157,7 +158,7 @@ def plan_patient_reminders(
         channels=frozenset(patient.channels),
         sms_allowed=sms_allowed(patient),
     )
-    wants_sms = prefs.sms_allowed and "sms" in prefs.channels
+    wants_sms = channel_allowed("sms", prefs)
     planned = plan_reminders(
         start=consultation.start,
         booked_at=now,
