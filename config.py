@@ -48,6 +48,18 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def database_backend(url: str | None) -> str:
+    """The backend a ``DATABASE_URL`` names: ``"postgresql"`` or ``"sqlite"`` (the default).
+
+    ``postgres://`` counts as PostgreSQL, as :func:`normalize_database_url` reads it;
+    any other scheme gives SQLAlchemy's backend name (``mysql+pymysql://`` -> ``mysql``).
+    """
+    if not url:
+        return "sqlite"
+    scheme = normalize_database_url(url).partition(":")[0]
+    return scheme.partition("+")[0].lower()
+
+
 # name -> (kind, default). Kinds: str, bool, int. Defaults are safe for development.
 SETTINGS: dict[str, tuple[str, Any]] = {
     "TELESECOND_ENV": ("str", "development"),
@@ -148,6 +160,7 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
         raise ConfigError("BUSY_CALENDAR_ALLOW_LOCAL reaches internal addresses: not in production")
     url = config.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'telesecond.db'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(url)
+    config["DATABASE_BACKEND"] = database_backend(url)
     if config.get("SESSION_COOKIE_SECURE") is None:
         config["SESSION_COOKIE_SECURE"] = env == "production"
     config.setdefault("UPLOAD_DIR", "")
@@ -155,19 +168,31 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
         config["UPLOAD_DIR"] = str(instance_dir / "uploads")
     config["MAX_CONTENT_LENGTH"] = config.get("MAX_CONTENT_MB", 25) * 1024 * 1024
     config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
-    _check_reminder_settings(config)
+    _parse_reminder_settings(config)
     return config
 
 
-def _check_reminder_settings(config: dict[str, Any]) -> None:
-    """Refuse reminder settings the planner cannot read (at start-up, not at booking)."""
+def _parse_reminder_settings(config: dict[str, Any]) -> None:
+    """Read the reminder settings once, at start-up: ``REMINDER_POLICY`` and ``AGENDA_AT``.
+
+    A value the planner cannot read stops the app here rather than at the first booking.
+    """
     from datetime import time
 
-    from telesecond.domain.reminders import parse_offsets, parse_quiet_hours
+    from telesecond.domain.reminders import (
+        DEFAULT_QUIET_HOURS,
+        ReminderPolicy,
+        parse_offsets,
+        parse_quiet_hours,
+    )
 
     try:
-        parse_offsets(str(config.get("REMINDER_OFFSETS") or ""))
-        parse_quiet_hours(str(config.get("QUIET_HOURS") or "21:00-08:00"))
-        time.fromisoformat(str(config.get("AGENDA_TIME") or "07:00"))
+        offsets = parse_offsets(str(config.get("REMINDER_OFFSETS") or ""))
+        quiet_start, quiet_end = parse_quiet_hours(
+            str(config.get("QUIET_HOURS") or DEFAULT_QUIET_HOURS)
+        )
+        agenda_at = time.fromisoformat(str(config.get("AGENDA_TIME") or "07:00"))
     except ValueError as exc:
         raise ConfigError(f"reminder settings: {exc}") from None
+    config["REMINDER_POLICY"] = ReminderPolicy(offsets, quiet_start, quiet_end)
+    config["AGENDA_AT"] = agenda_at

@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import os
 
+# The app's own reading of DATABASE_URL (postgres:// is PostgreSQL too); gunicorn puts
+# its working directory on sys.path before it loads this file, as it does for wsgi:app.
+from config import database_backend
+
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 
-if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
+if database_backend(os.environ.get("DATABASE_URL")) == "postgresql":
     worker_class = "gevent"
     worker_connections = int(os.environ.get("WEB_CONNECTIONS", "200"))
 else:

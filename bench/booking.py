@@ -110,6 +110,7 @@ def seed(clients: int, password_hash: str) -> dict:
             bio="Breast oncology.",
             fee_cents=20000,
             currency="EUR",
+            now=now,
         )
         specialists.set_availability(
             doctor,
@@ -121,6 +122,7 @@ def seed(clients: int, password_hash: str) -> dict:
                 min_notice_minutes=0,
                 horizon_days=60,
             ),
+            now=now,
         )
     tokens = []
     for patient in patients:  # valid by the wall clock, like tests/race

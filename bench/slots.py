@@ -35,6 +35,7 @@ from _common import (
 )
 from sqlalchemy import select
 
+from telesecond.clock import utcnow
 from telesecond.domain import slots as engine
 from telesecond.domain import tags as tag_rules
 
@@ -363,12 +364,14 @@ def seed_slot_specialist(now: datetime, password_hash: str) -> tuple[int, dict]:
     ]
     db.session.add_all([doctor, *patients])
     db.session.commit()
-    specialists.update_profile(doctor, **PROFILE)
+    specialists.update_profile(doctor, **PROFILE, now=utcnow())
     specialists.set_availability(
-        doctor, specialists.AvailabilityInput(timezone=BERLIN, weekly=TWO_WINDOWS, **POLICY)
+        doctor,
+        specialists.AvailabilityInput(timezone=BERLIN, weekly=TWO_WINDOWS, **POLICY),
+        now=utcnow(),
     )
     off = engine.Interval(local_day(12, now).start, local_day(13, now).end)
-    specialists.add_time_off(doctor, start=off.start, end=off.end, note="Congress")
+    specialists.add_time_off(doctor, start=off.start, end=off.end, note="Congress", now=utcnow())
     free = availability.free_slots(doctor.id, now, now + timedelta(days=30), now=now)
     intake = Intake(
         patient_region="DE",

@@ -13,9 +13,10 @@ reminders = AppGroup("reminders", help="The reminder process.")
 @demo.command("seed")
 def seed_command() -> None:
     """Create demo specialists and patients (safe to run again)."""
+    from telesecond.clock import utcnow
     from telesecond.services.demo import DEMO_PASSWORD, seed
 
-    accounts = seed()
+    accounts = seed(now=utcnow())
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for account in accounts:
         click.echo(f"  {account.role:<10} {account.email:<36} {account.full_name}")
@@ -45,10 +46,11 @@ def dispatch_command() -> None:
     """Run one dispatch pass, then exit (SIGTERM: finish the message in flight, stop)."""
     import signal
 
+    from telesecond.clock import utcnow
     from telesecond.services.reminders.dispatch import dispatch_due_reminders, request_stop
 
     signal.signal(signal.SIGTERM, lambda signum, frame: request_stop())
-    click.echo(f"dispatched {dispatch_due_reminders()}")
+    click.echo(f"dispatched {dispatch_due_reminders(clock=utcnow)}")
 
 
 def register_cli(app: Flask) -> None:

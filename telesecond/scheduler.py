@@ -20,7 +20,7 @@ def tick(app: Flask) -> int:
     from telesecond.services.reminders.dispatch import dispatch_due_reminders, stop_requested
 
     with app.app_context():
-        sent = dispatch_due_reminders()
+        sent = dispatch_due_reminders(clock=utcnow)
         if not stop_requested():  # stopping: the upkeep waits for the next process
             run_maintenance(utcnow())
         return sent
@@ -47,10 +47,11 @@ def run(app: Flask, *, interval_seconds: float = 15.0) -> None:
     """Run the ticker until SIGTERM/SIGINT; the pass in flight finishes first."""
     scheduler = build_scheduler(app, interval_seconds=interval_seconds)
     job = scheduler.get_job(JOB_ID)
-    # Start at once rather than one interval after launch.
-    from datetime import UTC, datetime
+    # Start at once rather than one interval after launch. APScheduler's own timing runs
+    # on the machine's time, whatever clock the app is given.
+    from telesecond.clock import system_now
 
-    job.modify(next_run_time=datetime.now(UTC))
+    job.modify(next_run_time=system_now())
 
     from telesecond.services.reminders.dispatch import request_stop, reset_stop
 

@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
+from config import database_backend
 from telesecond import create_app
 from telesecond.clock import FrozenClock
 from telesecond.extensions import db
@@ -36,7 +37,7 @@ class IsolatedClient(FlaskClient):
 
 def uses_postgresql() -> bool:
     """Whether this run's database (TEST_DATABASE_URL) is PostgreSQL."""
-    return os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+    return database_backend(os.environ.get("TEST_DATABASE_URL")) == "postgresql"
 
 
 def pytest_collection_modifyitems(config, items):

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from telesecond.clock import utcnow
 from telesecond.domain.intake import Intake
 from telesecond.domain.tokens import digest
 from telesecond.extensions import db
@@ -117,7 +118,7 @@ def make_specialist(make_account):
         **account,
     ):
         person = make_account(role="specialist", timezone=timezone, **account)
-        specialists.update_profile(person, **{**PROFILE, **(profile or {})})
+        specialists.update_profile(person, **{**PROFILE, **(profile or {})}, now=utcnow())
         if not hours:
             return person
         days = weekly if weekly is not None else [(d, 9 * 60, 17 * 60) for d in range(5)]
@@ -131,6 +132,7 @@ def make_specialist(make_account):
                 min_notice_minutes=notice,
                 horizon_days=horizon,
             ),
+            now=utcnow(),
         )
         return person
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import base64
+import runpy
+from datetime import time, timedelta
+from pathlib import Path
 
 import pytest
 
 import config
 from telesecond import create_app
+from telesecond.domain.reminders import DEFAULT_OFFSETS, Offset, ReminderPolicy, parse_offsets
+
+GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 
 
 @pytest.mark.parametrize(
@@ -34,6 +40,89 @@ def test_bad_boolean_is_a_clear_error():
 )
 def test_database_urls(url, expected):
     assert config.normalize_database_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [
+        (None, "sqlite"),
+        ("", "sqlite"),
+        ("sqlite://", "sqlite"),
+        ("sqlite:///x.db", "sqlite"),
+        ("postgresql://u@h/db", "postgresql"),
+        ("postgres://u@h/db", "postgresql"),
+        ("postgresql+psycopg://u@h/db", "postgresql"),
+    ],
+)
+def test_database_backend(url, backend, tmp_path):
+    assert config.database_backend(url) == backend
+    values = config.finalize(config.from_env({"DATABASE_URL": url or ""}), tmp_path)
+    assert values["DATABASE_BACKEND"] == backend
+
+
+@pytest.mark.parametrize(
+    ("url", "worker_class"),
+    [
+        ("postgres://u@h/db", "gevent"),
+        ("postgresql://u@h/db", "gevent"),
+        ("postgresql+psycopg://u@h/db", "gevent"),
+        ("sqlite:///x.db", "gthread"),
+        (None, "gthread"),
+    ],
+)
+def test_gunicorn_picks_the_worker_for_the_same_backend(url, worker_class, monkeypatch):
+    if url is None:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_URL", url)
+    settings = runpy.run_path(str(GUNICORN_CONF))
+    assert settings["worker_class"] == worker_class
+
+
+def test_reminder_settings_are_parsed_once_at_start(tmp_path):
+    values = config.finalize(
+        config.from_env(
+            {
+                "REMINDER_OFFSETS": "email:24h, SMS:1h30m",
+                "QUIET_HOURS": "22:00-07:30",
+                "AGENDA_TIME": "06:45",
+            }
+        ),
+        tmp_path,
+    )
+    assert values["REMINDER_POLICY"] == ReminderPolicy(
+        (Offset("email", timedelta(hours=24)), Offset("sms", timedelta(minutes=90))),
+        quiet_start=time(22),
+        quiet_end=time(7, 30),
+    )
+    assert values["AGENDA_AT"] == time(6, 45)
+
+
+def test_reminder_defaults(tmp_path):
+    values = config.finalize(config.from_env({}), tmp_path)
+    assert values["REMINDER_POLICY"] == ReminderPolicy(parse_offsets(DEFAULT_OFFSETS))
+    assert values["REMINDER_POLICY"].offsets  # the defaults do plan reminders
+    assert values["AGENDA_AT"] == time(7)
+
+
+def test_empty_offsets_mean_no_reminders_and_empty_quiet_hours_the_default(tmp_path):
+    values = config.finalize({"REMINDER_OFFSETS": "", "QUIET_HOURS": ""}, tmp_path)
+    assert values["REMINDER_POLICY"] == ReminderPolicy(())
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("REMINDER_OFFSETS", "email:24h,sms:1x", "sms:1x"),
+        ("REMINDER_OFFSETS", "fax:1h", "unknown channel"),
+        ("QUIET_HOURS", "late", "quiet hours"),
+        ("QUIET_HOURS", "08:00-08:00", "must differ"),
+        ("AGENDA_TIME", "breakfast", "breakfast"),
+    ],
+)
+def test_unreadable_reminder_settings_are_refused_at_start(name, value, message, tmp_path):
+    with pytest.raises(config.ConfigError, match=message):
+        config.finalize(config.from_env({name: value}), tmp_path)
 
 
 def test_defaults_are_safe_for_development(tmp_path):

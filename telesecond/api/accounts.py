@@ -55,7 +55,7 @@ def create_account():
         "phone": f.string("phone", required=False, max_len=32),
     }
     f.check()
-    account = registration.register(**values, ip=request.remote_addr)
+    account = registration.register(**values, ip=request.remote_addr, now=utcnow())
     response = jsonify(account_json(account))
     response.status_code = 201
     response.headers["Location"] = url_for("api.me")
@@ -86,7 +86,9 @@ def update_me():
     if f.has("sms_consent"):
         changes["sms_consent"] = f.boolean("sms_consent")
     f.check()
-    account = registration.update_profile(g.api_account, changes, ip=request.remote_addr)
+    account = registration.update_profile(
+        g.api_account, changes, ip=request.remote_addr, now=utcnow()
+    )
     return jsonify(account_json(account))
 
 
@@ -106,7 +108,11 @@ def create_token():
     password = f.string("password", max_len=1024)
     f.check()
     raw, token = tokens.issue(
-        email, password, ttl_hours=current_app.config["TOKEN_TTL_HOURS"], ip=request.remote_addr
+        email,
+        password,
+        ttl_hours=current_app.config["TOKEN_TTL_HOURS"],
+        ip=request.remote_addr,
+        now=utcnow(),
     )
     return jsonify({"token": raw, "expires_at": to_rfc3339(token.expires_at)}), 201
 
@@ -115,7 +121,7 @@ def create_token():
 @documented("Revoke the token used for this request", ok="204")
 @require_auth()
 def revoke_token():
-    tokens.revoke(g.api_token, ip=request.remote_addr)
+    tokens.revoke(g.api_token, ip=request.remote_addr, now=utcnow())
     return "", 204
 
 

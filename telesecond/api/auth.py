@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from flask import g, request
 
+from telesecond.clock import utcnow
 from telesecond.http.problems import ApiProblem
 from telesecond.services.accounts import tokens
 
@@ -27,7 +28,7 @@ def current_account_or_none() -> Account | None:
     """The caller's account when a live bearer token is sent."""
     if "api_account" not in g:
         raw = _bearer()
-        found = tokens.resolve(raw) if raw else None
+        found = tokens.resolve(raw, now=utcnow()) if raw else None
         g.api_account, g.api_token = found if found else (None, None)
     return g.api_account
 

@@ -7,6 +7,7 @@ from flask import g, jsonify, request, url_for
 from telesecond.api.auth import require_auth
 from telesecond.api.blueprint import bp
 from telesecond.api.openapi import documented
+from telesecond.clock import utcnow
 from telesecond.domain import filetypes
 from telesecond.domain.instants import to_rfc3339
 from telesecond.http.files import file_response
@@ -75,6 +76,7 @@ def upload_document(consultation_id: int):
         kind=kind,
         data=upload.read(),
         ip=request.remote_addr,
+        now=utcnow(),
     )
     response = jsonify(document_json(document))
     response.status_code = 201

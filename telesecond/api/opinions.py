@@ -9,6 +9,7 @@ from telesecond.api.auth import require_auth
 from telesecond.api.blueprint import bp
 from telesecond.api.openapi import documented
 from telesecond.api.parsing import Fields, json_object
+from telesecond.clock import utcnow
 from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.intake import MAX_QUESTIONS
 from telesecond.extensions import limiter
@@ -60,6 +61,7 @@ def put_opinion(consultation_id: int):
         answers=answers or [],
         recommendations=recommendations or "",
         ip=request.remote_addr,
+        now=utcnow(),
     )
     return jsonify(opinion_json(opinion))
 
@@ -92,6 +94,7 @@ def send_opinion_to_physician(consultation_id: int):
         mail_from=current_app.config["MAIL_FROM"],
         ip=request.remote_addr,
         organisation=current_app.config["ORGANISATION_NAME"],
+        now=utcnow(),
     )
     return jsonify({"sent_to_physician_at": to_rfc3339(opinion.sent_to_physician_at)})
 

@@ -134,7 +134,9 @@ def put_specialist_profile():
         "currency": f.string("currency", max_len=3),
     }
     f.check()
-    profile = specialists.update_profile(g.api_account, **values, ip=request.remote_addr)
+    profile = specialists.update_profile(
+        g.api_account, **values, ip=request.remote_addr, now=utcnow()
+    )
     return jsonify(
         specialist_json(profile, next_start=availability.next_available(profile, utcnow()))
     )
@@ -148,7 +150,7 @@ def put_specialist_profile():
 )
 @require_auth("specialist")
 def get_availability():
-    return jsonify(availability_json(specialists.own_profile(g.api_account)))
+    return jsonify(availability_json(specialists.own_profile(g.api_account, now=utcnow())))
 
 
 @bp.put("/me/availability")
@@ -171,7 +173,9 @@ def put_availability():
         horizon_days=f.integer("horizon_days", maximum=100_000),
     )
     f.check()
-    profile = specialists.set_availability(g.api_account, data, ip=request.remote_addr)
+    profile = specialists.set_availability(
+        g.api_account, data, ip=request.remote_addr, now=utcnow()
+    )
     return jsonify(availability_json(profile))
 
 
@@ -190,7 +194,7 @@ def post_time_off():
     note = f.string("note", required=False, max_len=200, default="")
     f.check()
     entry = specialists.add_time_off(
-        g.api_account, start=start, end=end, note=note, ip=request.remote_addr
+        g.api_account, start=start, end=end, note=note, ip=request.remote_addr, now=utcnow()
     )
     return jsonify(time_off_json(entry)), 201
 

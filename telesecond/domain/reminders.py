@@ -31,9 +31,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telesecond.domain.wall_clock import earliest_instant
 
 CHANNELS = ("email", "sms")
 DEFAULT_OFFSETS = "email:72h,email:24h,sms:24h,sms:1h"
@@ -198,16 +200,6 @@ def is_quiet(wall: time, quiet_start: time, quiet_end: time) -> bool:
     return wall > quiet_start or wall < quiet_end
 
 
-def _first_instant(day: date, wall: time, zone: ZoneInfo) -> datetime:
-    """The first instant the clock shows ``wall`` on ``day``.
-
-    For a wall time the clock skips, the earlier of its two readings (PEP 495 folds),
-    which lies before the jump.
-    """
-    naive = datetime.combine(day, wall)
-    return min(naive.replace(tzinfo=zone, fold=fold).astimezone(UTC) for fold in (0, 1))
-
-
 def leave_quiet_hours(
     due: datetime, zone: ZoneInfo, quiet_start: time, quiet_end: time
 ) -> datetime:
@@ -219,10 +211,11 @@ def leave_quiet_hours(
     opened_on = local.date()
     if quiet_start > quiet_end and wall < quiet_end:  # after midnight: opened the evening before
         opened_on -= timedelta(days=1)
-    return _first_instant(opened_on, quiet_start, zone)
+    return earliest_instant(opened_on, quiet_start, zone)
 
 
-def _allowed(channel: str, prefs: PatientPrefs) -> bool:
+def channel_allowed(channel: str, prefs: PatientPrefs) -> bool:
+    """Whether the patient chose ``channel`` and, for SMS, may get SMS (rule 1)."""
     return channel in prefs.channels and (channel != "sms" or prefs.sms_allowed)
 
 
@@ -289,7 +282,7 @@ def plan_reminders(
             by_slot[slot] = reminder
 
     for offset in policy.offsets:
-        if not _allowed(offset.channel, prefs):
+        if not channel_allowed(offset.channel, prefs):
             continue
         # Offsets are positive and shifts only go earlier, so due < start always holds.
         due = leave_quiet_hours(start - offset.before, zone, policy.quiet_start, policy.quiet_end)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from telesecond.domain.wall_clock import existing_instant
+
 MINUTES_PER_DAY = 1440
 _DAY = timedelta(days=1)
 _TICK = timedelta(microseconds=1)
@@ -344,7 +346,7 @@ def _transition_day_slots(
         close = _first_instant_reading(close_wall, zone)
         wall = midnight + open_at
         while wall < close_wall:
-            start = _existing_instant(wall, zone)
+            start = existing_instant(wall, zone)
             if start is not None:
                 end = start + length
                 if end > close:
@@ -354,18 +356,9 @@ def _transition_day_slots(
     return out
 
 
-def _existing_instant(wall: datetime, zone: ZoneInfo) -> datetime | None:
-    """The UTC instant of a naive local time (first occurrence), or None inside a gap."""
-    instant = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
-    # A time in a gap does not survive the round trip: it comes back shifted.
-    if instant.astimezone(zone).replace(tzinfo=None) != wall:
-        return None
-    return instant
-
-
 def _first_instant_reading(wall: datetime, zone: ZoneInfo) -> datetime:
     """The first instant at which the local clock reads `wall` or later."""
-    instant = _existing_instant(wall, zone)
+    instant = existing_instant(wall, zone)
     if instant is not None:
         return instant
     # `wall` is skipped, so the answer is the transition itself. Read with the offsets

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
-from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import Account, SpecialistProfile
 from telesecond.services.accounts.credentials import hash_password
@@ -88,7 +89,9 @@ PATIENTS = [
 WEEKDAY_HOURS = [(day, start, end) for day in range(5) for start, end in ((540, 720), (780, 1020))]
 
 
-def _ensure(email: str, name: str, role: str, zone: str, phone: str | None = None) -> Account:
+def _ensure(
+    email: str, name: str, role: str, zone: str, phone: str | None, *, now: datetime
+) -> Account:
     account = db.session.scalar(select(Account).where(Account.email == email))
     if account is None:
         account = Account(
@@ -99,16 +102,16 @@ def _ensure(email: str, name: str, role: str, zone: str, phone: str | None = Non
             timezone=zone,
             phone=phone,
             notify_by="email",
-            created_at=utcnow(),
+            created_at=now,
         )
         db.session.add(account)
         db.session.flush()
     return account
 
 
-def _ensure_specialist(row) -> Account:
+def _ensure_specialist(row, *, now: datetime) -> Account:
     email, name, zone, specialties, conditions, languages, regions, fee, currency = row
-    account = _ensure(email, name, "specialist", zone)
+    account = _ensure(email, name, "specialist", zone, None, now=now)
     if db.session.get(SpecialistProfile, account.id) is None:
         specialists.update_profile(
             account,
@@ -120,6 +123,7 @@ def _ensure_specialist(row) -> Account:
             currency=currency,
             bio=f"{name} has given second opinions on {conditions[0].lower()} for many years.",
             credentials="Board certified; demo profile.",
+            now=now,
         )
         specialists.set_availability(
             account,
@@ -131,13 +135,14 @@ def _ensure_specialist(row) -> Account:
                 min_notice_minutes=12 * 60,
                 horizon_days=60,
             ),
+            now=now,
         )
     return account
 
 
-def seed() -> list[Account]:
+def seed(*, now: datetime) -> list[Account]:
     """Create (or find) the demo accounts, profiles and hours, and return the accounts."""
-    people = [_ensure_specialist(row) for row in SPECIALISTS]
-    people += [_ensure(e, n, "patient", z, p) for e, n, z, p in PATIENTS]
+    people = [_ensure_specialist(row, now=now) for row in SPECIALISTS]
+    people += [_ensure(e, n, "patient", z, p, now=now) for e, n, z, p in PATIENTS]
     db.session.commit()
     return people

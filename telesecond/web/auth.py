@@ -39,6 +39,7 @@ def register():
                 timezone=form.timezone.data,
                 phone=form.phone.data,
                 ip=request.remote_addr,
+                now=utcnow(),
             )
         except ServiceError as error:
             apply_errors(form, error)
@@ -90,7 +91,7 @@ def profile():
             "sms_consent": form.sms_consent.data,
         }
         try:
-            registration.update_profile(current_user, changes, ip=request.remote_addr)
+            registration.update_profile(current_user, changes, ip=request.remote_addr, now=utcnow())
         except ServiceError as error:
             apply_errors(form, error)
         else:

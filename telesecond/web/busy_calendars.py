@@ -71,7 +71,7 @@ def busy_calendar_panel() -> dict:
         "rows": rows,
         "form": form,
         "max_calendars": service.MAX_CALENDARS,
-        "zone": specialists.ensure_profile(me).timezone,
+        "zone": specialists.ensure_profile(me, now=utcnow()).timezone,
     }
 
 

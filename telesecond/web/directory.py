@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
@@ -12,6 +12,7 @@ from flask_login import current_user
 from telesecond.clock import utcnow
 from telesecond.domain.accounts import is_valid_timezone
 from telesecond.domain.slots import Slot
+from telesecond.domain.wall_clock import local_midnight
 from telesecond.models import SpecialistProfile
 from telesecond.services.errors import ServiceError
 from telesecond.services.scheduling import availability, directory
@@ -44,11 +45,6 @@ def viewer_zone(requested: str | None) -> tuple[str, str | None]:
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
-
-
-def _midnight(day: date, zone: ZoneInfo) -> datetime:
-    """The instant a local date begins (a skipped midnight maps to the transition)."""
-    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
 
 
 def _requested_week(text: str | None) -> date | None:
@@ -128,7 +124,7 @@ def _week(
     monday = min(max(requested, first), last) if requested else first
 
     def slots_of(week: date) -> list[Slot]:
-        start, end = _midnight(week, zone), _midnight(week + _WEEK, zone)
+        start, end = local_midnight(week, zone), local_midnight(week + _WEEK, zone)
         return availability.free_slots(profile.account_id, start, end, now=now)
 
     slots = slots_of(monday)
@@ -140,7 +136,7 @@ def _week(
     next_free = None
     if not slots:
         next_free = _first_free_after(
-            profile.account_id, max(_midnight(monday + _WEEK, zone), now), horizon, now
+            profile.account_id, max(local_midnight(monday + _WEEK, zone), now), horizon, now
         )
     return WeekView(
         monday=monday,

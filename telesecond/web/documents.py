@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request
 from flask_login import current_user, login_required
 
+from telesecond.clock import utcnow
 from telesecond.domain import filetypes
 from telesecond.http.files import file_response
 from telesecond.models.record import DOCUMENT_KINDS
@@ -73,6 +74,7 @@ def upload(consultation_id: int):
             kind=request.form.get("kind", ""),
             data=sent.read(),
             ip=request.remote_addr,
+            now=utcnow(),
         )
     except NotFound:
         raise

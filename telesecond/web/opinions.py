@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from telesecond.adapters import registry
+from telesecond.clock import utcnow
 from telesecond.extensions import limiter
 from telesecond.http.limits import SEND_LIMIT
 from telesecond.services.errors import Conflict, Invalid
@@ -56,6 +57,7 @@ def edit(consultation_id: int):
                     answers=answers,
                     recommendations=form.recommendations.data or "",
                     ip=request.remote_addr,
+                    now=utcnow(),
                 )
             except Invalid as error:  # a rule only the service knows
                 apply_errors(form, error)
@@ -114,6 +116,7 @@ def send(consultation_id: int):
             mail_from=current_app.config["MAIL_FROM"],
             ip=request.remote_addr,
             organisation=current_app.config["ORGANISATION_NAME"],
+            now=utcnow(),
         )
     except (second_opinion.MailUnavailable, Conflict) as error:
         # Not being able to send is news for this page; 403 and 404 stay error pages.

@@ -60,24 +60,25 @@ def profile():
     form = SpecialistProfileForm()
     if form.validate_on_submit():
         try:
-            specialists.update_profile(current_account(), **form.values(), ip=request.remote_addr)
+            specialists.update_profile(
+                current_account(), **form.values(), ip=request.remote_addr, now=utcnow()
+            )
         except ServiceError as error:
             apply_errors(form, error)
         else:
             flash("Your profile is saved.", "success")
             return redirect(url_for("specialist.profile"))
     elif request.method == "GET":
-        form.fill(specialists.ensure_profile(current_account()))
+        form.fill(specialists.ensure_profile(current_account(), now=utcnow()))
     return render_template("specialist/profile.html", form=form), _status(form)
 
 
 def availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fill: bool):
     """Render the hours editor with the time off list and a preview of free slots."""
-    me = current_account()
-    profile = specialists.ensure_profile(me)
+    me, now = current_account(), utcnow()
+    profile = specialists.ensure_profile(me, now=now)
     if fill:
         form.fill(profile)
-    now = utcnow()
     preview = availability.free_slots(me.id, now, now + timedelta(days=PREVIEW_DAYS), now=now)[
         :PREVIEW_COUNT
     ]
@@ -107,7 +108,9 @@ def edit_availability():
             overrides=form.overrides.data or [],
         )
         try:
-            specialists.set_availability(current_account(), data, ip=request.remote_addr)
+            specialists.set_availability(
+                current_account(), data, ip=request.remote_addr, now=utcnow()
+            )
         except ServiceError as error:
             apply_errors(form, _routed(error))
         else:
@@ -123,7 +126,7 @@ def add_time_off():
     """Block a stretch of local time; the inputs are wall-clock times in the specialist's zone."""
     form = TimeOffForm(prefix="time_off")
     if form.validate_on_submit():
-        zone = specialists.ensure_profile(current_account()).timezone
+        zone = specialists.ensure_profile(current_account(), now=utcnow()).timezone
         span = form.span_in(zone)
         if span is not None:
             try:
@@ -133,6 +136,7 @@ def add_time_off():
                     end=span[1],
                     note=form.note.data or "",
                     ip=request.remote_addr,
+                    now=utcnow(),
                 )
             except ServiceError as error:
                 apply_errors(form, error)

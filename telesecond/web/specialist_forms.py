@@ -7,7 +7,7 @@ whether those values are acceptable is the services' call.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, Length, Optional, StopValidation, 
 from wtforms.widgets import TextArea, TextInput
 
 from telesecond.domain.tags import format_hhmm, parse_hhmm
+from telesecond.domain.wall_clock import existing_instant
 from telesecond.services.scheduling.specialists import LIMITS, WEEKDAYS
 
 MIN_YEAR, MAX_YEAR = 1970, 2200
@@ -130,9 +131,8 @@ def local_to_utc(value: datetime, zone_name: str) -> datetime:
     """
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise ValueError(f"Use a year between {MIN_YEAR} and {MAX_YEAR}.")
-    zone = ZoneInfo(zone_name)
-    instant = value.replace(tzinfo=zone, fold=0).astimezone(UTC)
-    if instant.astimezone(zone).replace(tzinfo=None) != value.replace(tzinfo=None):
+    instant = existing_instant(value, ZoneInfo(zone_name))
+    if instant is None:
         raise ValueError(
             f"{value:%H:%M} on {value:%d %B %Y} does not exist in {zone_name}: the clocks "
             "go forward then. Choose a time after the change."

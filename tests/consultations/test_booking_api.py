@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import (
     AuditEvent,
@@ -465,6 +466,7 @@ def test_a_booking_refused_by_busy_time_leaves_no_rows(
         doctor,
         start=datetime(2026, 3, 3, 9, 30, tzinfo=UTC),
         end=datetime(2026, 3, 3, 12, 0, tzinfo=UTC),
+        now=utcnow(),
     )
     db.session.commit()
     before = rows()

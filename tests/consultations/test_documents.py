@@ -18,6 +18,7 @@ from telesecond.adapters.storage import (
     EncryptedFileStore,
     MemoryDocumentStore,
 )
+from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Document
 from telesecond.services.consultations import access, booking, documents
@@ -266,7 +267,13 @@ def test_a_failed_commit_leaves_no_stored_file(app, case):
     try:
         with pytest.raises(RuntimeError):
             documents.upload(
-                case.patient, case.id, filename="a.txt", kind="other", data=b"hello", store=store
+                case.patient,
+                case.id,
+                filename="a.txt",
+                kind="other",
+                data=b"hello",
+                store=store,
+                now=utcnow(),
             )
     finally:
         event.remove(session, "before_commit", refuse)

@@ -16,6 +16,7 @@ from telesecond.domain.reminders import (
     PatientPrefs,
     PlannedReminder,
     ReminderPolicy,
+    channel_allowed,
     format_offset,
     parse_offsets,
     parse_quiet_hours,
@@ -87,6 +88,21 @@ def test_default_offsets_booked_well_ahead():
 def test_only_chosen_and_allowed_channels(channels, sms_allowed, expected):
     who = prefs(channels=channels, sms_allowed=sms_allowed)
     assert [(c, o) for c, o, _ in plan(START, START - 10 * D, who=who)] == expected
+
+
+@pytest.mark.parametrize(
+    ("channels", "sms_allowed", "email", "sms"),
+    [
+        ({"email", "sms"}, True, True, True),
+        ({"email", "sms"}, False, True, False),
+        ({"sms"}, True, False, True),
+        ({"email"}, True, True, False),
+        (set(), True, False, False),
+    ],
+)
+def test_channel_allowed(channels, sms_allowed, email, sms):
+    who = prefs(channels=channels, sms_allowed=sms_allowed)
+    assert (channel_allowed("email", who), channel_allowed("sms", who)) == (email, sms)
 
 
 def test_no_offsets_no_reminders():

@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import select
 
+from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Opinion
 from telesecond.services.consultations import booking
@@ -26,7 +27,7 @@ def view_url(consultation) -> str:
 
 def written(consultation, **changes) -> Opinion:
     return second_opinion.write(
-        consultation.specialist, consultation.id, ip=None, **{**BODY, **changes}
+        consultation.specialist, consultation.id, ip=None, **{**BODY, **changes}, now=utcnow()
     )
 
 

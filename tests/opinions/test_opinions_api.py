@@ -7,6 +7,7 @@ import socket
 import pytest
 from sqlalchemy import func, select
 
+from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Consultation, Opinion
 from telesecond.services.consultations import booking
@@ -277,6 +278,7 @@ def test_admin_sees_how_opinions_compare(client, make_account, auth_header, book
             answers=["A.", "B."],
             recommendations="",
             ip=None,
+            now=utcnow(),
         )
     response = client.get(
         "/api/v1/admin/opinion-stats", headers=auth_header(make_account(role="admin"))
@@ -336,7 +338,9 @@ telesecond
 
 
 def test_physician_email_text(consultation, clock):
-    opinion = second_opinion.write(consultation.specialist, consultation.id, ip=None, **BODY)
+    opinion = second_opinion.write(
+        consultation.specialist, consultation.id, ip=None, **BODY, now=utcnow()
+    )
     message = second_opinion.physician_email(
         consultation, opinion, mail_from="a@b.example", organisation="telesecond", now=clock()
     )
@@ -351,6 +355,7 @@ def test_the_html_part_escapes_what_was_written(consultation, clock):
         consultation.id,
         ip=None,
         **{**BODY, "summary": "Watch <b>this</b> & that"},
+        now=utcnow(),
     )
     message = second_opinion.physician_email(
         consultation, opinion, mail_from="a@b.example", organisation="telesecond", now=clock()

@@ -10,6 +10,7 @@ import requests
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from config import database_backend
 from telesecond.extensions import db
 from telesecond.models import Consultation
 from tests.race.wall_clock_booking import body, next_slot_start, real_token
@@ -53,7 +54,7 @@ def test_fifty_clients_one_slot_exactly_one_booking(
     server, make_specialist, make_account, database_url
 ):
     # The shipped server model of each backend (gunicorn.conf.py) is the one raced here.
-    expected = "gevent" if database_url.startswith("postgresql") else "gthread"
+    expected = "gevent" if database_backend(database_url) == "postgresql" else "gthread"
     assert server.worker_class.endswith(expected), server.worker_class
     doctor = make_specialist(timezone="UTC", weekly=[(d, 0, 1440) for d in range(7)], horizon=30)
     patients = [make_account() for _ in range(CLIENTS)]

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from telesecond.clock import utcnow
 from telesecond.db.locks import lock_and_read, lock_specialist
 from telesecond.extensions import db
 from telesecond.models import Account, SpecialistProfile
@@ -69,9 +70,11 @@ def test_new_weekly_hours_wait_for_a_booking_in_flight(app, make_specialist):
         with app.app_context():
             _give_up_waiting_soon()
             with pytest.raises(OperationalError, match="lock timeout"):
-                specialists.set_availability(db.session.get(Account, doctor_id), hours)
+                specialists.set_availability(
+                    db.session.get(Account, doctor_id), hours, now=utcnow()
+                )
             db.session.rollback()
         db.session.rollback()
     with app.app_context():  # the booking is done: the change goes through
-        specialists.set_availability(db.session.get(Account, doctor_id), hours)
+        specialists.set_availability(db.session.get(Account, doctor_id), hours, now=utcnow())
         assert db.session.get(SpecialistProfile, doctor_id).consultation_minutes == 30

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import Reminder
 from telesecond.services.consultations import booking
@@ -18,7 +19,7 @@ def run_until(clock, end, smtp_server, fake_twilio, step=timedelta(minutes=30)):
     arrivals: list[tuple[str, str, object]] = []
     while True:
         mails, texts = len(smtp_server.messages), len(fake_twilio.messages)
-        dispatch_due_reminders()
+        dispatch_due_reminders(clock=utcnow)
         for message in smtp_server.messages[mails:]:
             arrivals.append(("email", message["To"], clock()))
         for message in fake_twilio.messages[texts:]:
@@ -54,7 +55,7 @@ def test_each_message_goes_out_once_at_its_time(
     assert {r.status for r in sent} == {"sent"}
     assert all(r.provider_ref for r in sent)
     # A later pass finds nothing more to send.
-    assert dispatch_due_reminders() == 0
+    assert dispatch_due_reminders(clock=utcnow) == 0
     assert len(smtp_server.messages) == 5 and len(fake_twilio.messages) == 2
     assert "Reply STOP" in fake_twilio.messages[-1]["body"]
 
@@ -96,7 +97,7 @@ def test_cancel_stops_every_reminder(
     specialist = make_specialist()
     start = local(2026, 3, 5, 11)
     c = book_consultation(sms_patient, specialist, start=start)
-    dispatch_due_reminders()
+    dispatch_due_reminders(clock=utcnow)
     assert len(smtp_server.messages) == 2  # the two confirmations
     clock.advance(hours=1)
     booking.cancel(specialist, c.id, reason="", now=clock(), cutoff_hours=24)
@@ -118,13 +119,13 @@ def test_late_booking_gets_its_join_link_sms_at_once(
     clock.advance(minutes=30)
     # Starts in 30 minutes.
     c = book_consultation(sms_patient, specialist, start=local(2026, 3, 2, 11))
-    dispatch_due_reminders()
+    dispatch_due_reminders(clock=utcnow)
     texts = fake_twilio.messages_to(PHONE)
     assert len(texts) == 1
     assert f"/consultations/{c.id}" in texts[0]["body"]
     # The text expires at Twilio before the start.
     assert 0 < texts[0]["validity_period"] <= 30 * 60
-    assert dispatch_due_reminders() == 0
+    assert dispatch_due_reminders(clock=utcnow) == 0
 
 
 def test_started_consultation_reminder_is_skipped(
@@ -133,9 +134,9 @@ def test_started_consultation_reminder_is_skipped(
     specialist = make_specialist()
     start = local(2026, 3, 5, 11)
     c = book_consultation(sms_patient, specialist, start=start)
-    dispatch_due_reminders()  # confirmations
+    dispatch_due_reminders(clock=utcnow)  # confirmations
     clock.now = start + timedelta(minutes=5)  # the dispatcher was down until after the start
-    dispatch_due_reminders()
+    dispatch_due_reminders(clock=utcnow)
     reminders = db.session.scalars(
         select(Reminder).where(Reminder.consultation_id == c.id, Reminder.kind == "reminder")
     ).all()
@@ -153,14 +154,14 @@ def test_expired_lease_is_reclaimed_and_sent_once(
     # A dispatcher claims both confirmations, then dies before sending.
     claimed = claim(clock(), limit=10, lease=lease, worker="dead-host:1")
     assert len(claimed) == 2
-    assert dispatch_due_reminders() == 0  # the lease still holds
+    assert dispatch_due_reminders(clock=utcnow) == 0  # the lease still holds
     assert smtp_server.messages == []
 
     clock.advance(seconds=lease.total_seconds() + 1)
-    assert dispatch_due_reminders() == 2
+    assert dispatch_due_reminders(clock=utcnow) == 2
     rows = db.session.scalars(select(Reminder).where(Reminder.id.in_(claimed))).all()
     assert {(r.status, r.attempts) for r in rows} == {("sent", 2)}
-    assert dispatch_due_reminders() == 0
+    assert dispatch_due_reminders(clock=utcnow) == 0
     assert len(smtp_server.messages) == 2
 
 
@@ -171,12 +172,12 @@ def test_transient_sms_error_is_retried_later(
     clock.advance(minutes=30)
     book_consultation(sms_patient, specialist, start=local(2026, 3, 2, 11))
     fake_twilio.fail_next(status=429, code=20429)
-    dispatch_due_reminders()
+    dispatch_due_reminders(clock=utcnow)
     assert fake_twilio.messages == []
     row = db.session.scalars(select(Reminder).where(Reminder.channel == "sms")).one()
     assert row.status == "pending" and row.due_at > clock()
     clock.now = row.due_at
-    dispatch_due_reminders()
+    dispatch_due_reminders(clock=utcnow)
     assert len(fake_twilio.messages) == 1
 
 
@@ -189,7 +190,7 @@ def test_a_row_that_keeps_killing_its_dispatcher_is_given_up(
     for n in range(app.config["REMINDER_MAX_ATTEMPTS"]):
         assert len(claim(clock(), limit=10, lease=lease, worker=f"crashed:{n}")) == 2
         clock.advance(seconds=lease.total_seconds() + 1)
-    assert dispatch_due_reminders() == 0
+    assert dispatch_due_reminders(clock=utcnow) == 0
     rows = db.session.scalars(select(Reminder).where(Reminder.kind == "confirmation")).all()
     assert {(r.status, r.attempts) for r in rows} == {("failed", 7)}
     assert all("gave up after 6 attempts" in r.last_error for r in rows)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
+from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models.reminder import Reminder
 from telesecond.services.consultations import booking
@@ -29,7 +30,7 @@ def test_a_booking_sends_invites_then_the_join_link_sms_then_a_cancel(
     patient = make_account(phone=PHONE, notify_by="email,sms", sms_consent_at=clock())
     consultation = book_consultation(patient, doctor, start=START)
 
-    dispatch_due_reminders()
+    dispatch_due_reminders(clock=utcnow)
 
     # The invites to both, and the patient's 72 h reminder, already due, at once.
     received = smtp_server.wait_for(3)
@@ -41,13 +42,13 @@ def test_a_booking_sends_invites_then_the_join_link_sms_then_a_cancel(
     # A day before, an SMS with the manage link; an hour before, the join link; each once.
     join_url = f"{BASE_URL}/consultations/{consultation.id}/join"
     clock.now = START - timedelta(hours=24)
-    dispatch_due_reminders()
+    dispatch_due_reminders(clock=utcnow)
     (day_before,) = fake_twilio.messages_to(PHONE)
     assert join_url not in day_before["body"]
     assert f"{BASE_URL}/consultations/{consultation.id} " in day_before["body"]
     clock.now = START - timedelta(hours=1)
-    dispatch_due_reminders()
-    dispatch_due_reminders()
+    dispatch_due_reminders(clock=utcnow)
+    dispatch_due_reminders(clock=utcnow)
     texts = fake_twilio.messages_to(PHONE)
     assert len(texts) == 2
     join = [m for m in texts if join_url in m["body"]]
@@ -68,7 +69,7 @@ def test_a_booking_sends_invites_then_the_join_link_sms_then_a_cancel(
     before = len(smtp_server.messages)
     booking.cancel(patient, consultation.id, reason="", now=clock(), cutoff_hours=0)
     db.session.commit()
-    dispatch_due_reminders()
+    dispatch_due_reminders(clock=utcnow)
     cancels = smtp_server.wait_for(before + 2)[before:]
     assert {m.rcpt_tos[0]: methods(m) for m in cancels} == {
         patient.email: ["CANCEL"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import Reminder
 from telesecond.services.reminders.dispatch import dispatch_due_reminders
@@ -18,7 +19,7 @@ def test_api_lists_each_participant_their_own_reminders(
 ):
     specialist = make_specialist()
     c = book_consultation(sms_patient, specialist, start=local(*START))
-    dispatch_due_reminders()
+    dispatch_due_reminders(clock=utcnow)
 
     mine = client.get(f"/api/v1/consultations/{c.id}/reminders", headers=auth_header(sms_patient))
     assert mine.status_code == 200
@@ -147,7 +148,7 @@ def test_specialist_opts_in_to_a_message_before_each_consultation(
     ).one()
     assert (row.channel, row.due_at, row.status) == ("email", local(2026, 3, 5, 10, 45), "pending")
     clock.now = row.due_at
-    dispatch_due_reminders()
+    dispatch_due_reminders(clock=utcnow)
     assert smtp_server.messages_to(specialist.email)
 
 
@@ -159,7 +160,7 @@ def test_admin_sees_failed_sends_without_health_information(
     fake_twilio.fail_for_number("+4915199999999", code=21211)
     c = book_consultation(patient, specialist, start=local(*START))
     clock.now = local(2026, 3, 4, 11)
-    dispatch_due_reminders()
+    dispatch_due_reminders(clock=utcnow)
     failed = db.session.scalars(select(Reminder).where(Reminder.status == "failed")).all()
     assert len(failed) == 1
 

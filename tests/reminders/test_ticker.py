@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from config import ConfigError
+from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import Reminder
 from telesecond.scheduler import JOB_ID, build_scheduler
@@ -51,14 +52,14 @@ def test_stop_request_hands_unsent_rows_back(
     rows = dispatch._load(ids)
     dispatch.request_stop()
     try:
-        assert dispatch._send_batch(rows, "me:1") == 0
+        assert dispatch._send_batch(rows, "me:1", clock) == 0
     finally:
         dispatch.reset_stop()
     db.session.expire_all()
     back = db.session.scalars(select(Reminder).where(Reminder.id.in_(ids))).all()
     assert {(r.status, r.claimed_by, r.attempts) for r in back} == {("pending", None, 0)}
     assert smtp_server.messages == []
-    assert dispatch.dispatch_due_reminders() == 2
+    assert dispatch.dispatch_due_reminders(clock=utcnow) == 2
 
 
 def test_unreadable_reminder_settings_stop_the_app_at_start(make_app):

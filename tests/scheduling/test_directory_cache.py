@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event, select
 
+from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import SpecialistProfile
 from telesecond.services.scheduling import specialists
@@ -59,7 +60,7 @@ def test_a_refresh_costs_the_same_for_3_or_12_stale_specialists(client, make_spe
 
 def test_a_first_slot_beyond_the_batch_window_is_still_found(client, make_specialist):
     away = make_specialist()
-    specialists.add_time_off(away, start=NOW, end=NOW + timedelta(days=20))
+    specialists.add_time_off(away, start=NOW, end=NOW + timedelta(days=20), now=utcnow())
     near = make_specialist(weekly=TUESDAYS)
     items = {i["id"]: i for i in client.get("/api/v1/specialists").get_json()["items"]}
     # 20 days on is Sunday 22 March; the next weekday opens Monday 23 March, 09:00 Berlin.

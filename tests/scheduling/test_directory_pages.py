@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from telesecond.clock import utcnow
 from telesecond.services.scheduling import specialists
 from tests.credentials import PASSWORD
 
@@ -221,6 +222,7 @@ def test_a_week_without_slots_says_so_and_links_to_the_next_free_week(
         doctor,
         start=datetime(2026, 3, 9, tzinfo=UTC),
         end=datetime(2026, 3, 16, tzinfo=UTC),
+        now=utcnow(),
     )
     page = client.get(f"/specialists/{doctor.id}?week=2026-03-09&tz=UTC")
     assert page.status_code == 200

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import SpecialistProfile, TimeOff
 from telesecond.services.scheduling import specialists
@@ -221,6 +222,7 @@ def test_time_off_is_added_shown_in_my_zone_and_deleted(client, signed_in_specia
             min_notice_minutes=24 * 60,
             horizon_days=60,
         ),
+        now=utcnow(),
     )
     response = add_time_off(client, "2026-03-03T00:00", "2026-03-04T00:00", "Conference")
     assert response.status_code == 302
@@ -270,7 +272,9 @@ def test_someone_elses_time_off_cannot_be_deleted(
     client, make_account, signed_in_specialist, clock
 ):
     other = make_account(role="specialist")
-    entry = specialists.add_time_off(other, start=clock(), end=clock().replace(hour=12))
+    entry = specialists.add_time_off(
+        other, start=clock(), end=clock().replace(hour=12), now=utcnow()
+    )
     token = csrf_token(client.get("/specialist/availability").text)
     response = client.post(f"/specialist/time-off/{entry.id}/delete", data={"csrf_token": token})
     assert response.status_code == 404

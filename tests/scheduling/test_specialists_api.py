@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from telesecond.clock import utcnow
 from telesecond.services.scheduling import specialists
 
 PROFILE = {
@@ -392,5 +393,7 @@ def test_the_service_refuses_a_negative_fee(make_account):
     from telesecond.services.errors import Invalid
 
     with pytest.raises(Invalid) as caught:
-        specialists.update_profile(make_account(role="specialist"), **{**PROFILE, "fee_cents": -5})
+        specialists.update_profile(
+            make_account(role="specialist"), **{**PROFILE, "fee_cents": -5}, now=utcnow()
+        )
     assert "fee_cents" in caught.value.errors

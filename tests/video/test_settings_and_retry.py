@@ -14,8 +14,7 @@ from telesecond.adapters import registry
 from telesecond.extensions import db
 from telesecond.models.video import VideoGuest
 from telesecond.services.video import guests
-from telesecond.services.video.rooms import backoff, join_window, window_state
-from tests.video.scenario import START
+from telesecond.services.video.rooms import backoff
 from tests.web_forms import csrf_token
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "guest_invite.txt"
@@ -31,17 +30,6 @@ def test_defaults_need_no_credentials():
 def test_unknown_provider_is_refused_at_start():
     with pytest.raises(config.ConfigError, match="VIDEO_PROVIDER"):
         create_app({"VIDEO_PROVIDER": "skype", "DATABASE_URL": "sqlite://"})
-
-
-@pytest.mark.parametrize(
-    ("minutes", "state"),
-    [(-16, "before"), (-15, "open"), (60 + 29, "open"), (60 + 30, "after")],
-)
-def test_window_edges(minutes, state):
-    opens, closes = join_window(
-        START, START + timedelta(hours=1), opens_minutes=15, grace_minutes=30
-    )
-    assert window_state(opens, closes, START + timedelta(minutes=minutes)) == state
 
 
 def test_backoff_grows_and_is_capped():

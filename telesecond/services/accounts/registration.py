@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from telesecond.clock import utcnow
 from telesecond.domain import accounts as rules
 from telesecond.extensions import db
 from telesecond.models import Account
@@ -70,6 +70,7 @@ def register(
     role: str,
     timezone: str,
     phone: str | None = None,
+    now: datetime,
     ip: str | None = None,
 ) -> Account:
     """Create an account; raise Invalid with field errors, or Conflict if the email is taken."""
@@ -97,7 +98,7 @@ def register(
         timezone=timezone,
         phone=number,
         notify_by="email",
-        created_at=utcnow(),
+        created_at=now,
     )
     db.session.add(account)
     try:
@@ -118,7 +119,9 @@ def register(
     return account
 
 
-def update_profile(account: Account, changes: dict[str, Any], *, ip: str | None = None) -> Account:
+def update_profile(
+    account: Account, changes: dict[str, Any], *, now: datetime, ip: str | None = None
+) -> Account:
     """Apply profile changes (only PROFILE_FIELDS); raise Invalid with field errors."""
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
@@ -145,11 +148,11 @@ def update_profile(account: Account, changes: dict[str, Any], *, ip: str | None 
         account.notify_by = ",".join(values["notify_by"])
     if "sms_consent" in changes:
         if changes["sms_consent"] and account.sms_consent_at is None:
-            account.sms_consent_at = utcnow()
+            account.sms_consent_at = now
         elif not changes["sms_consent"]:
             account.sms_consent_at = None
     if account.role == "patient" and any(key in changes for key in REMINDER_FIELDS):
-        outbox.replan_upcoming(account, now=utcnow())
+        outbox.replan_upcoming(account, now=now)
     audit.record(
         "account.updated",
         actor_id=account.id,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from telesecond.clock import utcnow
 from telesecond.domain.tokens import digest
 from telesecond.extensions import db
 from telesecond.models import Account, ApiToken
@@ -17,13 +16,12 @@ from telesecond.services.accounts import credentials
 from telesecond.services.errors import Unauthenticated
 
 
-def issue(email: str, password: str, *, ttl_hours: int, ip: str | None = None):
+def issue(email: str, password: str, *, ttl_hours: int, now: datetime, ip: str | None = None):
     """Check the credentials and return ``(raw_token, ApiToken)``; raise Unauthenticated."""
     account = credentials.authenticate(email, password, ip=ip)
     if account is None:
         raise Unauthenticated("The email address or password is not correct.")
     raw = secrets.token_urlsafe(32)
-    now = utcnow()
     token = ApiToken(
         account_id=account.id,
         token_hash=digest(raw),
@@ -52,21 +50,21 @@ def read(token_hash: str) -> ApiToken | None:
     return db.session.scalar(_RESOLVE, {"token_hash": token_hash})
 
 
-def resolve(raw: str) -> tuple[Account, ApiToken] | None:
-    """The account and token for a raw bearer token, if it is live."""
+def resolve(raw: str, *, now: datetime) -> tuple[Account, ApiToken] | None:
+    """The account and token for a raw bearer token, if it is live at ``now``."""
     if not raw or len(raw) > 200:
         return None
     token = read(digest(raw))
-    if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None
     if not token.account.active:
         return None
     return token.account, token
 
 
-def revoke(token: ApiToken, *, ip: str | None = None) -> None:
+def revoke(token: ApiToken, *, now: datetime, ip: str | None = None) -> None:
     """Revoke a token at once."""
-    token.revoked_at = utcnow()
+    token.revoked_at = now
     audit.record(
         "token.revoked",
         actor_id=token.account_id,

@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 
 from telesecond.adapters import registry
 from telesecond.adapters.storage import DocumentStore, DocumentUnreadable, new_storage_key
-from telesecond.clock import utcnow
 from telesecond.db.locks import lock_consultation
 from telesecond.domain import filetypes
 from telesecond.extensions import db
@@ -117,7 +116,7 @@ def upload(
     kind: str,
     data: bytes,
     ip: str | None = None,
-    now: datetime | None = None,
+    now: datetime,
     limits: UploadLimits | None = None,
     store: DocumentStore | None = None,
 ) -> Document:
@@ -163,7 +162,7 @@ def upload(
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             storage_key=key,
-            created_at=now or utcnow(),
+            created_at=now,
         )
         db.session.add(document)
         db.session.flush()

@@ -24,7 +24,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from telesecond.adapters.mail import MailError, MailSender
-from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation, Opinion
 from telesecond.models.record import ASSESSMENTS
@@ -172,10 +171,9 @@ def write(
     answers: list[str],
     recommendations: str,
     ip: str | None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Opinion:
     """Create or revise the consultation's opinion (the specialist only); commit."""
-    now = now or utcnow()
     for attempt in (1, 2):
         consultation, opinion = editable(actor, consultation_id)
         assessment, summary_text, pairs, recommendations_text = _checked(
@@ -293,7 +291,7 @@ def send_to_physician(
     mail_from: str,
     ip: str | None,
     organisation: str = "telesecond",
-    now: datetime | None = None,
+    now: datetime,
 ) -> Opinion:
     """Email the opinion to the doctor the patient named and agreed to share with.
 
@@ -303,7 +301,6 @@ def send_to_physician(
         address was given. :raise NotFound: no opinion yet.
     :raise MailUnavailable: the mail server did not take the message (nothing recorded).
     """
-    now = now or utcnow()
     consultation = access.get_for(actor, consultation_id)
     if actor.id != consultation.patient_id:
         raise Forbidden("Only the patient can send the opinion to their doctor.")

@@ -8,38 +8,22 @@ were all cancelled or moved away gets no agenda.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
 
+from telesecond.domain.wall_clock import day_bounds, earliest_instant
 from telesecond.extensions import db
 from telesecond.models import Consultation, Reminder
 from telesecond.services.reminders.outbox_rows import NewReminder
 
 
-def agenda_time() -> time:
-    """``AGENDA_TIME`` (``HH:MM``, local), 07:00 if the setting is unreadable."""
-    text = str(current_app.config.get("AGENDA_TIME") or "07:00")
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        return time(7)
-
-
 def agenda_due(day: date, zone: ZoneInfo) -> datetime:
-    """When the agenda for local ``day`` goes out, in UTC."""
-    wall = datetime.combine(day, agenda_time())
+    """When the agenda for local ``day`` goes out (``AGENDA_TIME`` there), in UTC."""
     # The earlier reading of a repeated or skipped wall time: never later than meant.
-    return min(wall.replace(tzinfo=zone, fold=f).astimezone(UTC) for f in (0, 1))
-
-
-def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The UTC instants at which local ``day`` starts and ends."""
-    start = datetime.combine(day, time(0), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    return earliest_instant(day, current_app.config["AGENDA_AT"], zone)
 
 
 def plan_agenda(

@@ -24,6 +24,9 @@ from sqlalchemy import select
 from telesecond.adapters import registry
 from telesecond.adapters.mail import MailError
 from telesecond.adapters.sms import MAX_VALIDITY_SECONDS, OPTED_OUT, SmsMessage
+from telesecond.domain import retry
+from telesecond.domain.sending import skip_reason
+from telesecond.domain.wall_clock import day_bounds
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation
 from telesecond.models.reminder import Reminder
@@ -65,8 +68,7 @@ def backoff(attempts: int) -> timedelta:
     The dispatcher counts the attempt in flight when it claims the row, so the first
     failure (``attempts == 1``) waits one minute.
     """
-    exponent = min(max(attempts - 1, 0), 12)
-    return min(RETRY_BASE * (2**exponent), RETRY_MAX)
+    return retry.backoff(attempts, first=RETRY_BASE, cap=RETRY_MAX)
 
 
 def deliver(reminder: Reminder, *, now: datetime) -> Outcome:
@@ -97,14 +99,7 @@ def _skip_reason(reminder: Reminder, now: datetime) -> str | None:
         return None
     if consultation is None:
         return "no consultation"
-    if reminder.kind == "reminder":
-        if consultation.status != "confirmed":
-            return f"consultation {consultation.status}"
-        if consultation.start <= now:
-            return "consultation already started"
-    if reminder.kind in ("confirmation", "rescheduled") and consultation.status == "cancelled":
-        return "consultation cancelled"
-    return None
+    return skip_reason(reminder.kind, status=consultation.status, start=consultation.start, now=now)
 
 
 # -- email ---------------------------------------------------------------------------------
@@ -119,9 +114,7 @@ def _agenda_day(reminder: Reminder, now: datetime) -> date:
 
 def agenda_consultations(specialist: Account, day: date) -> list[Consultation]:
     """The specialist's confirmed consultations starting on ``day`` in their own zone."""
-    zone = messages.zone_of(specialist)
-    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    start, end = day_bounds(day, messages.zone_of(specialist))
     return list(
         db.session.scalars(
             select(Consultation)

@@ -13,14 +13,16 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import String, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from telesecond.clock import utcnow
 from telesecond.db import transactions
+from telesecond.domain.retry import backoff
+from telesecond.domain.sending import BEFORE_START, skip_reason
 from telesecond.extensions import db
 from telesecond.models import Consultation, Reminder
 from telesecond.models.base import UTCDateTime
@@ -28,8 +30,7 @@ from telesecond.services.reminders import agenda
 
 log = logging.getLogger(__name__)
 
-# Kinds that only make sense before the consultation starts (and while it stands).
-BEFORE_START = ("reminder", "confirmation", "rescheduled")
+Clock = Callable[[], datetime]  # aware UTC "now"; the scheduler or the CLI passes it
 
 # The statements the dispatcher runs for every message.
 _TABLE = Reminder.__table__
@@ -58,6 +59,8 @@ _STATE = select(_CONSULTATION.c.status, _CONSULTATION.c.start).where(
 # A row is not sent this close to its lease's end (at most a quarter of the lease);
 # it is handed back instead.
 LEASE_MARGIN = timedelta(seconds=10)
+# The wait before a retry when delivery itself raised (it names no wait): 30 s, doubling.
+FALLBACK_RETRY = timedelta(seconds=30)
 
 _stop = threading.Event()
 
@@ -126,10 +129,9 @@ def _skip_reason(reminder: Reminder, now: datetime) -> str | None:
     """
     if reminder.kind in BEFORE_START and reminder.consultation_id is not None:
         status, start = db.session.execute(_STATE, {"cid": reminder.consultation_id}).one()
-        if status == "cancelled":
-            return "consultation cancelled"
-        if now >= start:
-            return "consultation already started"
+        reason = skip_reason(reminder.kind, status=status, start=start, now=now)
+        if reason is not None:
+            return reason
     if reminder.kind == "agenda" and not agenda.still_needed(reminder, now=now):
         return "no consultations left that day"
     return None
@@ -168,7 +170,7 @@ def _outcome_values(outcome, reminder: Reminder, now: datetime) -> dict:
             values["status"] = "failed"
             values["last_error"] = f"gave up after {reminder.attempts} attempts: {outcome.error}"
         else:
-            wait = outcome.retry_in or timedelta(seconds=30 * 2 ** (reminder.attempts - 1))
+            wait = outcome.retry_in or backoff(reminder.attempts, first=FALLBACK_RETRY)
             values["status"] = "pending"
             values["due_at"] = now + wait
     elif status == "sent":
@@ -197,7 +199,7 @@ def _load(ids: list[int]) -> list[Reminder]:
     return sorted(rows, key=lambda r: order[r.id])
 
 
-def _deliver(reminder: Reminder, now: datetime) -> dict:
+def _deliver(reminder: Reminder, now: datetime, clock: Clock) -> dict:
     """Send one claimed row; returns the values to record (never raises)."""
     from telesecond.services.reminders.delivery import Outcome, deliver
 
@@ -207,10 +209,10 @@ def _deliver(reminder: Reminder, now: datetime) -> dict:
         db.session.rollback()
         log.exception("reminder %s: delivery raised %s", reminder.id, type(exc).__name__)
         outcome = Outcome(status="retry", error=f"delivery raised {type(exc).__name__}")
-    return _outcome_values(outcome, reminder, utcnow())
+    return _outcome_values(outcome, reminder, clock())
 
 
-def _send_batch(rows: list[Reminder], worker: str) -> int:
+def _send_batch(rows: list[Reminder], worker: str, clock: Clock) -> int:
     """Check, send and record each row in turn; returns how many went out.
 
     Each message's outcome is committed in the same transaction as the next message's
@@ -224,14 +226,14 @@ def _send_batch(rows: list[Reminder], worker: str) -> int:
     for index, reminder in enumerate(rows):
         # Stop early rather than send on a lease that is about to run out: another
         # dispatcher may take the row over once it has.
-        running_out = reminder.lease_until is not None and utcnow() >= reminder.lease_until - margin
+        running_out = reminder.lease_until is not None and clock() >= reminder.lease_until - margin
         if stop_requested() or running_out:
             if staged:
                 _write_outcome(staged[0], worker, staged[1])
             db.session.commit()
             _release([r.id for r in rows[index:]], worker)
             return sent
-        now = utcnow()
+        now = clock()
         if staged:
             _write_outcome(staged[0], worker, staged[1])
         reason = _skip_reason(reminder, now)
@@ -244,7 +246,7 @@ def _send_batch(rows: list[Reminder], worker: str) -> int:
             staged = (reminder.id, {"status": "failed", "last_error": error, "updated_at": now})
             continue
         # Rows deliver adds (an email fallback, an opt-out) commit with its outcome.
-        staged = (reminder.id, _deliver(reminder, now))
+        staged = (reminder.id, _deliver(reminder, now, clock))
         sent += staged[1]["status"] == "sent"
     if staged:
         _write_outcome(staged[0], worker, staged[1])
@@ -270,8 +272,11 @@ def _release(ids: list[int], worker: str) -> None:
     db.session.commit()
 
 
-def dispatch_due_reminders(*, max_batches: int | None = None) -> int:
+def dispatch_due_reminders(*, clock: Clock, max_batches: int | None = None) -> int:
     """One pass over due outbox rows; returns how many were sent.
+
+    A pass outlives one instant (leases run out while it sends), so it takes the
+    caller's ``clock`` and reads it before each claim and each message.
 
     Claims batches of ``REMINDER_BATCH_SIZE`` until nothing is due, a stop is requested
     (the message in flight finishes first) or ``max_batches`` batches were handled.
@@ -287,12 +292,12 @@ def dispatch_due_reminders(*, max_batches: int | None = None) -> int:
     session.expire_on_commit = False
     try:
         while not stop_requested() and (max_batches is None or batches < max_batches):
-            ids = claim(utcnow(), limit=limit, lease=lease, worker=worker)
+            ids = claim(clock(), limit=limit, lease=lease, worker=worker)
             if not ids:
                 break
             batches += 1
             try:
-                sent += _send_batch(_load(ids), worker)
+                sent += _send_batch(_load(ids), worker, clock)
             except Exception:
                 db.session.rollback()
                 raise

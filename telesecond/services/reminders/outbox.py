@@ -8,21 +8,19 @@ with the rows it replaces, and re-planning the same sequence updates rows in pla
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from sqlalchemy import select
 
+from telesecond.domain import sending
 from telesecond.domain.reminders import (
     ExistingSms,
     PatientPrefs,
     ReminderPolicy,
+    channel_allowed,
     format_offset,
-    parse_offsets,
-    parse_quiet_hours,
     plan_reminders,
 )
 from telesecond.extensions import db
@@ -31,30 +29,21 @@ from telesecond.services.consultations.access import get_for
 from telesecond.services.reminders.agenda import plan_agenda
 from telesecond.services.reminders.outbox_rows import NewReminder, insert_rows
 
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 # Statuses of an SMS that counts against the patient's caps.
 COUNTED = ("pending", "sending", "sent", "delivered", "unknown")
 
 
-@lru_cache(maxsize=16)
-def _policy(offsets: str, quiet: str) -> ReminderPolicy:
-    start, end = parse_quiet_hours(quiet)
-    return ReminderPolicy(offsets=parse_offsets(offsets), quiet_start=start, quiet_end=end)
-
-
 def policy() -> ReminderPolicy:
-    """The service's reminder policy from ``REMINDER_OFFSETS`` and ``QUIET_HOURS``."""
-    config = current_app.config
-    return _policy(config["REMINDER_OFFSETS"], config["QUIET_HOURS"])
+    """The service's reminder policy, read from the settings at start-up (config.py)."""
+    return current_app.config["REMINDER_POLICY"]
 
 
 def sms_allowed(account: Account) -> bool:
-    """SMS needs recorded consent, an E.164 mobile number and no opt-out."""
-    return bool(
-        account.sms_consent_at is not None
-        and account.sms_opted_out_at is None
-        and account.phone
-        and E164.match(account.phone)
+    """Whether ``account`` may get SMS now (the rule: ``domain.sending.sms_allowed``)."""
+    return sending.sms_allowed(
+        phone=account.phone,
+        consented=account.sms_consent_at is not None,
+        opted_out=account.sms_opted_out_at is not None,
     )
 
 
@@ -168,7 +157,7 @@ def plan_patient_reminders(
         channels=frozenset(patient.channels),
         sms_allowed=sms_allowed(patient),
     )
-    wants_sms = prefs.sms_allowed and "sms" in prefs.channels
+    wants_sms = channel_allowed("sms", prefs)
     planned = plan_reminders(
         start=consultation.start,
         booked_at=now,

@@ -131,7 +131,7 @@ def upcoming_counts(account_id: int, now: datetime) -> dict[int, int]:
 
 def add_calendar(account: Account, url: str, label: str, *, now: datetime) -> BusyCalendar:
     """Connect a calendar (committed); the caller may then refresh it at once."""
-    profile = specialists.ensure_profile(account)
+    profile = specialists.ensure_profile(account, now=now)
     address = normalize_url(url, allow_local=_allow_local())
     label = " ".join((label or "").split())
     if len(label) > MAX_LABEL_LENGTH:

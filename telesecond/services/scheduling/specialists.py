@@ -8,7 +8,6 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from telesecond.clock import utcnow
 from telesecond.db.locks import lock_specialist
 from telesecond.domain import slots as engine
 from telesecond.domain import tags
@@ -55,7 +54,7 @@ def _require_specialist(account: Account) -> None:
         raise Forbidden("Only specialists have a profile and availability.")
 
 
-def ensure_profile(account: Account) -> SpecialistProfile:
+def ensure_profile(account: Account, *, now: datetime) -> SpecialistProfile:
     """The specialist's profile, created with defaults on first use."""
     _require_specialist(account)
     profile = db.session.get(SpecialistProfile, account.id)
@@ -63,7 +62,7 @@ def ensure_profile(account: Account) -> SpecialistProfile:
         profile = SpecialistProfile(
             account_id=account.id,
             timezone=account.timezone,
-            updated_at=utcnow(),
+            updated_at=now,
             bio="",
             credentials="",
             fee_cents=0,
@@ -74,9 +73,9 @@ def ensure_profile(account: Account) -> SpecialistProfile:
     return profile
 
 
-def own_profile(account: Account) -> SpecialistProfile:
+def own_profile(account: Account, *, now: datetime) -> SpecialistProfile:
     """The caller's profile for reading, created (and saved) with defaults on first use."""
-    profile = ensure_profile(account)
+    profile = ensure_profile(account, now=now)
     db.session.commit()
     return profile
 
@@ -110,11 +109,12 @@ def update_profile(
     bio: str,
     fee_cents: int,
     currency: str,
+    now: datetime,
     credentials: str = "",
     ip: str | None = None,
 ) -> SpecialistProfile:
     """Replace the public profile; raise Invalid with field errors."""
-    profile = ensure_profile(account)
+    profile = ensure_profile(account, now=now)
     errors: dict[str, list[str]] = {}
     new_tags = (
         _tag_rows("specialty", specialties, errors, "specialties")
@@ -149,7 +149,7 @@ def update_profile(
     profile.credentials = credentials.strip()
     profile.fee_cents = fee_cents
     profile.currency = currency
-    profile.updated_at = utcnow()
+    profile.updated_at = now
     audit.record(
         "specialist.profile_updated",
         actor_id=account.id,
@@ -169,10 +169,10 @@ def _check_day(
 
 
 def set_availability(
-    account: Account, data: AvailabilityInput, *, ip: str | None = None
+    account: Account, data: AvailabilityInput, *, now: datetime, ip: str | None = None
 ) -> SpecialistProfile:
     """Replace weekly hours (and overrides, when given) and slot settings."""
-    profile = ensure_profile(account)
+    profile = ensure_profile(account, now=now)
     errors: dict[str, list[str]] = {}
     if not is_valid_timezone(data.timezone):
         errors["timezone"] = ["Choose a time zone such as Europe/Berlin."]
@@ -209,7 +209,7 @@ def set_availability(
             if not windows:
                 rows.append(DateOverrideRow(day=day, start_minute=None, end_minute=None))
         profile.overrides = rows
-    profile.updated_at = utcnow()
+    profile.updated_at = now
     invalidate(profile)
     audit.record(
         "specialist.availability_updated",
@@ -223,10 +223,16 @@ def set_availability(
 
 
 def add_time_off(
-    account: Account, *, start: datetime, end: datetime, note: str = "", ip: str | None = None
+    account: Account,
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    note: str = "",
+    ip: str | None = None,
 ) -> TimeOff:
     """Block a stretch of time; raise Invalid when it ends before it starts."""
-    profile = ensure_profile(account)
+    profile = ensure_profile(account, now=now)
     if end <= start:
         raise Invalid.field("end", "The end must be after the start.")
     if (end - start).days > 366:

@@ -31,6 +31,8 @@ from telesecond.adapters.video import (
     VideoProvider,
 )
 from telesecond.db import row_batch
+from telesecond.domain import retry
+from telesecond.domain.join_window import join_window, window_state
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation
 from telesecond.models.video import VideoRoom
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 
 ROOM_NAME_BYTES = 20  # 160 bits of randomness
 CLAIM = timedelta(minutes=2)  # how long a claimed room is left to its claimer
+FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(minutes=15)
 RETRY_BATCH = 50
 # Where the session keeps the consultations whose rooms have provider work waiting: the
@@ -60,25 +63,9 @@ def new_room_name() -> str:
     return "ts-" + secrets.token_hex(ROOM_NAME_BYTES)
 
 
-def join_window(
-    start: datetime, end: datetime, *, opens_minutes: int, grace_minutes: int
-) -> tuple[datetime, datetime]:
-    """When people may join: ``opens_minutes`` before the start until ``grace_minutes`` after."""
-    return start - timedelta(minutes=opens_minutes), end + timedelta(minutes=grace_minutes)
-
-
-def window_state(opens_at: datetime, closes_at: datetime, now: datetime) -> State:
-    """Before, inside or after a window that includes its opening instant."""
-    if now < opens_at:
-        return "before"
-    if now >= closes_at:
-        return "after"
-    return "open"
-
-
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, ... capped at 15 minutes."""
-    return min(MAX_BACKOFF, timedelta(seconds=30 * 2 ** max(0, attempts - 1)))
+    return retry.backoff(attempts, first=FIRST_BACKOFF, cap=MAX_BACKOFF)
 
 
 # -- provider and rows ------------------------------------------------------------------

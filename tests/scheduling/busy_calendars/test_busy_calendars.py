@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from config import ConfigError, finalize
+from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import BusyCalendar, BusyInterval
 from telesecond.services.errors import Invalid
@@ -378,6 +379,7 @@ def test_a_new_zone_reads_the_calendar_in_full_again(client, doctor, ics_server,
             min_notice_minutes=0,
             horizon_days=60,
         ),
+        now=utcnow(),
     )
     clock.advance(minutes=15)
     run_maintenance(clock())
