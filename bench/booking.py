@@ -124,6 +124,12 @@ def seed(clients: int, password_hash: str) -> dict:
             ),
             now=now,
         )
+    # Only verified specialists can be booked.
+    from telesecond.services.admin import seeding
+
+    admin = seeding.ensure_admin("bench-admin@example.org", password="bench-password-123", now=now)
+    seeding.verify_claims([d.id for d in doctors], verifier=admin, now=now)
+    db.session.commit()
     tokens = []
     for patient in patients:  # valid by the wall clock, like tests/race
         raw = f"bench-{patient.id}-{now.timestamp()}"

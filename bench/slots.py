@@ -280,6 +280,7 @@ def seed_directory(count: int, password_hash: str, now: datetime) -> dict:
             for slot in {s.start: s for s in taken}.values():
                 bookings.append((account.id, slot, policy["buffer_minutes"]))
     db.session.flush()  # profiles before the rows that refer to them
+    _verify([a.id for a in accounts], now)
     db.session.add_all(time_off)
     patients = [
         Account(
@@ -330,6 +331,14 @@ def seed_directory(count: int, password_hash: str, now: datetime) -> dict:
     }
 
 
+def _verify(specialist_ids: list[int], now: datetime) -> None:
+    """Specialists are public only once an admin verified their licences."""
+    from telesecond.services.admin import seeding
+
+    admin = seeding.ensure_admin("bench-admin@example.org", password="bench-password-123", now=now)
+    seeding.verify_claims(specialist_ids, verifier=admin, now=now)
+
+
 def seed_slot_specialist(now: datetime, password_hash: str) -> tuple[int, dict]:
     """(b)'s specialist, made through the services as the API would: profile, hours,
     two days off and 40 bookings by several patients."""
@@ -372,6 +381,8 @@ def seed_slot_specialist(now: datetime, password_hash: str) -> tuple[int, dict]:
     )
     off = engine.Interval(local_day(12, now).start, local_day(13, now).end)
     specialists.add_time_off(doctor, start=off.start, end=off.end, note="Congress", now=utcnow())
+    _verify([doctor.id], now)
+    db.session.commit()
     free = availability.free_slots(doctor.id, now, now + timedelta(days=30), now=now)
     intake = Intake(
         patient_region="DE",

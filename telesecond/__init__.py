@@ -68,7 +68,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter
     from telesecond.api.routes import bp as api_bp
-    from telesecond.web import auth, directory, main, specialist, webhooks
+    from telesecond.web import admin_specialists, auth, directory, main, specialist, webhooks
     from telesecond.web import booking as booking_pages
     from telesecond.web import busy_calendars as busy_calendar_pages
     from telesecond.web import calendar as calendar_pages
@@ -97,6 +97,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         reminder_pages.bp,
         video_pages.bp,
         webhooks.bp,
+        admin_specialists.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)

@@ -53,7 +53,21 @@ def dispatch_command() -> None:
     click.echo(f"dispatched {dispatch_due_reminders(clock=utcnow)}")
 
 
+licences = AppGroup("licences", help="Specialists' verified licences.")
+
+
+@licences.command("check")
+def licences_check_command() -> None:
+    """Warn of licences lapsing within 30 days; flag consultations a lapse leaves uncovered."""
+    from telesecond.clock import utcnow
+    from telesecond.services.admin.licence_checks import run_checks
+
+    result = run_checks(utcnow())
+    click.echo(f"expiry warnings sent: {result.warned}; consultations flagged: {result.flagged}")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups."""
     app.cli.add_command(demo)
     app.cli.add_command(reminders)
+    app.cli.add_command(licences)

@@ -17,6 +17,7 @@ from telesecond.extensions import db
 from telesecond.models import Account, ApiToken
 from telesecond.models.reminder import Reminder
 from telesecond.services.accounts.credentials import hash_password
+from telesecond.services.admin import seeding
 from telesecond.services.consultations import booking
 from telesecond.services.scheduling import availability, specialists
 from tests.credentials import PASSWORD
@@ -102,6 +103,8 @@ def make_specialist(make_account):
 
     ``hours_timezone`` sets the zone of the weekly hours when it is not the account's own;
     ``hours=False`` leaves the specialist without any availability, as before they set it up.
+    An admin has verified them, with a licence for each claimed region, unless
+    ``verified=False`` (they stay pending, as after sign-up).
     """
 
     def factory(
@@ -115,10 +118,17 @@ def make_specialist(make_account):
         horizon=60,
         profile=None,
         hours=True,
+        verified=True,
         **account,
     ):
         person = make_account(role="specialist", timezone=timezone, **account)
         specialists.update_profile(person, **{**PROFILE, **(profile or {})}, now=utcnow())
+        if verified:
+            verifier = seeding.ensure_admin(
+                "factory-verifier@example.org", password=PASSWORD, now=utcnow()
+            )
+            seeding.verify_claims([person.id], verifier=verifier, now=utcnow())
+            db.session.commit()
         if not hours:
             return person
         days = weekly if weekly is not None else [(d, 9 * 60, 17 * 60) for d in range(5)]

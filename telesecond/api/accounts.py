@@ -14,11 +14,12 @@ from telesecond.extensions import limiter
 from telesecond.http.limits import login_limit
 from telesecond.models import Account
 from telesecond.services.accounts import registration, sessions, tokens
+from telesecond.services.scheduling import specialists
 
 
 def account_json(account: Account) -> dict:
-    """The API's view of an account."""
-    return {
+    """The API's view of an account (a specialist's also says where their review stands)."""
+    body = {
         "id": account.id,
         "email": account.email,
         "role": account.role,
@@ -31,6 +32,11 @@ def account_json(account: Account) -> dict:
         "sms_opted_out": account.sms_opted_out,
         "created_at": to_rfc3339(account.created_at),
     }
+    if account.role == "specialist":
+        profile = specialists.verification_of(account)
+        body["verification"] = profile.verification if profile else "pending"
+        body["verification_reason"] = profile.verification_reason if profile else None
+    return body
 
 
 @bp.post("/accounts")

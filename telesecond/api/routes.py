@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telesecond.api import (  # noqa: F401 (each module registers its routes when imported)
     accounts,
+    admin_specialists,
     calendar,
     consultations,
     documents,

@@ -370,3 +370,25 @@ SCHEMAS: dict[str, dict] = {
         },
     },
 }
+
+# The admin's specialist review (issue 17), kept in its own module.
+from telesecond.api.admin_schemas import ADMIN_SCHEMAS  # noqa: E402
+
+SCHEMAS.update(ADMIN_SCHEMAS)
+SCHEMAS["Specialist"]["properties"].update(
+    {
+        "verified": {"type": "boolean"},
+        "licences": {
+            "type": "array",
+            "description": "current verified licences; licensed_regions are their regions",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "region": _STR,
+                    "issuer": _STR,
+                    "expires_on": {"type": "string", "format": "date"},
+                },
+            },
+        },
+    }
+)

@@ -13,20 +13,33 @@ from telesecond.api.parsing import Fields, json_object, query_instant
 from telesecond.clock import utcnow
 from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.tags import format_hhmm, parse_hhmm
-from telesecond.models import SpecialistProfile, TimeOff
+from telesecond.models import SpecialistLicence, SpecialistProfile, TimeOff
 from telesecond.services.errors import Invalid
 from telesecond.services.scheduling import availability, directory, specialists
 
 
-def specialist_json(profile: SpecialistProfile, *, next_start=None) -> dict:
-    """The public view of a specialist."""
+def licence_json(licence: SpecialistLicence) -> dict:
+    """A verified licence as the public sees it (no number, no evidence note)."""
+    return {
+        "region": licence.region,
+        "issuer": licence.issuer,
+        "expires_on": licence.expires_on.isoformat(),
+    }
+
+
+def specialist_json(
+    profile: SpecialistProfile, *, licences: list[SpecialistLicence], next_start=None
+) -> dict:
+    """The public view of a specialist: regions are those of current verified licences."""
     return {
         "id": profile.account_id,
         "full_name": profile.account.full_name,
+        "verified": profile.verification == "verified",
         "specialties": profile.labels("specialty"),
         "conditions": profile.labels("condition"),
         "languages": profile.labels("language"),
-        "licensed_regions": profile.labels("region"),
+        "licensed_regions": sorted({lic.region for lic in licences}),
+        "licences": [licence_json(lic) for lic in licences],
         "bio": profile.bio,
         "credentials": profile.credentials,
         "fee_cents": profile.fee_cents,
@@ -134,12 +147,16 @@ def put_specialist_profile():
         "currency": f.string("currency", max_len=3),
     }
     f.check()
-    profile = specialists.update_profile(
-        g.api_account, **values, ip=request.remote_addr, now=utcnow()
+    now = utcnow()
+    profile = specialists.update_profile(g.api_account, **values, ip=request.remote_addr, now=now)
+    licences = directory.current_licences([profile.account_id], now)[profile.account_id]
+    body = specialist_json(
+        profile, licences=licences, next_start=availability.next_available(profile, now)
     )
-    return jsonify(
-        specialist_json(profile, next_start=availability.next_available(profile, utcnow()))
-    )
+    # The specialist's own view also shows what they claim and where their review stands.
+    body["claimed_regions"] = profile.labels("region")
+    body["verification"] = profile.verification
+    return jsonify(body)
 
 
 @bp.get("/me/availability")
@@ -229,18 +246,23 @@ def list_specialists():
         language=args.get("language"),
         region=args.get("region"),
     )
-    profiles, cursor = directory.search(
-        filters, now=utcnow(), cursor=args.get("cursor"), limit=_limit()
-    )
-    items = [specialist_json(p, next_start=p.next_available_at) for p in profiles]
+    now = utcnow()
+    profiles, cursor = directory.search(filters, now=now, cursor=args.get("cursor"), limit=_limit())
+    licences = directory.current_licences([p.account_id for p in profiles], now)
+    items = [
+        specialist_json(p, licences=licences[p.account_id], next_start=p.next_available_at)
+        for p in profiles
+    ]
     return jsonify({"items": items, "next": cursor})
 
 
 @bp.get("/specialists/<int:specialist_id>")
 @documented("One specialist", response="Specialist", public=True, errors=("404",))
 def get_specialist(specialist_id: int):
-    profile, start = availability.public_profile(specialist_id, utcnow())
-    return jsonify(specialist_json(profile, next_start=start))
+    now = utcnow()
+    profile, start = availability.public_profile(specialist_id, now)
+    licences = directory.current_licences([specialist_id], now)[specialist_id]
+    return jsonify(specialist_json(profile, licences=licences, next_start=start))
 
 
 @bp.get("/specialists/<int:specialist_id>/slots")

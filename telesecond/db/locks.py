@@ -57,6 +57,7 @@ class LockedSpecialist:
     updated_at: datetime
     next_available_at: datetime | None
     next_available_valid_until: datetime | None
+    verification: str  # only "verified" specialists can be booked
     # PostgreSQL: the id the new consultation will have, drawn from its sequence here so
     # that the row can be written in one statement with its history, room and messages.
     new_consultation_id: int | None = None
@@ -88,6 +89,7 @@ _READ = (
         SpecialistProfile.updated_at,
         SpecialistProfile.next_available_at,
         SpecialistProfile.next_available_valid_until,
+        SpecialistProfile.verification,
     )
     .join(SpecialistProfile, SpecialistProfile.account_id == Account.id)
     .where(SpecialistProfile.account_id == bindparam("specialist_id"))

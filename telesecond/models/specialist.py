@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from telesecond.models.account import Account
 from telesecond.models.base import Base
+from telesecond.models.licence import SpecialistLicence
 
 TAG_KINDS = ("specialty", "condition", "language", "region")
 
@@ -50,6 +51,11 @@ class SpecialistProfile(Base):
     )
     overrides: Mapped[list[DateOverrideRow]] = relationship(
         cascade="all, delete-orphan", order_by="(DateOverrideRow.day, DateOverrideRow.start_minute)"
+    )
+    # Licences an admin verified (expired ones included); see domain/licensure.py.
+    licences: Mapped[list[SpecialistLicence]] = relationship(
+        cascade="all, delete-orphan",
+        order_by="(SpecialistLicence.region, SpecialistLicence.expires_on)",
     )
 
     def labels(self, kind: str) -> list[str]:

@@ -9,9 +9,11 @@ from sqlalchemy import select
 from telesecond.extensions import db
 from telesecond.models import Account, SpecialistProfile
 from telesecond.services.accounts.credentials import hash_password
+from telesecond.services.admin import seeding
 from telesecond.services.scheduling import specialists
 
 DEMO_PASSWORD = "demo-password-1"
+DEMO_ADMIN = "admin@demo.telesecond.example"
 
 # email, name, zone, specialties, conditions, languages, licensed regions, fee (cents), currency
 SPECIALISTS = [
@@ -141,8 +143,18 @@ def _ensure_specialist(row, *, now: datetime) -> Account:
 
 
 def seed(*, now: datetime) -> list[Account]:
-    """Create (or find) the demo accounts, profiles and hours, and return the accounts."""
+    """Create (or find) the demo accounts, profiles and hours, and return the accounts.
+
+    The demo admin verifies the demo specialists' licences for their claimed regions.
+    """
+    admin = seeding.ensure_admin(DEMO_ADMIN, password=DEMO_PASSWORD, now=now, name="Demo Admin")
     people = [_ensure_specialist(row, now=now) for row in SPECIALISTS]
+    seeding.verify_claims(
+        [p.id for p in people if db.session.get(SpecialistProfile, p.id).verification == "pending"],
+        verifier=admin,
+        now=now,
+    )
     people += [_ensure(e, n, "patient", z, p, now=now) for e, n, z, p in PATIENTS]
+    people.append(admin)
     db.session.commit()
     return people

@@ -27,7 +27,7 @@ from telesecond.models import SpecialistProfile
 from telesecond.models.base import MAX_ID
 from telesecond.services.consultations import booking
 from telesecond.services.errors import Conflict, Invalid
-from telesecond.services.scheduling import availability
+from telesecond.services.scheduling import availability, directory
 from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import no_nul
 from telesecond.web.templating import local_time
@@ -208,6 +208,14 @@ def _intake_page(profile: SpecialistProfile, form: IntakeForm, start: datetime, 
         "booking/intake.html",
         form=form,
         profile=profile,
+        licensed_regions=sorted(
+            {
+                lic.region
+                for lic in directory.current_licences([profile.account_id], utcnow())[
+                    profile.account_id
+                ]
+            }
+        ),
         start=start,
         hold_expires=parse_start(form.hold_expires.data),
         question_values=values,

@@ -170,6 +170,7 @@ def specialists():
             )
         except ServiceError as error:
             apply_errors(form, error)
+    licences = directory.current_licences([p.account_id for p in results], utcnow())
     failed = bool(form.errors or form.form_errors)
     if zone_problem:
         form.tz.errors = [*form.tz.errors, zone_problem]
@@ -178,6 +179,7 @@ def specialists():
         "directory/list.html",
         form=form,
         results=results,
+        licences=licences,
         zone=zone,
         next_args={**args, "cursor": cursor} if cursor else None,
         searched=any(request.args.get(k) for k in ("specialty", "condition", "language", "region")),
@@ -204,5 +206,6 @@ def specialist(specialist_id: int):
         can_book=can_book,
         tz_arg=request.args.get("tz") or None,
         next_available=availability.next_available(profile, now),
+        licences=directory.current_licences([specialist_id], now)[specialist_id],
         money=money,
     )

@@ -70,7 +70,8 @@ def profile():
             return redirect(url_for("specialist.profile"))
     elif request.method == "GET":
         form.fill(specialists.ensure_profile(current_account(), now=utcnow()))
-    return render_template("specialist/profile.html", form=form), _status(form)
+    review = specialists.verification_of(current_account())
+    return render_template("specialist/profile.html", form=form, review=review), _status(form)
 
 
 def availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fill: bool):
@@ -79,9 +80,9 @@ def availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fil
     profile = specialists.ensure_profile(me, now=now)
     if fill:
         form.fill(profile)
-    preview = availability.free_slots(me.id, now, now + timedelta(days=PREVIEW_DAYS), now=now)[
-        :PREVIEW_COUNT
-    ]
+    preview = availability.free_slots(
+        me.id, now, now + timedelta(days=PREVIEW_DAYS), now=now, listed_only=False
+    )[:PREVIEW_COUNT]
     return render_template(
         "specialist/availability.html",
         form=form,

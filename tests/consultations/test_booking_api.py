@@ -349,9 +349,16 @@ def test_booking_sees_new_availability_at_once(client, make_specialist, make_acc
         },
     )
     assert licences.status_code == 200, licences.text
-    refused = book(client, auth_header(make_account()), doctor.id, "2026-03-09T10:00:00Z")
+    # A claimed region is not a licence: FR stays refused, the verified DE licence stands.
+    refused = book(
+        client, auth_header(make_account()), doctor.id, "2026-03-09T10:00:00Z", patient_region="FR"
+    )
     assert refused.status_code == 422
     assert "patient_region" in refused.get_json()["errors"]
+    assert (
+        book(client, auth_header(make_account()), doctor.id, "2026-03-09T10:00:00Z").status_code
+        == 201
+    )
 
 
 def test_patient_cutoff_applies_but_not_to_the_specialist(

@@ -68,7 +68,10 @@ def test_put_profile_normalises_tags(client, make_account, auth_header):
     assert body["specialties"] == ["Oncology", "Haematology"]
     assert body["conditions"] == ["Breast cancer", "Lymphoma"]
     assert body["languages"] == ["en", "pt-BR"]
-    assert body["licensed_regions"] == ["DE", "US-CA"]
+    # What the specialist enters is a claim; only licences an admin verifies are licensure.
+    assert body["claimed_regions"] == ["DE", "US-CA"]
+    assert body["licensed_regions"] == []
+    assert body["verification"] == "pending"
     assert body["currency"] == "EUR"
     assert body["next_available_start"] is None  # no hours yet
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from telesecond.domain import accounts as rules
+from telesecond.domain import titles
 from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.models.account import CHANNELS
@@ -31,6 +32,11 @@ def _check_name(value: str, errors: dict[str, list[str]]) -> str:
     elif len(name) > 200:
         errors.setdefault("full_name", []).append("Use at most 200 characters.")
     return name
+
+
+def _check_title(name: str, role: str, errors: dict[str, list[str]]) -> None:
+    if role == "patient" and titles.claims_clinician_title(name):
+        errors.setdefault("full_name", []).append(titles.MESSAGE)
 
 
 def _check_timezone(value: str, errors: dict[str, list[str]]) -> str:
@@ -82,6 +88,7 @@ def register(
     if problem:
         errors["password"] = [problem]
     name = _check_name(full_name, errors)
+    _check_title(name, role, errors)
     if role not in SELF_SERVICE_ROLES:
         errors["role"] = ["Choose patient or specialist."]
     _check_timezone(timezone, errors)
@@ -127,6 +134,7 @@ def update_profile(
     values: dict[str, Any] = {}
     if "full_name" in changes:
         values["full_name"] = _check_name(changes["full_name"], errors)
+        _check_title(values["full_name"], account.role, errors)
     if "timezone" in changes:
         values["timezone"] = _check_timezone(changes["timezone"], errors)
     if "phone" in changes:

@@ -63,7 +63,7 @@ def nearest_slots(
 
 def _specialist(specialist_id: int) -> SpecialistProfile:
     profile = db.session.get(SpecialistProfile, specialist_id)
-    if profile is None or not profile.account.active:
+    if profile is None or not profile.account.active or profile.verification != "verified":
         raise NotFound("No such specialist.")
     return profile
 
@@ -219,15 +219,17 @@ def book(
     intake, errors = check_intake(intake)
     locked = lock_and_read(specialist_id)
     facts = None
-    if locked is not None and locked.account.active:
+    if locked is not None and locked.account.active and locked.verification == "verified":
         facts = rules_cache.facts_for(specialist_id, locked.updated_at)
     if facts is None:  # no such specialist, or the profile vanished between the reads
         db.session.rollback()
         raise NotFound("No such specialist.")
-    if "patient_region" not in errors and not facts.licensed_for(intake.patient_region):
+    ends = start + timedelta(minutes=facts.consultation_minutes)
+    if "patient_region" not in errors and not facts.licensed_for(intake.patient_region, until=ends):
         errors["patient_region"] = [
             f"{locked.account.full_name} is not licensed to consult patients in "
-            f"{intake.patient_region}. Choose a specialist licensed where you will be."
+            f"{intake.patient_region} at this time. Choose a specialist licensed where you "
+            "will be."
         ]
     if hold_id is not None:
         errors.update(_hold_errors(hold_id, patient, specialist_id, start, now))

@@ -45,10 +45,16 @@ def _inputs(
     return {"busy": found.booked, "holds": found.holds, "time_off": found.time_off}
 
 
-def get_profile(account_id: int) -> SpecialistProfile:
-    """A specialist's profile, or NotFound."""
+def get_profile(account_id: int, *, listed_only: bool = True) -> SpecialistProfile:
+    """A specialist's profile, or NotFound.
+
+    Only a verified specialist is public: a pending, refused or suspended one is NotFound
+    unless ``listed_only`` is False (the specialist's own pages).
+    """
     profile = db.session.get(SpecialistProfile, account_id)
     if profile is None or not profile.account.active:
+        raise NotFound("No such specialist.")
+    if listed_only and profile.verification != "verified":
         raise NotFound("No such specialist.")
     return profile
 
@@ -61,13 +67,17 @@ def free_slots(
     now: datetime,
     ignore_consultation: int | None = None,
     patient_id: int | None = None,
+    listed_only: bool = True,
 ) -> list[engine.Slot]:
-    """Bookable slots in [start, end); the window may span at most 62 days."""
+    """Bookable slots in [start, end); the window may span at most 62 days.
+
+    ``listed_only=False`` lets a specialist preview their own slots before verification.
+    """
     if end <= start:
         raise Invalid.field("end", "The end must be after the start.")
     if end - start > MAX_WINDOW:
         raise Invalid.field("end", "Ask for at most 62 days at a time.")
-    profile = get_profile(account_id)
+    profile = get_profile(account_id, listed_only=listed_only)
     return engine.free_slots(
         schedule_for(profile),
         now=now,

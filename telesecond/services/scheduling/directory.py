@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import Select, exists, false, or_, select
 from sqlalchemy.orm import selectinload
 
-from telesecond.domain import tags
+from telesecond.domain import licensure, tags
 from telesecond.extensions import db
-from telesecond.models import Account, SpecialistProfile, SpecialistTag
+from telesecond.models import Account, SpecialistLicence, SpecialistProfile, SpecialistTag
 from telesecond.services.errors import Invalid
 from telesecond.services.scheduling.availability import refresh_many
 
@@ -39,11 +39,16 @@ def _has_tag(kind: str, *conditions) -> exists:
     )
 
 
-def _filtered(filters: Filters) -> Select:
+def _filtered(filters: Filters, now: datetime) -> Select:
+    # Only specialists an admin verified are listed (not pending, refused or suspended).
     query = (
         select(SpecialistProfile)
         .join(Account, Account.id == SpecialistProfile.account_id)
-        .where(Account.active.is_(True), Account.role == "specialist")
+        .where(
+            Account.active.is_(True),
+            Account.role == "specialist",
+            SpecialistProfile.verification == "verified",
+        )
     )
     if filters.specialty:
         query = query.where(
@@ -73,7 +78,14 @@ def _filtered(filters: Filters) -> Select:
             raise Invalid.field(
                 "region", "Use a country code (DE) or a subdivision (US-CA)."
             ) from None
-        query = query.where(_has_tag("region", SpecialistTag.value == region.casefold()))
+        # A verified licence still current today (UTC), never the specialist's own claim.
+        query = query.where(
+            exists().where(
+                SpecialistLicence.specialist_id == SpecialistProfile.account_id,
+                SpecialistLicence.region == region,
+                SpecialistLicence.expires_on >= licensure.first_current_day(now),
+            )
+        )
     return query
 
 
@@ -101,7 +113,7 @@ def search(
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid.field("limit", f"Use a limit between 1 and {MAX_LIMIT}.")
     offset = _decode_cursor(cursor)
-    base = _filtered(filters)
+    base = _filtered(filters, now)
     stale = db.session.scalars(
         base.where(
             or_(
@@ -127,3 +139,23 @@ def search(
     ).all()
     more = len(rows) > limit
     return list(rows[:limit]), _encode_cursor(offset + limit) if more else None
+
+
+def current_licences(
+    specialist_ids: list[int], now: datetime
+) -> dict[int, list[SpecialistLicence]]:
+    """The verified licences still current at ``now``, per specialist (one query)."""
+    found: dict[int, list[SpecialistLicence]] = {i: [] for i in specialist_ids}
+    if not specialist_ids:
+        return found
+    rows = db.session.scalars(
+        select(SpecialistLicence)
+        .where(
+            SpecialistLicence.specialist_id.in_(specialist_ids),
+            SpecialistLicence.expires_on >= licensure.first_current_day(now),
+        )
+        .order_by(SpecialistLicence.region, SpecialistLicence.expires_on.desc())
+    )
+    for row in rows:
+        found[row.specialist_id].append(row)
+    return found

@@ -1,7 +1,7 @@
 """A per-process cache of what a booking needs from a specialist's profile.
 
-Re-checking a slot needs the weekly rules, date overrides, slot policy and licensed
-regions. They change rarely, so each process keeps them keyed by (account id,
+Re-checking a slot needs the weekly rules, date overrides, slot policy and verified
+licences. They change rarely, so each process keeps them keyed by (account id,
 ``updated_at``): every change of rules, policy or tags bumps ``updated_at`` in the same
 transaction (services/specialists.py), so another process's change is seen at the next
 booking. Flushes in this process also drop the entry at once (a frozen test clock can
@@ -18,9 +18,16 @@ from datetime import datetime
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import selectinload
 
+from telesecond.domain import licensure
 from telesecond.domain import slots as engine
 from telesecond.extensions import db
-from telesecond.models import DateOverrideRow, SpecialistProfile, SpecialistTag, WeeklyWindowRow
+from telesecond.models import (
+    DateOverrideRow,
+    SpecialistLicence,
+    SpecialistProfile,
+    SpecialistTag,
+    WeeklyWindowRow,
+)
 
 MAX_ENTRIES = 4096
 # Profile columns the cached facts are made of (a change of any drops the entry).
@@ -41,7 +48,7 @@ class SpecialistFacts:
     account_id: int
     updated_at: datetime
     schedule: engine.Schedule
-    regions: frozenset[str]
+    licences: tuple[licensure.Cover, ...]
 
     @property
     def consultation_minutes(self) -> int:
@@ -51,9 +58,9 @@ class SpecialistFacts:
     def buffer_minutes(self) -> int:
         return self.schedule.policy.buffer_minutes
 
-    def licensed_for(self, region: str) -> bool:
-        """Whether the specialist may consult a patient in ``region`` (exact code)."""
-        return region in self.regions
+    def licensed_for(self, region: str, *, until: datetime) -> bool:
+        """Whether a verified licence covers a patient in ``region`` up to ``until``."""
+        return licensure.covers(self.licences, region, until=until)
 
 
 _cache: dict[int, SpecialistFacts] = {}
@@ -109,7 +116,7 @@ def facts_for(account_id: int, updated_at: datetime) -> SpecialistFacts | None:
         options=[
             selectinload(SpecialistProfile.windows),
             selectinload(SpecialistProfile.overrides),
-            selectinload(SpecialistProfile.tags),
+            selectinload(SpecialistProfile.licences),
         ],
     )
     return None if profile is None else _remember(profile)
@@ -125,7 +132,7 @@ def _remember(profile: SpecialistProfile) -> SpecialistFacts:
         account_id=profile.account_id,
         updated_at=profile.updated_at,
         schedule=schedule_of(profile),
-        regions=frozenset(profile.labels("region")),
+        licences=tuple(licensure.Cover(lic.region, lic.expires_on) for lic in profile.licences),
     )
     with _lock:
         if len(_cache) >= MAX_ENTRIES:
@@ -138,6 +145,10 @@ def _forget_row(mapper, connection, target) -> None:  # noqa: ARG001
     forget(target.account_id)
 
 
+def _forget_licence(mapper, connection, target) -> None:  # noqa: ARG001
+    forget(target.specialist_id)
+
+
 def _forget_profile(mapper, connection, target) -> None:  # noqa: ARG001
     attrs = inspect(target).attrs
     if any(attrs[name].history.has_changes() for name in _PROFILE_FIELDS):
@@ -147,5 +158,7 @@ def _forget_profile(mapper, connection, target) -> None:  # noqa: ARG001
 for _model in (WeeklyWindowRow, DateOverrideRow, SpecialistTag):
     for _name in ("after_insert", "after_update", "after_delete"):
         event.listen(_model, _name, _forget_row)
+for _name in ("after_insert", "after_update", "after_delete"):
+    event.listen(SpecialistLicence, _name, _forget_licence)
 event.listen(SpecialistProfile, "after_update", _forget_profile)
 event.listen(SpecialistProfile, "after_delete", _forget_row)

@@ -277,3 +277,10 @@ def time_off_of(account_id: int, *, since: datetime | None = None) -> list[TimeO
     if since is not None:
         query = query.where(TimeOff.end > since)
     return list(db.session.scalars(query))
+
+
+def verification_of(account: Account) -> SpecialistProfile | None:
+    """A specialist's profile, to read where their review stands (None for others)."""
+    if account.role != "specialist":
+        return None
+    return db.session.get(SpecialistProfile, account.id)

@@ -1,0 +1,1 @@
+"""Use cases only admins run: checking specialists' licences, suspending, reinstating."""
