@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 _PREFIX = re.compile(r"^(?:dr|dra|doctor|prof|professor)(?:\.|\s|$)", re.IGNORECASE)
-_SUFFIX = re.compile(r"(?:^|[\s,])m\.?\s?d\.?$", re.IGNORECASE)
+# "MD" in capitals or dotted ("M.D.", "m.d."); "Md" alone is a common name (Md Rahman).
+_SUFFIX = re.compile(r"(?:^|[\s,])(?:MD|[Mm]\.\s?[Dd]\.?)$")
 
 MESSAGE = (
     "Enter your name without a clinician's title (Dr, Doctor, Prof, MD): "
