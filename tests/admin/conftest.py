@@ -12,8 +12,11 @@ def admin(make_account):
 
 
 @pytest.fixture
-def mail_app(make_app, clock, smtp_server):
-    """The app on the frozen clock, sending its mail to the loopback aiosmtpd server."""
+def mail_app(app, make_app, clock, smtp_server):
+    """The app on the frozen clock, sending its mail to the loopback aiosmtpd server.
+
+    Its context is pushed over the default app's, so commands and services use it.
+    """
     app = make_app(CLOCK=clock, **smtp_server.app_config())
     with app.app_context():
         yield app
