@@ -140,6 +140,8 @@ def _reasoned(specialist_id: int, kind: str, action, message: str):
             )
         except ServiceError as error:
             form.form_errors.append(error.detail)
+            # The form may not be on the page in the current state: say it at the top too.
+            flash(error.detail, "error")
         else:
             return _done(specialist_id, message)
     return _page(specialist_id, status=422, **{kind: form})
