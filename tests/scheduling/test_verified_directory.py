@@ -107,3 +107,30 @@ def test_a_lapsed_licence_stops_covering_the_day_after_expiry(
     assert client.get(f"/api/v1/specialists/{doctor.id}").get_json()["licensed_regions"] == []
     refused = book(client, auth_header(make_account()), doctor.id, "2026-03-09T10:00:00Z")
     assert refused.status_code == 422
+
+
+def test_a_reschedule_past_the_licence_lapse_is_refused(
+    client, clock, make_specialist, make_account, auth_header
+):
+    doctor = make_specialist(verified=False, profile={"licensed_regions": ["DE"]})
+    admin = make_account(role="admin")
+    seeding.verify_claims([doctor.id], verifier=admin, now=clock(), expires_on=date(2026, 3, 4))
+    db.session.commit()
+    patient = auth_header(make_account())
+    booked = book(client, patient, doctor.id, "2026-03-04T10:00:00Z")
+    assert booked.status_code == 201
+    moved = client.post(
+        f"/api/v1/consultations/{booked.get_json()['id']}/reschedule",
+        headers=auth_header(doctor),
+        json={"start": "2026-03-05T10:00:00Z"},
+    )
+    assert moved.status_code == 422
+    assert "start" in moved.get_json()["errors"]
+    assert (
+        client.post(
+            f"/api/v1/consultations/{booked.get_json()['id']}/reschedule",
+            headers=auth_header(doctor),
+            json={"start": "2026-03-04T12:00:00Z"},
+        ).status_code
+        == 200
+    )

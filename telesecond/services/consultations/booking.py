@@ -322,6 +322,14 @@ def reschedule(
     )
     if slot is None:
         raise _lost_race(specialist_id, start, now)
+    facts = rules_cache.facts_of(_specialist(specialist_id))
+    if not facts.licensed_for(consultation.patient_region, until=slot.end):
+        db.session.rollback()
+        raise Invalid.field(
+            "start",
+            f"The specialist's licence for {consultation.patient_region} does not cover this "
+            "time. Choose an earlier time.",
+        )
     if busy.patient_overlaps(
         consultation.patient_id, slot.start, slot.end, ignore_consultation=consultation.id
     ):
