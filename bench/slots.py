@@ -225,6 +225,7 @@ def seed_directory(count: int, password_hash: str, now: datetime) -> dict:
             notify_by="email",
             active=True,
             created_at=now,
+            email_verified_at=now,  # only verified addresses book
         )
         for i, (zone, *_rest) in enumerate(people)
     ]
@@ -291,6 +292,7 @@ def seed_directory(count: int, password_hash: str, now: datetime) -> dict:
             notify_by="email",
             active=True,
             created_at=now,
+            email_verified_at=now,  # only verified addresses book
         )
         for i in range(len(bookings))
     ]
@@ -348,6 +350,7 @@ def seed_slot_specialist(now: datetime, password_hash: str) -> tuple[int, dict]:
         notify_by="email",
         active=True,
         created_at=now,
+        email_verified_at=now,
     )
     patients = [
         Account(
@@ -359,6 +362,7 @@ def seed_slot_specialist(now: datetime, password_hash: str) -> tuple[int, dict]:
             notify_by="email",
             active=True,
             created_at=now,
+            email_verified_at=now,  # only verified addresses book
         )
         for i in range(8)
     ]
