@@ -20,8 +20,8 @@ from zxcvbn import zxcvbn
 MIN_LENGTH = {"patient": 10, "specialist": 12, "admin": 12}
 MAX_LENGTH = 1024
 MIN_SCORE = 3
-# zxcvbn's cost grows with the length; past this it has judged enough of the password.
-_JUDGED_LENGTH = 100
+# zxcvbn refuses longer input (its cost grows with the length): it judges this prefix.
+_JUDGED_LENGTH = 72
 
 
 def min_length(role: str) -> int:
