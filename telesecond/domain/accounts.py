@@ -8,7 +8,10 @@ from zoneinfo import available_timezones
 
 import phonenumbers
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
+# No control characters (NUL above all: PostgreSQL refuses it in a query).
+_EMAIL = re.compile(
+    r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$"
+)
 
 
 @lru_cache(maxsize=1)

@@ -248,3 +248,24 @@ def test_a_suspended_account_gets_no_reset_link(mail_client, smtp_server, make_a
     )
     assert smtp_server.messages == []
     assert db.session.scalars(select(Account)).one().active is False
+
+
+@pytest.mark.parametrize(
+    "email", ["nul\x00@example.org", "tab\t@example.org", "x" * 300, "bell\x07@exämple.org"]
+)
+def test_the_forgot_page_refuses_unusable_addresses_cleanly(mail_client, smtp_server, email):
+    form = mail_client.get("/forgot-password")
+    response = mail_client.post(
+        "/forgot-password", data={"email": email, "csrf_token": csrf_token(form.text)}
+    )
+    assert response.status_code == 422
+    assert smtp_server.messages == []
+
+
+@pytest.mark.parametrize("token", ["%00", "x" * 3000, "%F0%9F%92%A9", "%ED%A0%80"])
+def test_link_pages_with_strange_tokens_are_404(mail_client, token):
+    for path in ("/reset-password/", "/verify-email/"):
+        response = mail_client.get(path + token)
+        assert response.status_code == 404
+        assert "This link does not work" in response.text
+        assert mail_client.get(path + "..%2F..%2Fetc").status_code == 404
