@@ -195,3 +195,32 @@ def test_unknown_and_oversized_link_pages_are_404(mail_client):
 def test_the_resend_needs_a_token_and_the_page_a_session(mail_client):
     assert mail_client.post("/api/v1/me/email-verification").status_code == 401
     assert mail_client.post("/account/email-verification").status_code in (302, 400)
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"password": "aaaaaaaaaa"}, "Repeats"),
+        ({"password": "1234567890"}, "common password"),
+        ({"password": "password12"}, "common password"),
+        ({"password": "kX9#mP2$vL7", "role": "specialist"}, "at least 12 characters"),
+        ({"password": "mary.seacole.1805"}, "."),  # her own address and name
+    ],
+)
+def test_sign_up_refuses_weak_passwords_with_the_reason(mail_client, smtp_server, changes, words):
+    response = mail_client.post("/api/v1/accounts", json={**NEW, **changes})
+    assert response.status_code == 422
+    assert words in response.get_json()["errors"]["password"][0]
+    assert db.session.scalars(select(Account)).all() == []
+    assert smtp_server.messages == []
+
+
+def test_the_sign_up_page_says_why_a_password_is_refused(mail_client):
+    page = mail_client.get("/register")
+    response = mail_client.post(
+        "/register",
+        data={**NEW, "password": "password12", "phone": "", "csrf_token": csrf_token(page.text)},
+    )
+    assert response.status_code == 422
+    assert "This is a very common password." in response.text
+    assert db.session.scalars(select(Account)).all() == []
