@@ -123,6 +123,11 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "BUSY_CALENDAR_MAX_BYTES": ("int", 5 * 1024 * 1024),
     # Allow http:// and loopback/private addresses: tests and local development only.
     "BUSY_CALENDAR_ALLOW_LOCAL": ("bool", False),
+    # Account lifecycle: patients book only once their address is verified (false only in
+    # development and testing); how long a verification and a reset link live.
+    "EMAIL_VERIFICATION_REQUIRED": ("bool", True),
+    "EMAIL_VERIFICATION_HOURS": ("int", 48),
+    "PASSWORD_RESET_MINUTES": ("int", 60),
 }
 
 
@@ -158,6 +163,8 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
     config["VIDEO_PROVIDER"] = video
     if env == "production" and config.get("BUSY_CALENDAR_ALLOW_LOCAL"):
         raise ConfigError("BUSY_CALENDAR_ALLOW_LOCAL reaches internal addresses: not in production")
+    if env == "production" and config.get("EMAIL_VERIFICATION_REQUIRED") is False:
+        raise ConfigError("EMAIL_VERIFICATION_REQUIRED may be false only in development or testing")
     url = config.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'telesecond.db'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(url)
     config["DATABASE_BACKEND"] = database_backend(url)

@@ -94,6 +94,7 @@ def seed(clients: int, password_hash: str) -> dict:
             notify_by="email",
             active=True,
             created_at=now,
+            email_verified_at=now,  # only verified addresses book
         )
 
     doctors = [account("specialist", f"doctor-{i}") for i in range(SPECIALISTS + 1)]

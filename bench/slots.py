@@ -225,6 +225,7 @@ def seed_directory(count: int, password_hash: str, now: datetime) -> dict:
             notify_by="email",
             active=True,
             created_at=now,
+            email_verified_at=now,  # only verified addresses book
         )
         for i, (zone, *_rest) in enumerate(people)
     ]
@@ -292,6 +293,7 @@ def seed_directory(count: int, password_hash: str, now: datetime) -> dict:
             notify_by="email",
             active=True,
             created_at=now,
+            email_verified_at=now,  # only verified addresses book
         )
         for i in range(len(bookings))
     ]
@@ -357,6 +359,7 @@ def seed_slot_specialist(now: datetime, password_hash: str) -> tuple[int, dict]:
         notify_by="email",
         active=True,
         created_at=now,
+        email_verified_at=now,
     )
     patients = [
         Account(
@@ -368,6 +371,7 @@ def seed_slot_specialist(now: datetime, password_hash: str) -> tuple[int, dict]:
             notify_by="email",
             active=True,
             created_at=now,
+            email_verified_at=now,  # only verified addresses book
         )
         for i in range(8)
     ]

@@ -77,6 +77,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.web import opinions as opinion_pages
     from telesecond.web import reminders as reminder_pages
     from telesecond.web import video as video_pages
+    from telesecond.web.account_lifecycle import bp as lifecycle_pages
     from telesecond.web.errors import register_error_handlers
     from telesecond.web.link_base import init_link_base
     from telesecond.web.templating import init_templating
@@ -98,6 +99,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         video_pages.bp,
         webhooks.bp,
         admin_specialists.bp,
+        lifecycle_pages,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)

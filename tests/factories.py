@@ -57,7 +57,7 @@ def make_account(app, clock):
     """Create an account; only what matters to the test needs saying."""
     counter = iter(range(1, 10_000))
 
-    def factory(role="patient", **fields) -> Account:
+    def factory(role="patient", *, email_verified: bool = True, **fields) -> Account:
         n = next(counter)
         values = {
             "email": f"{role}{n}@example.org",
@@ -67,6 +67,8 @@ def make_account(app, clock):
             "created_at": clock(),
             "password_hash": _PASSWORD_HASH,
             "role": role,
+            # Verified unless the test is about unverified addresses (email_verified=False).
+            "email_verified_at": clock() if email_verified else None,
         }
         values.update(fields)
         account = Account(**values)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, request, url_for
+from flask import current_app, g, jsonify, request
 
 from telesecond.api.auth import require_auth
 from telesecond.api.blueprint import bp
@@ -15,6 +15,11 @@ from telesecond.http.limits import login_limit
 from telesecond.models import Account
 from telesecond.services.accounts import registration, sessions, tokens
 from telesecond.services.scheduling import specialists
+
+CHECK_YOUR_EMAIL = (
+    "Thank you. We have sent an email to this address: it says what to do next. "
+    "If it does not arrive within a few minutes, check your spam folder."
+)
 
 
 def account_json(account: Account) -> dict:
@@ -30,6 +35,7 @@ def account_json(account: Account) -> dict:
         "sms_consent": account.sms_consent,
         "sms_consent_at": to_rfc3339(account.sms_consent_at),
         "sms_opted_out": account.sms_opted_out,
+        "email_verified": account.email_verified,
         "created_at": to_rfc3339(account.created_at),
     }
     if account.role == "specialist":
@@ -41,16 +47,17 @@ def account_json(account: Account) -> dict:
 
 @bp.post("/accounts")
 @documented(
-    "Create a patient or specialist account",
+    "Sign up as a patient or specialist; the answer is the same whether or not the "
+    "address already has an account (the next step is in the email)",
     body="NewAccount",
-    ok="201",
-    response="Account",
+    ok="202",
+    response="Accepted",
     public=True,
-    errors=("400", "409", "422"),
+    errors=("400", "422"),
 )
 @limiter.limit(login_limit)
 def create_account():
-    """Register; the caller then asks for a token."""
+    """Register; the email sent to the address says what happens next."""
     f = Fields(json_object())
     values = {
         "email": f.string("email", max_len=254),
@@ -61,11 +68,8 @@ def create_account():
         "phone": f.string("phone", required=False, max_len=32),
     }
     f.check()
-    account = registration.register(**values, ip=request.remote_addr, now=utcnow())
-    response = jsonify(account_json(account))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.me")
-    return response
+    registration.register(**values, ip=request.remote_addr, now=utcnow())
+    return jsonify({"detail": CHECK_YOUR_EMAIL}), 202
 
 
 @bp.get("/me")

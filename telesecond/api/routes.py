@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telesecond.api import (  # noqa: F401 (each module registers its routes when imported)
+    account_lifecycle,
     accounts,
     admin_specialists,
     calendar,

@@ -45,6 +45,7 @@ SCHEMAS: dict[str, dict] = {
             "sms_consent": {"type": "boolean"},
             "sms_consent_at": {"type": ["string", "null"]},
             "sms_opted_out": {"type": "boolean"},
+            "email_verified": {"type": "boolean"},
             "created_at": _INSTANT,
         },
     },

@@ -8,9 +8,10 @@ from zoneinfo import available_timezones
 
 import phonenumbers
 
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 1024
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
+# No control characters (NUL above all: PostgreSQL refuses it in a query).
+_EMAIL = re.compile(
+    r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$"
+)
 
 
 @lru_cache(maxsize=1)
@@ -29,15 +30,6 @@ def normalize_email(value: str) -> str | None:
 def is_valid_timezone(name: str) -> bool:
     """Whether ``name`` is an IANA zone this machine knows (``Europe/Berlin``)."""
     return name in _zones()
-
-
-def password_problem(password: str) -> str | None:
-    """Why a password is refused, or None when it is acceptable."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
-    return None
 
 
 def normalize_phone(value: str) -> str | None:

@@ -105,6 +105,7 @@ def _ensure(
             phone=phone,
             notify_by="email",
             created_at=now,
+            email_verified_at=now,  # demo addresses need no confirmation
         )
         db.session.add(account)
         db.session.flush()

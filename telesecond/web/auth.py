@@ -31,7 +31,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            account = registration.register(
+            registration.register(
                 email=form.email.data,
                 password=form.password.data,
                 full_name=form.full_name.data,
@@ -44,9 +44,8 @@ def register():
         except ServiceError as error:
             apply_errors(form, error)
         else:
-            signed_in.begin(account)
-            flash("Welcome to telesecond. Your account is ready.", "success")
-            return redirect(url_for("auth.profile"))
+            # The same page whether or not the address already had an account.
+            return render_template("auth/check_email.html")
     status = 422 if form.errors or form.form_errors else 200
     return render_template("auth/register.html", form=form), status
 

@@ -26,6 +26,7 @@ from telesecond.domain.intake import CONSENT_TEXT, CONSENT_VERSION, MAX_QUESTION
 from telesecond.models import SpecialistProfile
 from telesecond.models.base import MAX_ID
 from telesecond.services.consultations import booking
+from telesecond.services.consultations.verified_patients import needs_verification
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.scheduling import availability, directory
 from telesecond.web.helpers import apply_errors, current_account
@@ -188,6 +189,11 @@ def _taken(
     ), status
 
 
+def _verify_first(profile: SpecialistProfile):
+    """Instead of the intake: the patient confirms their address first."""
+    return render_template("booking/verify_first.html", profile=profile), 403
+
+
 def _unreadable(profile: SpecialistProfile):
     return _taken(
         profile,
@@ -231,6 +237,8 @@ def _intake_page(profile: SpecialistProfile, form: IntakeForm, start: datetime, 
 def intake(specialist_id: int):
     """Hold the chosen time and show the intake form."""
     profile = availability.get_profile(specialist_id)
+    if current_user.role == "patient" and needs_verification(current_account()):
+        return _verify_first(profile)
     start = parse_start(request.args.get("start"))
     if start is None:
         return _unreadable(profile)
@@ -258,6 +266,8 @@ def intake(specialist_id: int):
 def book(specialist_id: int):
     """Book the held time with the patient's intake."""
     profile = availability.get_profile(specialist_id)
+    if current_user.role == "patient" and needs_verification(current_account()):
+        return _verify_first(profile)
     form = IntakeForm()
     start = parse_start(form.start.data)
     if start is None:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from telesecond.extensions import db
-from telesecond.models import AuditEvent
+from telesecond.models import Account, AuditEvent
 from tests.credentials import PASSWORD
 
 NEW = {
@@ -23,26 +23,32 @@ def actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
-def test_register_returns_the_account_with_normalised_email_and_phone(client):
+def test_register_answers_202_and_keeps_the_account_unverified(client):
     response = client.post("/api/v1/accounts", json=NEW)
-    assert response.status_code == 201
-    body = response.get_json()
-    assert body["email"] == "ada@example.org"
-    assert body["phone"] == "+447911123456"
-    assert body["role"] == "patient"
-    assert body["timezone"] == "Europe/London"
-    assert body["notify_by"] == ["email"]
-    assert body["sms_consent"] is False
-    assert isinstance(body["id"], int)
+    assert response.status_code == 202
+    assert set(response.get_json()) == {"detail"}
+    assert "check your spam folder" in response.get_json()["detail"]
+    account = db.session.scalars(select(Account)).one()
+    assert account.email == "ada@example.org"
+    assert account.phone == "+447911123456"
+    assert account.role == "patient"
+    assert account.timezone == "Europe/London"
+    assert account.channels == ["email"]
+    assert account.sms_consent is False
+    assert account.email_verified_at is None
     assert "password" not in response.text and "hash" not in response.text
 
 
-def test_register_twice_with_the_same_email_is_a_conflict(client):
-    assert client.post("/api/v1/accounts", json=NEW).status_code == 201
-    again = client.post("/api/v1/accounts", json={**NEW, "email": "ADA@example.org"})
-    assert again.status_code == 409
-    assert again.mimetype == "application/problem+json"
-    assert again.get_json()["status"] == 409
+def test_register_twice_with_the_same_email_answers_the_same_and_changes_nothing(client):
+    first = client.post("/api/v1/accounts", json=NEW)
+    again = client.post(
+        "/api/v1/accounts",
+        json={**NEW, "email": "ADA@example.org", "full_name": "Someone Else", "role": "specialist"},
+    )
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again.get_json() == first.get_json()
+    account = db.session.scalars(select(Account)).one()
+    assert (account.full_name, account.role) == ("Ada Lovelace", "patient")
 
 
 @pytest.mark.parametrize(
@@ -89,7 +95,8 @@ def test_token_login_me_and_revocation(client):
     body = token.get_json()
     assert body["expires_at"].endswith("Z")
     headers = {"Authorization": f"Bearer {body['token']}"}
-    assert client.get("/api/v1/me", headers=headers).get_json()["email"] == "ada@example.org"
+    me = client.get("/api/v1/me", headers=headers).get_json()
+    assert (me["email"], me["email_verified"]) == ("ada@example.org", False)
     assert client.delete("/api/v1/tokens/current", headers=headers).status_code == 204
     after = client.get("/api/v1/me", headers=headers)
     assert after.status_code == 401

@@ -21,6 +21,12 @@ def test_register_logout_login(live_app, browser_page):
     page.get_by_label("A patient looking for a second opinion").check()
     page.get_by_label("Time zone").fill("Europe/London")
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.get_by_role("main").get_by_role("link", name="sign in").click()
+    page.get_by_label("Email address").fill("rosalind@example.org")
+    page.get_by_label("Password").fill("double-helix-1953")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_app.url + "/account")
     expect(page.get_by_role("heading", name="My account")).to_be_visible()
     expect(page.locator("main")).to_contain_text("rosalind@example.org")
 

@@ -36,15 +36,19 @@ def test_security_headers(client):
     assert headers["X-Frame-Options"] == "DENY"
 
 
-def test_register_then_profile(client, submit):
+def test_register_asks_to_check_the_email_and_does_not_sign_in(client, submit):
     response = submit("/register", SIGNUP)
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/account")
+    assert response.status_code == 200
+    assert "Check your email" in response.text
+    assert client.get("/account").status_code == 302  # not signed in
+    account = db.session.scalars(select(Account)).one()
+    assert account.timezone == "America/New_York"
+    assert account.email_verified_at is None
+    submit("/login", {"email": SIGNUP["email"], "password": SIGNUP["password"]})
     profile = client.get("/account")
     assert profile.status_code == 200
     assert "grace@example.org" in profile.text
-    account = db.session.scalars(select(Account)).one()
-    assert account.timezone == "America/New_York"
+    assert "not confirmed yet" in profile.text
     cookie = client.get_cookie("session")
     assert cookie.http_only
     assert cookie.same_site == "Lax"

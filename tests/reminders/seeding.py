@@ -37,6 +37,7 @@ def seed_due_sms(n: int, *, now: datetime, due: datetime | None = None, spread=N
                 "notify_by": "email",
                 "active": True,
                 "created_at": now,
+                "email_verified_at": now,
             }
         ],
     )
@@ -57,6 +58,7 @@ def seed_due_sms(n: int, *, now: datetime, due: datetime | None = None, spread=N
                 "sms_consent_at": now,
                 "active": True,
                 "created_at": now,
+                "email_verified_at": now,
             }
             for i in range(n)
         ],

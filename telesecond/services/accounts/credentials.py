@@ -22,6 +22,14 @@ def hash_password(password: str) -> str:
     return off_loop(_hasher.hash, password)
 
 
+def verify_password(account: Account, password: str) -> bool:
+    """Whether ``password`` is the account's current password."""
+    try:
+        return off_loop(_hasher.verify, account.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(email: str, password: str, *, ip: str | None = None) -> Account | None:
     """The account for these credentials, or None; both outcomes are audited."""
     address = rules.normalize_email(email) or email.strip().lower()[:254]

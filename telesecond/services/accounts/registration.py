@@ -1,4 +1,5 @@
-"""Use cases for accounts: register and change the profile."""
+"""Use cases for accounts: register (without telling whether an address is taken) and
+change the profile."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from sqlalchemy.exc import IntegrityError
 
 from telesecond.domain import accounts as rules
 from telesecond.domain import titles
+from telesecond.domain.passwords import password_problem
 from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.models.account import CHANNELS
 from telesecond.services import audit
+from telesecond.services.accounts import account_mail, verification
 from telesecond.services.accounts.credentials import hash_password
-from telesecond.services.errors import Conflict, Invalid
+from telesecond.services.errors import Invalid
 from telesecond.services.reminders import outbox
 
 SELF_SERVICE_ROLES = ("patient", "specialist")
@@ -78,16 +81,24 @@ def register(
     phone: str | None = None,
     now: datetime,
     ip: str | None = None,
-) -> Account:
-    """Create an account; raise Invalid with field errors, or Conflict if the email is taken."""
+) -> Account | None:
+    """Sign up; the answer never tells whether the address already had an account.
+
+    A new address gets an account (unverified) and an email with a verification link;
+    an address that has one gets an email saying someone tried, and nothing changes. The
+    password is hashed on both paths, so both take about the same time. Returns the new
+    account, or None for a taken address (callers must not show the difference).
+
+    :raise Invalid: with field errors.
+    """
     errors: dict[str, list[str]] = {}
     address = rules.normalize_email(email)
     if address is None:
         errors["email"] = ["Enter a valid email address."]
-    problem = rules.password_problem(password)
+    name = _check_name(full_name, errors)
+    problem = password_problem(password, role=role, user_inputs=[address or email, name])
     if problem:
         errors["password"] = [problem]
-    name = _check_name(full_name, errors)
     _check_title(name, role, errors)
     if role not in SELF_SERVICE_ROLES:
         errors["role"] = ["Choose patient or specialist."]
@@ -95,11 +106,14 @@ def register(
     number = _check_phone(phone, errors)
     if errors:
         raise Invalid("Some fields need attention.", errors)
-    if db.session.scalar(select(Account.id).where(Account.email == address)) is not None:
-        raise Conflict("An account with this email address already exists.", {"email": ["taken"]})
+    password_hash = hash_password(password)
+    existing = db.session.scalar(select(Account).where(Account.email == address))
+    if existing is not None:
+        _tell_existing(existing, now=now, ip=ip)
+        return None
     account = Account(
         email=address,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         full_name=name,
         role=role,
         timezone=timezone,
@@ -110,11 +124,12 @@ def register(
     db.session.add(account)
     try:
         db.session.flush()
-    except IntegrityError:
+    except IntegrityError:  # registered in a race with another request
         db.session.rollback()
-        raise Conflict(
-            "An account with this email address already exists.", {"email": ["taken"]}
-        ) from None
+        existing = db.session.scalar(select(Account).where(Account.email == address))
+        if existing is not None:
+            _tell_existing(existing, now=now, ip=ip)
+        return None
     audit.record(
         "account.registered",
         actor_id=account.id,
@@ -123,7 +138,21 @@ def register(
         ip=ip,
     )
     db.session.commit()
+    verification.send_link(account, now=now, ip=ip)
     return account
+
+
+def _tell_existing(account: Account, *, now: datetime, ip: str | None) -> None:
+    """Someone signed up with a taken address: tell its owner; change nothing."""
+    audit.record(
+        "account.registration_repeated",
+        actor_id=None,
+        target_type="account",
+        target_id=account.id,
+        ip=ip,
+    )
+    db.session.commit()
+    account_mail.send("account_exists", account, now=now)
 
 
 def update_profile(

@@ -128,8 +128,10 @@ def end_all(
     actor_id: int | None,
     ip: str | None = None,
     keep_session_id: int | None = None,
+    keep_token_id: int | None = None,
 ) -> int:
-    """End every live session and API token of the account, but ``keep_session_id``.
+    """End every live session and API token of the account, but ``keep_session_id`` and
+    ``keep_token_id`` (the one asking, when it stays signed in).
 
     The caller commits (it ends them in the same transaction as the change that asks for
     it: a new password, a suspension). Returns how many sessions and tokens ended.
@@ -143,9 +145,12 @@ def end_all(
         .values(ended_at=now, end_reason=reason[:40])
         .execution_options(synchronize_session=False)
     ).rowcount
+    live_token = ApiToken.revoked_at.is_(None)
+    if keep_token_id is not None:
+        live_token &= ApiToken.id != keep_token_id
     tokens = db.session.execute(
         update(ApiToken)
-        .where(ApiToken.account_id == account_id, ApiToken.revoked_at.is_(None))
+        .where(ApiToken.account_id == account_id, live_token)
         .values(revoked_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -19,6 +19,7 @@ from telesecond.extensions import db
 from telesecond.models import Account, Consultation, Hold, SpecialistProfile
 from telesecond.services.consultations.access import get_for
 from telesecond.services.consultations.changes import consultation_changed
+from telesecond.services.consultations.verified_patients import require_verified
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
 from telesecond.services.scheduling import availability, busy, rules_cache
 
@@ -106,6 +107,7 @@ def place_hold(
     """Hold a free slot for ``minutes`` so the patient can finish the intake."""
     if patient.role != "patient":
         raise Forbidden("Only patients can hold a time.")
+    require_verified(patient)
     profile = _specialist(specialist_id)
     lock_specialist(specialist_id)
     # Expired holds go now: the database keeps live and expired holds exclusive alike.
@@ -216,6 +218,7 @@ def book(
     """
     if patient.role != "patient":
         raise Forbidden("Only patients can book a consultation.")
+    require_verified(patient)
     intake, errors = check_intake(intake)
     locked = lock_and_read(specialist_id)
     facts = None

@@ -39,6 +39,7 @@ from telesecond.services.calendar.invite_mail import (
 )
 from telesecond.services.reminders.outbox import sms_allowed
 from telesecond.services.reminders.sms_optout import mark_opted_out
+from telesecond.services.reminders.unverified import unverified_recipient
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,9 @@ def deliver(reminder: Reminder, *, now: datetime) -> Outcome:
 
 
 def _skip_reason(reminder: Reminder, now: datetime) -> str | None:
+    unverified = unverified_recipient(reminder)
+    if unverified is not None:
+        return unverified
     consultation = reminder.consultation
     if reminder.kind == "agenda":
         day = _agenda_day(reminder, now)

@@ -27,6 +27,7 @@ from telesecond.extensions import db
 from telesecond.models import Consultation, Reminder
 from telesecond.models.base import UTCDateTime
 from telesecond.services.reminders import agenda
+from telesecond.services.reminders.unverified import unverified_recipient
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,9 @@ def _skip_reason(reminder: Reminder, now: datetime) -> str | None:
 
     The consultation's status and start are read afresh: the batch was loaded earlier.
     """
+    unverified = unverified_recipient(reminder)
+    if unverified is not None:
+        return unverified
     if reminder.kind in BEFORE_START and reminder.consultation_id is not None:
         status, start = db.session.execute(_STATE, {"cid": reminder.consultation_id}).one()
         reason = skip_reason(reminder.kind, status=status, start=start, now=now)
