@@ -123,6 +123,8 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "BUSY_CALENDAR_MAX_BYTES": ("int", 5 * 1024 * 1024),
     # Allow http:// and loopback/private addresses: tests and local development only.
     "BUSY_CALENDAR_ALLOW_LOCAL": ("bool", False),
+    # Specialists and admins must sign in with a second factor (default: only in production).
+    "CLINICIAN_2FA_REQUIRED": ("bool", None),
 }
 
 
@@ -163,6 +165,8 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
     config["DATABASE_BACKEND"] = database_backend(url)
     if config.get("SESSION_COOKIE_SECURE") is None:
         config["SESSION_COOKIE_SECURE"] = env == "production"
+    if config.get("CLINICIAN_2FA_REQUIRED") is None:
+        config["CLINICIAN_2FA_REQUIRED"] = env == "production"
     config.setdefault("UPLOAD_DIR", "")
     if not config["UPLOAD_DIR"]:
         config["UPLOAD_DIR"] = str(instance_dir / "uploads")
