@@ -19,6 +19,8 @@ from flask import (
 )
 
 from telesecond.clock import utcnow
+from telesecond.extensions import limiter
+from telesecond.http.limits import login_limit
 from telesecond.models import Account
 from telesecond.services.accounts import passkeys, pending_sign_in, second_factor
 from telesecond.web import passkey_json, signed_in
@@ -49,6 +51,7 @@ def start(account: Account, next_url: str | None) -> Response:
 
 
 @bp.route("", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def ask():
     pending = session.get(PENDING_KEY)
     ticket = pending_sign_in.peek(_ticket(pending), now=utcnow())
@@ -89,6 +92,7 @@ def passkey_options():
 
 
 @bp.post("/passkey")
+@limiter.limit(login_limit)
 def passkey_sign_in():
     try:
         data = passkey_json.body()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from telesecond.extensions import db
 from telesecond.models import Passkey
-from tests.accounts.two_factor_steps import enrol_totp, password_step
+from telesecond.services.accounts import passkeys
+from telesecond.services.errors import Forbidden
+from tests.accounts.two_factor_steps import audit_actions, enrol_totp, password_step
+from tests.credentials import PASSWORD
 from tests.web_forms import csrf_token
 
 OPTIONS = "/account/two-factor/passkeys/options"
@@ -115,3 +120,66 @@ def test_a_bad_passkey_answer_counts_as_a_wrong_try(client, make_account, clock)
     # Still pending: the person may try a code instead.
     assert client.get(page).status_code == 200
     assert client.get("/account").status_code == 302
+
+
+def add_passkey_row(account, clock, name="Phone") -> Passkey:
+    """A stored passkey (removal never checks the key itself)."""
+    row = Passkey(
+        account_id=account.id,
+        credential_id=f"cred-{account.id}-{name}",
+        public_key=b"not-checked-when-removing",
+        name=name,
+        created_at=clock(),
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def remove(client, passkey_id: int, password: str):
+    html = client.get("/account/two-factor").text
+    token = re.search(r'name="remove-csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    return client.post(
+        f"/account/two-factor/passkeys/{passkey_id}/remove",
+        data={"remove-password": password, "remove-csrf_token": token},
+    )
+
+
+def test_removing_a_passkey_needs_the_password(client, sign_in, make_account, clock):
+    patient = make_account()
+    sign_in(patient)  # before the passkey exists: the password alone signs in
+    key = add_passkey_row(patient, clock)
+    page = client.get("/account/two-factor").text
+    assert "Phone</strong>, added" in page
+
+    refused = remove(client, key.id, "wrong-password-1")
+    assert refused.status_code == 422
+    assert "That password is not right" in refused.text
+    assert passkeys_stored() == 1
+
+    done = remove(client, key.id, PASSWORD)
+    assert done.status_code == 302
+    assert passkeys_stored() == 0
+    assert ("2fa.passkey_removed", None) in audit_actions()
+
+
+def test_nobody_removes_another_persons_passkey(client, sign_in, make_account, clock):
+    owner, other = make_account(), make_account()
+    key = add_passkey_row(owner, clock)
+    sign_in(other)
+    add_passkey_row(other, clock)  # so the page has a removal form
+    assert remove(client, key.id, PASSWORD).status_code == 404
+    assert passkeys_stored() == 2
+
+
+def test_a_clinicians_last_factor_stays_while_required(app, make_account, clock):
+    specialist = make_account(role="specialist")
+    first = add_passkey_row(specialist, clock)
+    second = add_passkey_row(specialist, clock, "Key")
+    passkeys.remove(specialist, second.id, PASSWORD, required=True, now=clock())
+    with pytest.raises(Forbidden):
+        passkeys.remove(specialist, first.id, PASSWORD, required=True, now=clock())
+    assert passkeys_stored() == 1
+    # Not required (or a patient): the last one may go.
+    passkeys.remove(specialist, first.id, PASSWORD, required=False, now=clock())
+    assert passkeys_stored() == 0
