@@ -128,6 +128,8 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "EMAIL_VERIFICATION_REQUIRED": ("bool", True),
     "EMAIL_VERIFICATION_HOURS": ("int", 48),
     "PASSWORD_RESET_MINUTES": ("int", 60),
+    # Specialists and admins must sign in with a second factor (default: only in production).
+    "CLINICIAN_2FA_REQUIRED": ("bool", None),
 }
 
 
@@ -170,6 +172,8 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
     config["DATABASE_BACKEND"] = database_backend(url)
     if config.get("SESSION_COOKIE_SECURE") is None:
         config["SESSION_COOKIE_SECURE"] = env == "production"
+    if config.get("CLINICIAN_2FA_REQUIRED") is None:
+        config["CLINICIAN_2FA_REQUIRED"] = env == "production"
     config.setdefault("UPLOAD_DIR", "")
     if not config["UPLOAD_DIR"]:
         config["UPLOAD_DIR"] = str(instance_dir / "uploads")

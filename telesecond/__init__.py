@@ -80,7 +80,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.web.account_lifecycle import bp as lifecycle_pages
     from telesecond.web.errors import register_error_handlers
     from telesecond.web.link_base import init_link_base
+    from telesecond.web.second_factor import bp as second_factor_bp
     from telesecond.web.templating import init_templating
+    from telesecond.web.two_factor import bp as two_factor_bp
 
     csrf.exempt(api_bp)
     csrf.exempt(webhooks.bp)  # Twilio signs its calls instead
@@ -100,6 +102,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         webhooks.bp,
         admin_specialists.bp,
         lifecycle_pages,
+        two_factor_bp,
+        second_factor_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)

@@ -109,13 +109,14 @@ def update_me():
     ok="201",
     response="Token",
     public=True,
-    errors=("400", "401", "422"),
+    errors=("400", "401", "403", "422"),
 )
 @limiter.limit(login_limit)
 def create_token():
     f = Fields(json_object())
     email = f.string("email", max_len=254)
     password = f.string("password", max_len=1024)
+    otp = f.string("otp", required=False, max_len=64)
     f.check()
     raw, token = tokens.issue(
         email,
@@ -123,6 +124,8 @@ def create_token():
         ttl_hours=current_app.config["TOKEN_TTL_HOURS"],
         ip=request.remote_addr,
         now=utcnow(),
+        otp=otp,
+        second_factor_required=current_app.config["CLINICIAN_2FA_REQUIRED"],
     )
     return jsonify({"token": raw, "expires_at": to_rfc3339(token.expires_at)}), 201
 

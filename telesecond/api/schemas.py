@@ -18,6 +18,14 @@ SCHEMAS: dict[str, dict] = {
             "status": {"type": "integer"},
             "detail": _STR,
             "errors": {"type": "object", "additionalProperties": _STRS},
+            "second_factor_required": {
+                "type": "boolean",
+                "description": "POST /tokens: send otp (a second factor is set up)",
+            },
+            "enrolment_required": {
+                "type": "boolean",
+                "description": "POST /tokens: set up two-factor sign-in first",
+            },
         },
     },
     "NewAccount": {
@@ -62,7 +70,15 @@ SCHEMAS: dict[str, dict] = {
     "Credentials": {
         "type": "object",
         "required": ["email", "password"],
-        "properties": {"email": _STR, "password": _STR},
+        "properties": {
+            "email": _STR,
+            "password": _STR,
+            "otp": {
+                "type": "string",
+                "description": "A code from the authenticator app or a recovery code; "
+                "needed when the account has a second factor",
+            },
+        },
     },
     "Token": {
         "type": "object",

@@ -18,6 +18,7 @@ from telesecond.extensions import limiter
 from telesecond.http.limits import login_limit
 from telesecond.services.accounts import credentials, registration, sessions
 from telesecond.services.errors import NotFound, ServiceError
+from telesecond.web import second_factor as second_factor_step
 from telesecond.web import signed_in
 from telesecond.web.forms import LoginForm, ProfileForm, RegisterForm
 from telesecond.web.helpers import apply_errors, current_account, safe_next
@@ -58,6 +59,8 @@ def login():
         account = credentials.authenticate(
             form.email.data, form.password.data, ip=request.remote_addr
         )
+        if account is not None and second_factor_step.wanted(account):
+            return second_factor_step.start(account, request.args.get("next"))
         if account is not None:
             signed_in.begin(account)
             flash(f"Signed in as {account.full_name}.", "success")

@@ -12,15 +12,27 @@ from telesecond.domain.tokens import digest
 from telesecond.extensions import db
 from telesecond.models import Account, ApiToken
 from telesecond.services import audit
-from telesecond.services.accounts import credentials
+from telesecond.services.accounts import credentials, second_factor
 from telesecond.services.errors import Unauthenticated
 
 
-def issue(email: str, password: str, *, ttl_hours: int, now: datetime, ip: str | None = None):
-    """Check the credentials and return ``(raw_token, ApiToken)``; raise Unauthenticated."""
+def issue(
+    email: str,
+    password: str,
+    *,
+    ttl_hours: int,
+    now: datetime,
+    ip: str | None = None,
+    otp: str | None = None,
+    second_factor_required: bool = False,
+):
+    """Check the credentials (and ``otp``, for an account with a second factor) and return
+    ``(raw_token, ApiToken)``; raise Unauthenticated, or Forbidden for a clinician who must
+    set up a second factor first (``second_factor_required``)."""
     account = credentials.authenticate(email, password, ip=ip)
     if account is None:
         raise Unauthenticated("The email address or password is not correct.")
+    second_factor.check_for_token(account, otp, required=second_factor_required, now=now, ip=ip)
     raw = secrets.token_urlsafe(32)
     token = ApiToken(
         account_id=account.id,
