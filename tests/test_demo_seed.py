@@ -16,7 +16,7 @@ def test_seed_is_idempotent_and_prints_logins(app):
     assert "alex.patient@demo.telesecond.example" in first.output
     second = runner.invoke(args=["demo", "seed"])
     assert second.exit_code == 0
-    assert db.session.scalar(select(func.count()).select_from(Account)) == 8
+    assert db.session.scalar(select(func.count()).select_from(Account)) == 9
     assert db.session.scalar(select(func.count()).select_from(SpecialistProfile)) == 6
 
 

@@ -12,6 +12,7 @@ from telesecond.services.accounts.credentials import hash_password
 from telesecond.services.scheduling import specialists
 
 DEMO_PASSWORD = "demo-password-1"
+ADMIN_EMAIL = "admin@demo.telesecond.example"
 
 # email, name, zone, specialties, conditions, languages, licensed regions, fee (cents), currency
 SPECIALISTS = [
@@ -140,9 +141,17 @@ def _ensure_specialist(row, *, now: datetime) -> Account:
     return account
 
 
+def _ensure_admin(*, now: datetime) -> Account:
+    """The demo admin, with a verified address (the admin console at /admin)."""
+    account = _ensure(ADMIN_EMAIL, "Demo Admin", "admin", "Europe/Berlin", None, now=now)
+    account.email_verified_at = account.email_verified_at or now
+    return account
+
+
 def seed(*, now: datetime) -> list[Account]:
     """Create (or find) the demo accounts, profiles and hours, and return the accounts."""
     people = [_ensure_specialist(row, now=now) for row in SPECIALISTS]
     people += [_ensure(e, n, "patient", z, p, now=now) for e, n, z, p in PATIENTS]
+    people.append(_ensure_admin(now=now))
     db.session.commit()
     return people
