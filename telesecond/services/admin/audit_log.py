@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -105,13 +104,12 @@ def actions() -> list[str]:
     )
 
 
-def export_csv(admin: Account, filters: Filters, *, ip: str | None) -> Iterator[str]:
-    """The matching events as CSV text (newest first), a formula-safe cell each.
+def export_csv(admin: Account, filters: Filters, *, ip: str | None) -> str:
+    """The matching events as CSV text (newest first), every cell formula-safe.
 
-    The export is recorded (and committed) before the first line is handed out.
+    The export is recorded (and committed) in the audit log it reads.
     """
-    statement = _statement(filters).limit(EXPORT_LIMIT)
-    rows = db.session.execute(statement).all()
+    rows = db.session.execute(_statement(filters).limit(EXPORT_LIMIT)).all()
     audit.record(
         "audit.exported",
         actor_id=admin.id,
@@ -122,28 +120,18 @@ def export_csv(admin: Account, filters: Filters, *, ip: str | None) -> Iterator[
     db.session.commit()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def line(values) -> str:
-        writer.writerow(neutralise_row(values))
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield line(COLUMNS)
+    writer.writerow(COLUMNS)
     for event, email in rows:
-        detail = (
-            json.dumps(event.detail, sort_keys=True, ensure_ascii=False) if event.detail else ""
+        detail = event.detail and json.dumps(event.detail, sort_keys=True, ensure_ascii=False)
+        values = (
+            to_rfc3339(event.at),
+            event.actor_id,
+            email,
+            event.action,
+            event.target_type,
+            event.target_id,
+            event.ip,
+            detail,
         )
-        yield line(
-            (
-                to_rfc3339(event.at),
-                event.actor_id,
-                email,
-                event.action,
-                event.target_type,
-                event.target_id,
-                event.ip,
-                detail,
-            )
-        )
+        writer.writerow(neutralise_row(values))
+    return buffer.getvalue()
