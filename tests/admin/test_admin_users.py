@@ -17,6 +17,8 @@ GET_ROUTES = [
     "/admin/consultations/1",
     "/admin/audit",
     "/admin/audit.csv",
+    "/admin/reminders",
+    "/admin/opinions",
 ]
 POST_ROUTES = [
     "/admin/users/1/deactivate",
@@ -182,3 +184,17 @@ def test_deactivation_needs_a_reason_and_never_targets_oneself(
         admin_client.post(f"/admin/users/{patient.id}/reactivate", data={}).status_code == 400
     )  # no CSRF token
     assert len(audit_rows("account.deactivated")) == 1
+
+
+def test_ids_that_match_nothing_are_404_for_an_admin(app, admin_client):
+    token = csrf_token(admin_client.get("/admin").text)
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("admin_console.") or "<" not in rule.rule:
+            continue
+        for value in (2**31 - 1, 2**31, 2**80):
+            url = rule.rule.split("<")[0] + str(value) + rule.rule.split(">", 1)[1]
+            if "GET" in rule.methods:
+                assert admin_client.get(url).status_code == 404, url
+            else:
+                response = admin_client.post(url, data={"csrf_token": token, "reason": "r"})
+                assert response.status_code == 404, url
