@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from telesecond.extensions import db
+from telesecond.models import SpecialistProfile
 from tests.admin.console import admin_client_fixture, admin_fixture, audit_rows  # noqa: F401
 from tests.credentials import PASSWORD
 from tests.web_forms import csrf_token
@@ -198,3 +199,26 @@ def test_ids_that_match_nothing_are_404_for_an_admin(app, admin_client):
             else:
                 response = admin_client.post(url, data={"csrf_token": token, "reason": "r"})
                 assert response.status_code == 404, url
+
+
+def test_home_links_every_section_with_what_needs_attention(
+    app, admin_client, make_account, make_specialist
+):
+    for specialist, state in ((make_specialist(), "pending"), (make_specialist(), "verified")):
+        db.session.get(SpecialistProfile, specialist.id).verification = state
+    db.session.commit()
+    make_account(active=False)
+    page = admin_client.get("/admin")
+    assert page.status_code == 200
+    for href in (
+        "/admin/specialists",
+        "/admin/users",
+        "/admin/consultations",
+        "/admin/audit",
+        "/admin/reminders",
+        "/admin/opinions",
+    ):
+        assert f'href="{href}"' in page.text, href
+    assert "1 waiting for verification" in page.text
+    assert "1 deactivated account<" in page.text
+    assert "0 needing attention" in page.text

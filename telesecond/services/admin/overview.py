@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -21,7 +22,7 @@ class Overview:
     upcoming_consultations: int
 
 
-def overview(*, now) -> Overview:
+def overview(*, now: datetime) -> Overview:
     """Count what the console's home page shows."""
 
     def count(query) -> int:
