@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 import pytest
 
 from telesecond.clock import utcnow
-from telesecond.services.consultations import booking
+from telesecond.services.consultations import booking, documents
+from telesecond.services.opinions import second_opinion
 from telesecond.services.reminders.dispatch import dispatch_due_reminders
 from tests.admin.console import admin_client_fixture, audit_rows  # noqa: F401
+from tests.file_samples import MINIMAL_PDF
 from tests.web_forms import login
 
 # 2026-03-03 in UTC; in Auckland (UTC+13) the first is still 3 March, the second 4 March.
@@ -92,6 +94,26 @@ def test_timeline_tells_the_consultations_story_and_the_reading_is_audited(
     login(client, patient)
     assert client.get(f"/consultations/{consultation.id}").status_code == 200
     clock.advance(minutes=5)
+    documents.upload(
+        patient,
+        consultation.id,
+        filename="biopsy-report.pdf",
+        kind="pathology",
+        data=MINIMAL_PDF,
+        now=clock(),
+    )
+    clock.advance(minutes=5)
+    second_opinion.write(
+        specialist,
+        consultation.id,
+        diagnosis_assessment="refines",
+        summary="A summary.",
+        answers=["Yes.", "No."],
+        recommendations="",
+        ip=None,
+        now=clock(),
+    )
+    clock.advance(minutes=5)
     booking.cancel(patient, consultation.id, reason="Feeling better", now=clock(), cutoff_hours=0)
     assert audit_rows("consultation.viewed")[-1].actor_id == patient.id
 
@@ -104,12 +126,16 @@ def test_timeline_tells_the_consultations_story_and_the_reading_is_audited(
         "Confirmation email sent",
         '<th scope="row" data-label="What">Rescheduled</th>',
         "consultation.viewed",
+        "Document uploaded (pathology)",
+        "document.uploaded",
+        "Opinion written",
         '<th scope="row" data-label="What">Cancelled</th>',
     ]
     positions = [text.find(line) for line in story]
     assert -1 not in positions, list(zip(story, positions, strict=True))
     assert positions == sorted(positions)
     assert "Feeling better" in text
+    assert "biopsy-report.pdf" not in text and "A summary." not in text
     assert "2026-03-03T09:00:00+00:00 to 2026-03-03T12:00:00+00:00" in text
 
     viewed = audit_rows("consultation.viewed")[-1]
