@@ -9,6 +9,7 @@ from telesecond.domain.passwords import password_problem
 from telesecond.extensions import db
 from telesecond.models import Account
 from tests.admin.console import audit_rows
+from tests.web_forms import csrf_token
 
 STRONG = "violet-harbour-tandem-88"
 
@@ -96,3 +97,20 @@ ANA = ["ana.lopez@example.org"]
 def test_password_rules_depend_on_role_and_the_persons_details(password, role, details, refused):
     problem = password_problem(password, role=role, user_inputs=details)
     assert (problem is not None) is refused, problem
+
+
+def test_demo_seed_prints_the_demo_admin_who_opens_the_console(app, client):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "seed"])
+    assert first.exit_code == 0, first.output
+    assert "admin      admin@demo.telesecond.example" in first.output
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    [admin] = admins()
+    assert admin.email == "admin@demo.telesecond.example" and admin.email_verified
+    token = csrf_token(client.get("/login").text)
+    signed_in = client.post(
+        "/login",
+        data={"email": admin.email, "password": "demo-password-1", "csrf_token": token},
+    )
+    assert signed_in.status_code == 302
+    assert client.get("/admin").status_code == 200
