@@ -54,7 +54,7 @@ class Filters:
         raw = self.args.get(name, "").strip()
         if not raw:
             return default
-        if not raw.isdigit() or not 1 <= int(raw[:12]) <= limit:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or not 1 <= int(raw) <= limit:
             self.errors[name] = "Enter a whole number from 1."
             return default
         return int(raw)

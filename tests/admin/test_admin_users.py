@@ -83,6 +83,7 @@ def test_search_by_name_email_role_and_state_in_pages(app, admin, admin_client, 
         ({"page": "0"}, "Enter a whole number from 1."),
         ({"page": "abc"}, "Enter a whole number from 1."),
         ({"page": "9" * 40}, "Enter a whole number from 1."),
+        ({"page": "٣"}, "Enter a whole number from 1."),
         ({"q": "x" * 500}, "Use at most 200 characters."),
     ],
 )
