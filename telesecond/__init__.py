@@ -107,6 +107,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
+    from telesecond.web.admin_console import bp as admin_console_bp
+
+    app.register_blueprint(admin_console_bp)
     register_error_handlers(app)
     init_templating(app)
     init_link_base(app)

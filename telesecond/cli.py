@@ -6,6 +6,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from telesecond.cli_admin import admin as admin_commands
+
 demo = AppGroup("demo", help="Demo data.")
 reminders = AppGroup("reminders", help="The reminder process.")
 
@@ -71,3 +73,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(reminders)
     app.cli.add_command(licences)
+    app.cli.add_command(admin_commands)

@@ -35,11 +35,11 @@ STATE_LABELS = {
 
 @bp.before_request
 def admins_only():
-    """Visitors sign in first; to anyone but an admin the pages do not exist (404)."""
+    """Visitors sign in first; anyone else but an admin is refused (403), as in the console."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if current_user.role != "admin":
-        abort(404)
+        abort(403)
     return None
 
 

@@ -43,6 +43,7 @@ def init_templating(app: Flask) -> None:
                 nav.append((url_for("specialist.profile"), "My profile"))
                 nav.append((url_for("specialist.availability"), "Availability"))
             if current_user.role == "admin":
+                nav.append((url_for("admin_console.home"), "Admin"))
                 nav.append((url_for("opinions.admin"), "Opinions"))
                 nav.append((url_for("reminders.admin"), "Failed messages"))
             nav.append((url_for("auth.profile"), "My account"))

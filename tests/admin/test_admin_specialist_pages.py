@@ -32,7 +32,7 @@ def rows(*licences) -> dict:
 def test_non_admins_do_not_see_the_pages(client, sign_in, make_account, make_specialist):
     assert client.get("/admin/specialists").status_code == 302  # to the login page
     sign_in(make_specialist())
-    assert client.get("/admin/specialists").status_code == 404
+    assert client.get("/admin/specialists").status_code == 403
 
 
 def test_admin_verifies_with_several_licences(client, sign_in, submit, admin, make_specialist):

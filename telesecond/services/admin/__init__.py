@@ -1,1 +1,2 @@
-"""Use cases only admins run: checking specialists' licences, suspending, reinstating."""
+"""Use cases of the admin console: checking specialists' licences, suspending, reinstating,
+users, consultations, the audit log and resending messages."""
