@@ -252,7 +252,7 @@ def _deliver(reminder: Reminder, now: datetime, clock: Clock) -> dict:
         outcome = Outcome(status="retry", error=f"delivery raised {type(exc).__name__}")
     values = _outcome_values(outcome, reminder, clock())
     if values.get("uncount"):
-        pacing.pause_until(values["due_at"])
+        pacing.current().pause_until(values["due_at"])
     return values
 
 
@@ -283,7 +283,7 @@ def _send_batch(rows: list[Reminder], worker: str, clock: Clock) -> int:
     """
     sent = 0
     config = current_app.config
-    sms_rate = config.get("SMS_MAX_PER_SECOND")
+    pace = pacing.current()
     margin = min(LEASE_MARGIN, timedelta(seconds=config["REMINDER_LEASE_SECONDS"]) / 4)
     for index, reminder in enumerate(rows):
         # Stop early rather than send on a lease that is about to run out: another
@@ -294,11 +294,11 @@ def _send_batch(rows: list[Reminder], worker: str, clock: Clock) -> int:
             return sent
         now = clock()
         if reminder.channel == "sms":
-            paused = pacing.paused_until(now)
+            paused = pace.paused_until(now)
             if paused is not None:
                 _put_back(reminder.id, worker, paused, now)
                 continue
-            pacing.wait_for_turn(sms_rate)
+            pace.wait_for_turn()
             now = clock()
         reason = _skip_reason(reminder, now)
         if reason is not None:

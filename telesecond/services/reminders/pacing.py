@@ -1,10 +1,10 @@
 """How fast SMS may leave this process: ``SMS_MAX_PER_SECOND``, and a provider's pause.
 
-One bucket per process, shared by every dispatcher running in it (threads included):
-with several reminder processes the limit holds per process, so the total is the limit
-times the number of processes. A provider that answers "too many requests" with a
-``Retry-After`` pauses every SMS of the process until then: the rows waiting are put
-back for that time without being tried.
+One pace per app, and so per reminder process, shared by every dispatcher running in it
+(threads included): with several reminder processes the limit holds per process, and
+their total is the limit times the number of processes. A provider that answers "too
+many requests" with a ``Retry-After`` pauses every SMS of the process until then: the
+rows waiting are put back for that time without being tried.
 """
 
 from __future__ import annotations
@@ -13,49 +13,53 @@ import threading
 import time
 from datetime import datetime
 
+from flask import current_app
+
 from telesecond.domain.throttling import TokenBucket
 
-_lock = threading.Lock()
-_bucket: TokenBucket | None = None
-_paused_until: datetime | None = None
+_KEY = "telesecond.sms_pacing"
+_create = threading.Lock()
 
 
-def wait_for_turn(rate: float | None) -> float:
-    """Block until the next SMS may go at ``rate`` per second (None: no limit).
+class SmsPace:
+    """The app's SMS pace: a token bucket at ``rate`` (None: no limit) and a pause."""
 
-    Returns the seconds waited.
-    """
-    global _bucket
-    if not rate:
-        return 0.0
-    with _lock:
-        if _bucket is None or _bucket.rate != rate:
-            _bucket = TokenBucket(rate=rate)
-        wait = _bucket.take(time.monotonic())
-    if wait > 0:
-        time.sleep(wait)
-    return wait
+    def __init__(self, rate: float | None) -> None:
+        self._lock = threading.Lock()
+        self._bucket = TokenBucket(rate=rate) if rate else None
+        self._paused_until: datetime | None = None
+
+    def wait_for_turn(self) -> float:
+        """Block until the next SMS may go; returns the seconds waited."""
+        if self._bucket is None:
+            return 0.0
+        with self._lock:
+            wait = self._bucket.take(time.monotonic())
+        if wait > 0:
+            time.sleep(wait)
+        return wait
+
+    def pause_until(self, until: datetime) -> None:
+        """The provider asked for no SMS before ``until`` (aware UTC)."""
+        with self._lock:
+            if self._paused_until is None or until > self._paused_until:
+                self._paused_until = until
+
+    def paused_until(self, now: datetime) -> datetime | None:
+        """The end of the provider's pause if it still runs at ``now``, else None."""
+        with self._lock:
+            if self._paused_until is not None and self._paused_until > now:
+                return self._paused_until
+            return None
 
 
-def pause_until(until: datetime) -> None:
-    """The provider asked for no SMS before ``until`` (aware UTC)."""
-    global _paused_until
-    with _lock:
-        if _paused_until is None or until > _paused_until:
-            _paused_until = until
-
-
-def paused_until(now: datetime) -> datetime | None:
-    """The end of the provider's pause if it still runs at ``now``, else None."""
-    with _lock:
-        if _paused_until is not None and _paused_until > now:
-            return _paused_until
-        return None
-
-
-def reset() -> None:
-    """Forget the bucket and any pause (tests, a new process)."""
-    global _bucket, _paused_until
-    with _lock:
-        _bucket = None
-        _paused_until = None
+def current() -> SmsPace:
+    """The running app's pace, made on first use from ``SMS_MAX_PER_SECOND``."""
+    extensions = current_app.extensions
+    pace = extensions.get(_KEY)
+    if pace is None:
+        with _create:
+            pace = extensions.get(_KEY)
+            if pace is None:
+                pace = extensions[_KEY] = SmsPace(current_app.config.get("SMS_MAX_PER_SECOND"))
+    return pace
