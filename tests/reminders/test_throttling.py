@@ -11,6 +11,7 @@ from email.utils import format_datetime
 import pytest
 from sqlalchemy import select
 
+import config
 from telesecond.adapters import registry
 from telesecond.clock import utcnow
 from telesecond.extensions import db
@@ -175,3 +176,15 @@ def test_sms_max_per_second_spaces_the_messages(paced_app, clock, fake_twilio):
     assert times[-1] - times[1] >= 9 * 0.2 * 0.95
     assert max(sum(1 for t in times if start <= t < start + 1) for start in times) <= 6
     assert len({m["to"] for m in fake_twilio.messages}) == 11
+
+
+@pytest.mark.parametrize(("raw", "rate"), [("", None), ("10", 10.0), ("0.5", 0.5), (" 3 ", 3.0)])
+def test_sms_max_per_second_is_read_at_start_up(tmp_path, raw, rate):
+    values = config.finalize(config.from_env({"SMS_MAX_PER_SECOND": raw}), tmp_path)
+    assert values["SMS_MAX_PER_SECOND"] == rate
+
+
+@pytest.mark.parametrize("raw", ["0", "-2", "fast", "inf", "nan"])
+def test_a_wrong_sms_max_per_second_stops_the_start(tmp_path, raw):
+    with pytest.raises(config.ConfigError, match="SMS_MAX_PER_SECOND"):
+        config.finalize(config.from_env({"SMS_MAX_PER_SECOND": raw}), tmp_path)
