@@ -268,54 +268,75 @@ def _mark_sending(reminder: Reminder, worker: str, now: datetime) -> bool:
 
 def _put_back(reminder_id: int, worker: str, until: datetime, now: datetime) -> None:
     """Hand a claimed row back, due at ``until``, without trying it (a provider pause)."""
-    values = {"status": "pending", "due_at": until, "updated_at": now}
-    _write_outcome(reminder_id, worker, values)
-    db.session.commit()
+    _write_outcome(reminder_id, worker, {"status": "pending", "due_at": until, "updated_at": now})
 
 
 def _send_batch(rows: list[Reminder], worker: str, clock: Clock) -> int:
     """Check, mark, send and record each row in turn; returns how many went out.
 
-    Per message: the fresh check and the ``sending`` mark are committed before the
-    network call, the outcome right after it. Nothing is held while a message is in
-    flight, and a crash between the two commits leaves the row ``sending`` (later
-    ``unknown``), never ``pending``.
+    Per message, before the network call, one commit holds the previous message's
+    outcome, this row's fresh check and its ``sending`` mark; so every outcome is
+    committed right after its send, before the next message leaves, and nothing is held
+    while a message is in flight. A crash between a send and that commit leaves the row
+    ``sending`` (later ``unknown``), never ``pending``.
     """
     sent = 0
     config = current_app.config
     pace = pacing.current()
     margin = min(LEASE_MARGIN, timedelta(seconds=config["REMINDER_LEASE_SECONDS"]) / 4)
-    for index, reminder in enumerate(rows):
-        # Stop early rather than send on a lease that is about to run out: another
-        # dispatcher may take the row over once it has.
-        running_out = reminder.lease_until is not None and clock() >= reminder.lease_until - margin
-        if stop_requested() or running_out:
-            _release([r.id for r in rows[index:]], worker)
-            return sent
-        now = clock()
-        if reminder.channel == "sms":
-            paused = pace.paused_until(now)
-            if paused is not None:
-                _put_back(reminder.id, worker, paused, now)
-                continue
-            pace.wait_for_turn()
-            now = clock()
-        reason = _skip_reason(reminder, now)
-        if reason is not None:
-            _write_outcome(
-                reminder.id, worker, {"status": "skipped", "last_error": reason, "updated_at": now}
-            )
-            db.session.commit()
-            continue
-        marked = _mark_sending(reminder, worker, now)
-        db.session.commit()  # the mark is durable before the message leaves
-        if not marked:  # taken over, cancelled or re-planned meanwhile
-            continue
-        # Rows deliver adds (an email fallback, an opt-out) commit with its outcome.
-        values = _deliver(reminder, now, clock)
-        _write_outcome(reminder.id, worker, values)
+    staged: tuple[int, dict] | None = None  # the last outcome, not yet committed
+
+    def commit() -> None:
+        """Commit the transaction, with the staged outcome in it."""
+        nonlocal staged
+        if staged is not None:
+            _write_outcome(staged[0], worker, staged[1])
         db.session.commit()
-        sent += values["status"] == "sent"
+        staged = None
+
+    try:
+        for index, reminder in enumerate(rows):
+            # Stop early rather than send on a lease that is about to run out: another
+            # dispatcher may take the row over once it has.
+            lease_end = reminder.lease_until
+            if stop_requested() or (lease_end is not None and clock() >= lease_end - margin):
+                commit()
+                _release([r.id for r in rows[index:]], worker)
+                return sent
+            now = clock()
+            if reminder.channel == "sms":
+                paused = pace.paused_until(now)
+                if paused is not None:
+                    _put_back(reminder.id, worker, paused, now)
+                    commit()
+                    continue
+                if pace.limited:  # no outcome waits uncommitted for the turn
+                    commit()
+                    pace.wait_for_turn()
+                    now = clock()
+            reason = _skip_reason(reminder, now)
+            if reason is not None:
+                skipped = {"status": "skipped", "last_error": reason, "updated_at": now}
+                _write_outcome(reminder.id, worker, skipped)
+                commit()
+                continue
+            marked = _mark_sending(reminder, worker, now)
+            commit()  # the previous outcome and this mark, before the send
+            if not marked:  # taken over, cancelled or re-planned meanwhile
+                continue
+            # Rows deliver adds (an email fallback, an opt-out) commit with its outcome.
+            values = _deliver(reminder, now, clock)
+            staged = (reminder.id, values)
+            sent += values["status"] == "sent"
+    except Exception:
+        db.session.rollback()
+        if staged is not None:  # the pass is failing: still keep the last outcome known
+            try:
+                commit()
+            except Exception:  # the database is gone: the row will end unknown
+                db.session.rollback()
+        raise
+    commit()
     return sent
 
 

@@ -29,6 +29,11 @@ class SmsPace:
         self._bucket = TokenBucket(rate=rate) if rate else None
         self._paused_until: datetime | None = None
 
+    @property
+    def limited(self) -> bool:
+        """Whether SMS_MAX_PER_SECOND is set."""
+        return self._bucket is not None
+
     def wait_for_turn(self) -> float:
         """Block until the next SMS may go; returns the seconds waited."""
         if self._bucket is None:
