@@ -21,10 +21,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import Integer, String, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from telesecond.db import transactions
 from telesecond.db.claims import claim_rows
+from telesecond.db.known_state import note_written
 from telesecond.domain.retry import backoff
 from telesecond.domain.sending import BEFORE_START, skip_reason
 from telesecond.extensions import db
@@ -261,8 +261,7 @@ def _mark_sending(reminder: Reminder, worker: str, now: datetime) -> bool:
     result = db.session.execute(_MARK, {"rid": reminder.id, "worker": worker, "now": now})
     if result.rowcount != 1:
         return False
-    set_committed_value(reminder, "attempts", (reminder.attempts or 0) + 1)
-    set_committed_value(reminder, "status", "sending")
+    note_written(reminder, attempts=(reminder.attempts or 0) + 1, status="sending")
     return True
 
 
