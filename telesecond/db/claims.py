@@ -4,13 +4,18 @@ The rows are picked in a materialised step and only then updated::
 
     WITH picked AS MATERIALIZED (
         SELECT id FROM t WHERE … ORDER BY … LIMIT :n FOR UPDATE SKIP LOCKED)
-    UPDATE t SET … FROM picked WHERE t.id = picked.id AND … RETURNING …
+    UPDATE t SET … FROM picked WHERE t.id = picked.id RETURNING …
 
 A plain ``UPDATE t … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)`` may be
 planned as a semi-join that runs the subquery again for every outer row, each run
 locking and returning the next ``n`` rows: on a table the planner knows nothing about
 (never analysed, just bulk-loaded) a claim of 50 took 1,500 rows. A ``MATERIALIZED``
 CTE is run once, so the batch never exceeds its limit whatever the plan.
+
+The UPDATE does not repeat the condition: the picked rows are locked, and PostgreSQL
+checks a row changed meanwhile against the condition again before locking it. Repeating
+it made the planner, blind on such a table, join every due row with every picked one
+(150 ms for a claim of 50 among 10,000 due rows, 4 ms without).
 
 PostgreSQL skips rows other workers have locked (``SKIP LOCKED``); SQLite has no row
 locks (the clause is not rendered) and its single writer lock orders the claims.
@@ -53,7 +58,7 @@ def claim_rows(
     )
     statement = (
         update(table)
-        .where(table.c.id == picked.c.id, where)
+        .where(table.c.id == picked.c.id)
         .values(**values)
         .returning(*returning)
         .execution_options(synchronize_session=False)
