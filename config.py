@@ -82,6 +82,8 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "TWILIO_MESSAGING_SERVICE_SID": ("str", ""),
     "TWILIO_FROM_NUMBER": ("str", ""),
     "TWILIO_API_BASE_URL": ("str", ""),
+    # At most this many SMS per second from one reminder process; empty: no limit.
+    "SMS_MAX_PER_SECOND": ("str", ""),
     "VIDEO_PROVIDER": ("str", "jitsi"),
     "VIDEO_JOIN_OPENS_MINUTES": ("int", 15),
     "VIDEO_JOIN_GRACE_MINUTES": ("int", 30),
@@ -180,7 +182,23 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
     config["MAX_CONTENT_LENGTH"] = config.get("MAX_CONTENT_MB", 25) * 1024 * 1024
     config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
     _parse_reminder_settings(config)
+    config["SMS_MAX_PER_SECOND"] = parse_rate(
+        "SMS_MAX_PER_SECOND", config.get("SMS_MAX_PER_SECOND")
+    )
     return config
+
+
+def parse_rate(name: str, value: object) -> float | None:
+    """A positive number per second, or None when unset (empty)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a number per second, not {value!r}") from None
+    if not rate > 0 or rate == float("inf"):
+        raise ConfigError(f"{name} must be a positive number per second")
+    return rate
 
 
 def _parse_reminder_settings(config: dict[str, Any]) -> None:

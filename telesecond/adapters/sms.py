@@ -36,6 +36,8 @@ SmsStatus = Literal["accepted", "failed", "retry", "unknown"]
 PERMANENT = frozenset({21211, 21610, 21614, 30004, 30005, 30006, 21408, 21606, 21612})
 # Twilio error codes worth another try later (rate limit, queue overflow, unreachable).
 TRANSIENT = frozenset({20429, 30001, 30003})
+# Twilio's "too many requests" code (with HTTP 429).
+THROTTLED = 20429
 # Twilio's code for the opt-out case: the recipient replied STOP.
 OPTED_OUT = 21610
 # Twilio's ValidityPeriod range in seconds (error 21624 outside it).
@@ -61,6 +63,9 @@ class SmsResult:
     provider_id: str | None = None
     error_code: int | None = None
     error: str | None = None
+    # A throttling answer (HTTP 429 or Twilio 20429) and its ``Retry-After`` header as sent.
+    throttled: bool = False
+    retry_after: str | None = None
 
 
 class SmsSender(Protocol):
@@ -201,10 +206,13 @@ class TwilioSms:
         logger.warning(
             "SMS to %s not accepted: HTTP %s, Twilio code %s -> %s", masked, status, code, outcome
         )
+        throttled = status == 429 or code == THROTTLED
         return SmsResult(
             status=outcome,
             error_code=code,
             error=f"twilio error {code} (HTTP {status})",
+            throttled=throttled,
+            retry_after=self._client.http_client.last_header("Retry-After") if throttled else None,
         )
 
     def _transport_error(self, masked: str, exc: requests.RequestException) -> SmsResult:

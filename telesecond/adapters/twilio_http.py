@@ -10,6 +10,7 @@ stand in for all Twilio products at once (setting ``TWILIO_API_BASE_URL``).
 from __future__ import annotations
 
 import os
+import threading
 import weakref
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -71,6 +72,7 @@ class BaseUrlTwilioHttpClient(TwilioHttpClient):
     ) -> None:
         self._target = _parse_base_url(base_url) if base_url else None  # validate first
         self.base_url = base_url.rstrip("/") if base_url else None
+        self._answers = threading.local()  # the last response's headers, per thread
         super().__init__(timeout=timeout, **kwargs)
         if self.session is not None:
             # Plain-http test doubles and proxies get a pool too; no automatic
@@ -107,7 +109,8 @@ class BaseUrlTwilioHttpClient(TwilioHttpClient):
         if target != url:
             headers = dict(headers or {})
             headers[ORIGINAL_HOST_HEADER] = urlsplit(url).netloc
-        return super().request(
+        self._answers.headers = None
+        response = super().request(
             method,
             target,
             params=params,
@@ -117,6 +120,16 @@ class BaseUrlTwilioHttpClient(TwilioHttpClient):
             timeout=timeout,
             allow_redirects=allow_redirects,
         )
+        self._answers.headers = response.headers
+        return response
+
+    def last_header(self, name: str) -> str | None:
+        """A header of the last answer this thread received (``Retry-After`` of a 429).
+
+        The twilio client raises on an error status without the response's headers.
+        """
+        headers = getattr(self._answers, "headers", None)
+        return None if headers is None else headers.get(name)
 
     def close(self) -> None:
         """Close pooled connections."""

@@ -10,6 +10,7 @@ from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import Reminder
 from telesecond.services.consultations import booking
+from telesecond.services.reminders import dispatch
 from telesecond.services.reminders.dispatch import claim, dispatch_due_reminders
 from tests.reminders.scenario import PHONE, local
 
@@ -160,7 +161,8 @@ def test_expired_lease_is_reclaimed_and_sent_once(
     clock.advance(seconds=lease.total_seconds() + 1)
     assert dispatch_due_reminders(clock=utcnow) == 2
     rows = db.session.scalars(select(Reminder).where(Reminder.id.in_(claimed))).all()
-    assert {(r.status, r.attempts) for r in rows} == {("sent", 2)}
+    # A claim that never sent is no attempt.
+    assert {(r.status, r.attempts) for r in rows} == {("sent", 1)}
     assert dispatch_due_reminders(clock=utcnow) == 0
     assert len(smtp_server.messages) == 2
 
@@ -181,17 +183,42 @@ def test_transient_sms_error_is_retried_later(
     assert len(fake_twilio.messages) == 1
 
 
-def test_a_row_that_keeps_killing_its_dispatcher_is_given_up(
+def test_rows_claimed_by_dispatchers_that_die_before_sending_are_not_lost(
     app, clock, sms_patient, book_consultation, smtp_server, make_specialist
 ):
     specialist = make_specialist()
     book_consultation(sms_patient, specialist, start=local(2026, 3, 5, 11))
     lease = timedelta(minutes=2)
-    for n in range(app.config["REMINDER_MAX_ATTEMPTS"]):
+    for n in range(app.config["REMINDER_MAX_ATTEMPTS"] + 1):
         assert len(claim(clock(), limit=10, lease=lease, worker=f"crashed:{n}")) == 2
         clock.advance(seconds=lease.total_seconds() + 1)
-    assert dispatch_due_reminders(clock=utcnow) == 0
+    assert dispatch_due_reminders(clock=utcnow) == 2
     rows = db.session.scalars(select(Reminder).where(Reminder.kind == "confirmation")).all()
-    assert {(r.status, r.attempts) for r in rows} == {("failed", 7)}
-    assert all("gave up after 6 attempts" in r.last_error for r in rows)
-    assert smtp_server.messages == []
+    assert {(r.status, r.attempts) for r in rows} == {("sent", 1)}
+    assert len(smtp_server.messages) == 2
+
+
+def test_a_row_its_dispatcher_died_sending_is_unknown_and_not_sent_again(
+    app, clock, sms_patient, book_consultation, smtp_server, make_specialist
+):
+    specialist = make_specialist()
+    book_consultation(sms_patient, specialist, start=local(2026, 3, 5, 11))
+    lease = timedelta(minutes=2)
+    ids = claim(clock(), limit=10, lease=lease, worker="crashed:1")
+    # The dispatcher marked the first row and died during its send.
+    first = db.session.get(Reminder, ids[0])
+    assert dispatch._mark_sending(first, "crashed:1", clock())
+    db.session.commit()
+    clock.advance(seconds=lease.total_seconds() - 1)
+    assert dispatch_due_reminders(clock=utcnow) == 0  # both leases still hold
+    clock.advance(seconds=2)
+    assert dispatch_due_reminders(clock=utcnow) == 1  # only the one never tried
+    db.session.expire_all()
+    rows = {r.id: r for r in db.session.scalars(select(Reminder).where(Reminder.id.in_(ids)))}
+    assert (rows[ids[0]].status, rows[ids[0]].attempts) == ("unknown", 1)
+    assert rows[ids[0]].last_error == dispatch.MAYBE_SENT
+    assert (rows[ids[1]].status, rows[ids[1]].attempts) == ("sent", 1)
+    assert len(smtp_server.messages) == 1
+    clock.advance(minutes=10)  # long after every lease, before any other message is due
+    assert dispatch_due_reminders(clock=utcnow) == 0
+    assert len(smtp_server.messages) == 1

@@ -57,6 +57,8 @@ class FakeRequest:
     peer: tuple[str, int] = ("", 0)
     authorized: bool = False
     match: dict[str, str] = field(default_factory=dict)
+    # When the fake read it (``time.time()``).
+    received_at: float = field(default_factory=time.time)
 
     @property
     def form(self) -> dict[str, str]:
@@ -74,6 +76,7 @@ class _Failure:
     status: int
     code: int | None
     message: str
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 RouteHandler = Callable[[FakeRequest], tuple[int, dict[str, Any]]]
@@ -172,9 +175,13 @@ class _Handler(BaseHTTPRequestHandler):
         request.authorized = self.server.fake._check_auth(username, password)
         return request
 
-    def _send_json(self, status: int, payload: dict[str, Any]) -> None:
+    def _send_json(
+        self, status: int, payload: dict[str, Any], headers: tuple[tuple[str, str], ...] = ()
+    ) -> None:
         body = json.dumps(payload).encode("utf-8")
         self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Twilio-Request-Id", "RQ" + secrets.token_hex(16))
@@ -290,6 +297,19 @@ class FakeTwilio:
         with self._lock:
             self._failures.append(_Failure(status, code, message or f"Scripted error {code}"))
 
+    def throttle_next(
+        self, n: int = 1, *, retry_after: str | int | None = 1, status: int = 429
+    ) -> None:
+        """Answer the next ``n`` API requests "too many requests" (Twilio 20429).
+
+        ``retry_after`` (seconds, or an HTTP date as text) is sent as ``Retry-After``;
+        None sends no such header. Queued with :meth:`fail_next`'s errors.
+        """
+        headers = () if retry_after is None else (("Retry-After", str(retry_after)),)
+        failure = _Failure(status, 20429, "Too Many Requests", headers)
+        with self._lock:
+            self._failures.extend([failure] * n)
+
     def fail_for_number(
         self, to: str, *, code: int = 21610, status: int = 400, message: str | None = None
     ) -> None:
@@ -378,7 +398,7 @@ class FakeTwilio:
         with self._lock:
             self.errors.append(error)
 
-    def _handle(self, request: FakeRequest) -> tuple[int, dict[str, Any]] | None:
+    def _handle(self, request: FakeRequest) -> tuple | None:
         with self._lock:
             self.requests.append(request)
         if not request.authorized:
@@ -392,7 +412,11 @@ class FakeTwilio:
             failure = self._failures.pop(0) if self._failures else None
             delay = self._delays.pop(0) if self._delays else 0.0
         outcome = (
-            (failure.status, twilio_error(failure.status, failure.code, failure.message))
+            (
+                failure.status,
+                twilio_error(failure.status, failure.code, failure.message),
+                failure.headers,
+            )
             if failure
             else route(request)
         )

@@ -29,6 +29,9 @@ class _CollectingHandler:
         self._sink = sink
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        scripted = self._sink._next_reply()
+        if scripted is not None:  # a scripted refusal: the message is not kept
+            return scripted
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):  # only when decode_data=True, kept for safety
             raw = raw.encode("utf-8", "surrogateescape")
@@ -69,6 +72,21 @@ class SmtpTestServer:
             ready_timeout=5.0,
         )
         self._running = False
+        self._replies: list[str] = []
+        self.refused = 0
+
+    def answer_next(self, *replies: str) -> None:
+        """Answer the next messages' DATA with these replies (``"451 4.3.0 Try later"``)
+        instead of accepting them; one reply per message, in order."""
+        with self._arrived:
+            self._replies.extend(replies)
+
+    def _next_reply(self) -> str | None:
+        with self._arrived:
+            if not self._replies:
+                return None
+            self.refused += 1
+            return self._replies.pop(0)
 
     def start(self) -> SmtpTestServer:
         """Start listening; returns self."""

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from telesecond.adapters import registry
 from telesecond.adapters.mail import MailError
 from telesecond.adapters.sms import MAX_VALIDITY_SECONDS, OPTED_OUT, SmsMessage
-from telesecond.domain import retry
+from telesecond.domain import retry, throttling
 from telesecond.domain.sending import skip_reason
 from telesecond.domain.wall_clock import day_bounds
 from telesecond.extensions import db
@@ -61,6 +61,9 @@ class Outcome:
     provider_ref: str | None = None
     error: str | None = None
     retry_in: timedelta | None = None  # for "retry": when to try again
+    # For "retry": the provider asked us to slow down (HTTP 429); the message was not
+    # looked at, so the attempt does not count against REMINDER_MAX_ATTEMPTS.
+    throttled: bool = False
 
 
 def backoff(attempts: int) -> timedelta:
@@ -207,6 +210,9 @@ def _deliver_sms(reminder: Reminder, now: datetime) -> Outcome:
     )
     if result.status == "accepted":
         return Outcome("sent", provider_ref=result.provider_id)
+    if result.status == "retry" and result.throttled:
+        wait = throttling.retry_after(result.retry_after, now=now) or backoff(reminder.attempts)
+        return Outcome("retry", error=result.error, retry_in=wait, throttled=True)
     if result.status == "retry":
         return Outcome("retry", error=result.error, retry_in=backoff(reminder.attempts))
     if result.status == "unknown":
