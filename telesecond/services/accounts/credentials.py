@@ -22,15 +22,23 @@ def hash_password(password: str) -> str:
     return off_loop(_hasher.hash, password)
 
 
+def _password_matches(password_hash: str, password: str) -> bool:
+    """Whether ``password`` fits the hash; a mismatch is an answer, not an error.
+
+    Caught here, inside the call ``off_loop`` runs in gevent's thread pool: an exception
+    leaving the pool is printed with its traceback by gevent's hub on every failed sign-in.
+    """
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(email: str, password: str, *, ip: str | None = None) -> Account | None:
     """The account for these credentials, or None; both outcomes are audited."""
     address = rules.normalize_email(email) or email.strip().lower()[:254]
     account = db.session.scalar(select(Account).where(Account.email == address))
-    ok = False
-    try:
-        ok = off_loop(_hasher.verify, account.password_hash if account else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        ok = False
+    ok = off_loop(_password_matches, account.password_hash if account else _DUMMY_HASH, password)
     if not (ok and account is not None and account.active):
         audit.record(
             "login.failed",
