@@ -71,6 +71,9 @@ def sms_status() -> Response:
 def sms_inbound() -> Response:
     """A text someone sent us: opt out, opt back in, or ask for help; TwiML answers."""
     reply = sms_receipts.handle_inbound(
-        request.form.get("From"), request.form.get("Body"), now=utcnow()
+        request.form.get("From"),
+        request.form.get("Body"),
+        now=utcnow(),
+        sid=request.form.get("MessageSid") or request.form.get("SmsSid"),
     )
     return _twiml(reply)
