@@ -123,6 +123,13 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "BUSY_CALENDAR_MAX_BYTES": ("int", 5 * 1024 * 1024),
     # Allow http:// and loopback/private addresses: tests and local development only.
     "BUSY_CALENDAR_ALLOW_LOCAL": ("bool", False),
+    # Proxies in front of the app that set X-Forwarded-*; 0: the headers are ignored.
+    "TRUSTED_PROXIES": ("int", 0),
+    # Failed sign-ins per email address before it waits (1, 2, 4 ... minutes, capped).
+    "SIGN_IN_MAX_FAILURES": ("int", 5),
+    "SIGN_IN_MAX_WAIT_MINUTES": ("int", 15),
+    # gunicorn's number of workers (gunicorn.conf.py reads it too); unset: not known here.
+    "WEB_CONCURRENCY": ("int", None),
 }
 
 
@@ -169,7 +176,25 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
     config["MAX_CONTENT_LENGTH"] = config.get("MAX_CONTENT_MB", 25) * 1024 * 1024
     config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
     _parse_reminder_settings(config)
+    refuse_unshared_limits(config, config.get("WEB_CONCURRENCY"))
     return config
+
+
+def refuse_unshared_limits(config: dict[str, Any], workers: int | None) -> None:
+    """In production, refuse ``memory://`` rate limits when several workers serve the app.
+
+    Each worker would count on its own, so every limit would be as many times looser.
+    ``workers``: how many (``WEB_CONCURRENCY``, or gunicorn's own count); None: unknown.
+    """
+    if config.get("TELESECOND_ENV") != "production" or not workers or workers <= 1:
+        return
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://").strip().lower()
+    if storage.startswith("memory://"):
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI is memory:// but {workers} workers would each keep their "
+            "own counts: set RATELIMIT_STORAGE_URI to a shared store such as "
+            "redis://127.0.0.1:6379/0, or run one worker (WEB_CONCURRENCY=1)"
+        )
 
 
 def _parse_reminder_settings(config: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from telesecond.services.errors import Unauthenticated
 
 def issue(email: str, password: str, *, ttl_hours: int, now: datetime, ip: str | None = None):
     """Check the credentials and return ``(raw_token, ApiToken)``; raise Unauthenticated."""
-    account = credentials.authenticate(email, password, ip=ip)
+    account = credentials.authenticate(email, password, ip=ip, now=now)
     if account is None:
         raise Unauthenticated("The email address or password is not correct.")
     raw = secrets.token_urlsafe(32)
