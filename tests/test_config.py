@@ -225,7 +225,7 @@ def test_production_refuses_memory_limits_with_several_workers(workers):
     [
         {"WEB_CONCURRENCY": 1},
         {"WEB_CONCURRENCY": 4, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"},
-        {},  # the number of workers is not known (the reminder process, flask run)
+        {"WEB_CONCURRENCY": None},  # not known: the reminder process, flask run
     ],
 )
 def test_production_accepts_one_worker_or_a_shared_store(settings):
