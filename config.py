@@ -132,6 +132,13 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "PASSWORD_RESET_MINUTES": ("int", 60),
     # Specialists and admins must sign in with a second factor (default: only in production).
     "CLINICIAN_2FA_REQUIRED": ("bool", None),
+    # Proxies in front of the app that set X-Forwarded-*; 0: the headers are ignored.
+    "TRUSTED_PROXIES": ("int", 0),
+    # Failed sign-ins per email address before it waits (1, 2, 4 ... minutes, capped).
+    "SIGN_IN_MAX_FAILURES": ("int", 5),
+    "SIGN_IN_MAX_WAIT_MINUTES": ("int", 15),
+    # gunicorn's number of workers (gunicorn.conf.py reads it too); unset: not known here.
+    "WEB_CONCURRENCY": ("int", None),
 }
 
 
@@ -185,6 +192,7 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
     config["SMS_MAX_PER_SECOND"] = parse_rate(
         "SMS_MAX_PER_SECOND", config.get("SMS_MAX_PER_SECOND")
     )
+    refuse_unshared_limits(config, config.get("WEB_CONCURRENCY"))
     return config
 
 
@@ -199,6 +207,23 @@ def parse_rate(name: str, value: object) -> float | None:
     if not rate > 0 or rate == float("inf"):
         raise ConfigError(f"{name} must be a positive number per second")
     return rate
+
+
+def refuse_unshared_limits(config: dict[str, Any], workers: int | None) -> None:
+    """In production, refuse ``memory://`` rate limits when several workers serve the app.
+
+    Each worker would count on its own, so every limit would be as many times looser.
+    ``workers``: how many (``WEB_CONCURRENCY``, or gunicorn's own count); None: unknown.
+    """
+    if config.get("TELESECOND_ENV") != "production" or not workers or workers <= 1:
+        return
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://").strip().lower()
+    if storage.startswith("memory://"):
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI is memory:// but {workers} workers would each keep their "
+            "own counts: set RATELIMIT_STORAGE_URI to a shared store such as "
+            "redis://127.0.0.1:6379/0, or run one worker (WEB_CONCURRENCY=1)"
+        )
 
 
 def _parse_reminder_settings(config: dict[str, Any]) -> None:

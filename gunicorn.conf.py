@@ -34,6 +34,21 @@ else:
     threads = int(os.environ.get("WEB_THREADS", "8"))
 
 
+def on_starting(server) -> None:
+    """Before any worker starts: refuse production rate limits the workers cannot share.
+
+    ``memory://`` keeps one count per worker; with several, every limit (sign-in guesses
+    included) would be as many times looser. ``server.cfg.workers`` is the real count,
+    ``--workers`` included. gunicorn prints a RuntimeError as a one-line error and exits.
+    """
+    from config import ConfigError, from_env, refuse_unshared_limits
+
+    try:
+        refuse_unshared_limits(from_env(), server.cfg.workers)
+    except ConfigError as error:
+        raise RuntimeError(str(error)) from None
+
+
 def post_worker_init(worker) -> None:
     """Once the worker has loaded the app.
 

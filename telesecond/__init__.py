@@ -28,7 +28,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.db.engine import engine_options
 
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options())
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    if proxies := app.config["TRUSTED_PROXIES"]:  # else X-Forwarded-* are the client's say-so
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     # extensions

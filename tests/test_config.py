@@ -159,3 +159,112 @@ def test_production_needs_a_document_key_and_sets_secure_cookies():
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+# -- proxies and shared rate limits (issue 18) -----------------------------------------
+
+PRODUCTION = {
+    "TELESECOND_ENV": "production",
+    "SECRET_KEY": "s" * 40,
+    "DATABASE_URL": "sqlite://",
+    "DOCUMENT_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"k" * 32).decode(),
+}
+
+
+def test_trusted_proxies_default_to_none_and_are_read_as_a_number(tmp_path):
+    assert config.from_env({})["TRUSTED_PROXIES"] == 0
+    assert config.from_env({"TRUSTED_PROXIES": "2"})["TRUSTED_PROXIES"] == 2
+    with pytest.raises(config.ConfigError, match="TRUSTED_PROXIES"):
+        config.from_env({"TRUSTED_PROXIES": "yes"})
+    with pytest.raises(config.ConfigError, match="TRUSTED_PROXIES"):
+        config.from_env({"TRUSTED_PROXIES": "-1"})
+
+
+@pytest.mark.parametrize(("proxies", "seen"), [(0, "127.0.0.1"), (1, "203.0.113.5")])
+def test_forwarded_headers_count_only_behind_trusted_proxies(proxies, seen, tmp_path):
+    app = create_app(
+        {
+            "TELESECOND_ENV": "testing",
+            "SECRET_KEY": "s" * 40,
+            "DATABASE_URL": "sqlite://",
+            "UPLOAD_DIR": str(tmp_path),
+            "TRUSTED_PROXIES": proxies,
+        }
+    )
+
+    @app.get("/_probe")
+    def probe():
+        from flask import request
+
+        return {"ip": request.remote_addr, "scheme": request.scheme, "host": request.host}
+
+    answer = app.test_client().get(
+        "/_probe",
+        headers={
+            "X-Forwarded-For": "203.0.113.5",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "clinic.example",
+        },
+    )
+    expected_host = "clinic.example" if proxies else "localhost"
+    assert answer.get_json() == {
+        "ip": seen,
+        "scheme": "https" if proxies else "http",
+        "host": expected_host,
+    }
+
+
+@pytest.mark.parametrize("workers", ["2", "4"])
+def test_production_refuses_memory_limits_with_several_workers(workers):
+    with pytest.raises(config.ConfigError, match="RATELIMIT_STORAGE_URI.*memory://"):
+        create_app({**PRODUCTION, "WEB_CONCURRENCY": int(workers)})
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"WEB_CONCURRENCY": 1},
+        {"WEB_CONCURRENCY": 4, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"},
+        {"WEB_CONCURRENCY": None},  # not known: the reminder process, flask run
+    ],
+)
+def test_production_accepts_one_worker_or_a_shared_store(settings):
+    create_app({**PRODUCTION, **settings})
+
+
+def test_outside_production_memory_limits_are_fine_with_several_workers():
+    create_app({**PRODUCTION, "TELESECOND_ENV": "testing", "WEB_CONCURRENCY": 4})
+
+
+def test_gunicorn_refuses_to_start_production_with_memory_limits_and_two_workers(tmp_path):
+    """Two workers by default (gunicorn.conf.py), neither WEB_CONCURRENCY nor --workers."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("WEB_CONCURRENCY", "RATELIMIT_STORAGE_URI")
+    }
+    env.update(
+        {
+            **PRODUCTION,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "BIND": "127.0.0.1:0",
+        }
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "wsgi:app"],
+        cwd=GUNICORN_CONF.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert run.returncode != 0
+    assert "RATELIMIT_STORAGE_URI" in run.stderr
+    assert "2 workers" in run.stderr
+    assert "Booting worker" not in run.stderr

@@ -22,8 +22,14 @@ def probe_app(make_app):
 
 def test_a_request_lends_its_root_behind_the_proxy(probe_app):
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "clinic.example"}
-    response = probe_app().test_client().get("/probe", headers=forwarded)
+    response = probe_app(TRUSTED_PROXIES=1).test_client().get("/probe", headers=forwarded)
     assert response.text == "https://clinic.example/x"
+
+
+def test_without_a_trusted_proxy_forwarded_headers_do_not_move_links(probe_app):
+    forged = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"}
+    response = probe_app().test_client().get("/probe", headers=forged)
+    assert response.text == "http://localhost/x"
 
 
 def test_public_base_url_wins_over_the_request(probe_app):

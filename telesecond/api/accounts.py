@@ -10,8 +10,7 @@ from telesecond.api.openapi import documented
 from telesecond.api.parsing import Fields, json_object
 from telesecond.clock import utcnow
 from telesecond.domain.instants import to_rfc3339
-from telesecond.extensions import limiter
-from telesecond.http.limits import login_limit
+from telesecond.http.limits import sign_in_budget
 from telesecond.models import Account
 from telesecond.services.accounts import registration, sessions, tokens
 from telesecond.services.scheduling import specialists
@@ -55,7 +54,7 @@ def account_json(account: Account) -> dict:
     public=True,
     errors=("400", "422"),
 )
-@limiter.limit(login_limit)
+@sign_in_budget
 def create_account():
     """Register; the email sent to the address says what happens next."""
     f = Fields(json_object())
@@ -111,7 +110,7 @@ def update_me():
     public=True,
     errors=("400", "401", "403", "422"),
 )
-@limiter.limit(login_limit)
+@sign_in_budget
 def create_token():
     f = Fields(json_object())
     email = f.string("email", max_len=254)

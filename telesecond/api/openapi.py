@@ -84,6 +84,8 @@ def _operation(endpoint: str, facts: dict[str, Any], rule: Rule) -> dict[str, An
         success["content"] = {"application/json": {"schema": _ref(facts["response"])}}
     responses = {facts["ok"]: success}
     statuses = set(facts["errors"]) | ({"429"} if facts["public"] else {"401", "429"})
+    if facts["body"] and (facts.get("body_type") or "application/json") == "application/json":
+        statuses.add("415")  # json_object() refuses any other media type
     for status in sorted(statuses & ERROR_STATUSES):
         responses[status] = {"$ref": "#/components/responses/Problem"}
     op["responses"] = responses

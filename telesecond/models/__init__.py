@@ -16,6 +16,7 @@ from telesecond.models.security import (
     SignInSession,
     TotpCredential,
 )
+from telesecond.models.sign_in_throttle import SignInThrottle
 from telesecond.models.specialist import (
     DateOverrideRow,
     SpecialistProfile,
@@ -24,6 +25,7 @@ from telesecond.models.specialist import (
     WeeklyWindowRow,
 )
 from telesecond.models.video import VideoGuest, VideoRoom
+from telesecond.models.webhook_receipt import WebhookReceipt
 
 __all__ = [
     "Account",
@@ -53,4 +55,6 @@ __all__ = [
     "VideoGuest",
     "VideoRoom",
     "WeeklyWindowRow",
+    "SignInThrottle",
+    "WebhookReceipt",
 ]

@@ -14,8 +14,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from telesecond.clock import utcnow
-from telesecond.extensions import limiter
-from telesecond.http.limits import login_limit
+from telesecond.http.limits import sign_in_budget
 from telesecond.services.accounts import credentials, registration, sessions
 from telesecond.services.errors import NotFound, ServiceError
 from telesecond.web import second_factor as second_factor_step
@@ -27,7 +26,7 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
+@sign_in_budget
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
@@ -52,7 +51,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
+@sign_in_budget
 def login():
     form = LoginForm()
     if form.validate_on_submit():

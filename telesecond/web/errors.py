@@ -57,9 +57,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
+        headers = getattr(exc, "headers", None)  # Retry-After, say
         if _wants_problem():
-            return problem(exc.status, exc.title, exc.detail, exc.errors or None, extra=exc.extra)
-        return _page(exc.status, exc.title, exc.detail)
+            return problem(
+                exc.status, exc.title, exc.detail, exc.errors or None, headers, extra=exc.extra
+            )
+        return (*_page(exc.status, exc.title, exc.detail), headers or {})
 
     @app.errorhandler(InternalServerError)
     def server_error(exc: InternalServerError):

@@ -2,8 +2,9 @@
 
 Both check ``X-Twilio-Signature`` against the auth token; a missing or wrong one is
 403. Twilio signs the URL it called: ``PUBLIC_BASE_URL`` + path when that is set,
-else the request's own URL as ProxyFix reconstructs it. CSRF does not apply (exempted
-where the blueprint is registered): the signature is the proof of origin.
+else the request's own URL (rebuilt from ``X-Forwarded-*`` only behind
+``TRUSTED_PROXIES``). CSRF does not apply (exempted where the blueprint is registered):
+the signature is the proof of origin. A copy of a call already acted on changes nothing.
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ def sms_status() -> Response:
 def sms_inbound() -> Response:
     """A text someone sent us: opt out, opt back in, or ask for help; TwiML answers."""
     reply = sms_receipts.handle_inbound(
-        request.form.get("From"), request.form.get("Body"), now=utcnow()
+        request.form.get("From"),
+        request.form.get("Body"),
+        now=utcnow(),
+        sid=request.form.get("MessageSid") or request.form.get("SmsSid"),
     )
     return _twiml(reply)

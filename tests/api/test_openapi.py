@@ -89,3 +89,23 @@ def test_documented_defaults_to_a_json_body():
 
     assert view.openapi["body_type"] == "application/json"
     assert view.openapi["encoding"] is None
+
+
+def test_every_operation_with_a_json_body_lists_415(client):
+    """A JSON body sent as anything else is refused with 415: the document says so."""
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    json_operations = [
+        (method, path, op)
+        for path, ops in paths.items()
+        for method, op in ops.items()
+        if "application/json" in op.get("requestBody", {}).get("content", {})
+    ]
+    assert len(json_operations) > 10
+    for method, path, op in json_operations:
+        assert "415" in op["responses"], f"{method.upper()} {path} does not list 415"
+
+
+def test_a_json_operation_refuses_another_media_type_with_415(client):
+    answer = client.post("/api/v1/tokens", data="email=a@b.example", content_type="text/plain")
+    assert answer.status_code == 415
+    assert answer.mimetype == "application/problem+json"

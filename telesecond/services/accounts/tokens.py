@@ -29,7 +29,7 @@ def issue(
     """Check the credentials (and ``otp``, for an account with a second factor) and return
     ``(raw_token, ApiToken)``; raise Unauthenticated, or Forbidden for a clinician who must
     set up a second factor first (``second_factor_required``)."""
-    account = credentials.authenticate(email, password, ip=ip)
+    account = credentials.authenticate(email, password, ip=ip, now=now)
     if account is None:
         raise Unauthenticated("The email address or password is not correct.")
     second_factor.check_for_token(account, otp, required=second_factor_required, now=now, ip=ip)

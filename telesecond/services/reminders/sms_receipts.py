@@ -3,6 +3,7 @@
 A receipt only moves an outbox row forward: ``sent`` (or ``unknown``) becomes
 ``delivered``, or ``failed`` when the carrier could not deliver it. Duplicates, late
 receipts and SIDs we never sent are ignored: Twilio retries anything but a 2xx.
+A copy of a call already acted on (a replay) changes nothing (``webhook_replays``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from telesecond.extensions import db
 from telesecond.models.reminder import Reminder
 from telesecond.services import messages
-from telesecond.services.reminders import sms_optout
+from telesecond.services.reminders import sms_optout, webhook_replays
 from telesecond.services.reminders.delivery import switch_to_email
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,8 @@ def record_receipt(
     target = "delivered" if status in DELIVERED else "failed"
     if reminder is None or reminder.status not in _FROM[target]:
         return "ignored"
+    if not webhook_replays.first_copy("sms-status", f"{sid}/{status}", now=now):
+        return "ignored"
     reminder.status = target
     reminder.updated_at = now
     if target == "failed":
@@ -55,15 +58,23 @@ def record_receipt(
     return target
 
 
-def handle_inbound(number: str | None, body: str | None, *, now: datetime) -> str | None:
+def handle_inbound(
+    number: str | None, body: str | None, *, now: datetime, sid: str | None = None
+) -> str | None:
     """Act on a keyword texted to us (STOP, START, HELP ...) and commit.
 
-    :return: the one reply to send back, or None for any other text.
+    ``sid`` is Twilio's ``MessageSid``: a text already acted on is not acted on again.
+
+    :return: the one reply to send back, or None for any other text and for a replay.
     """
     word = sms_optout.keyword(body)
     if word is None or not number:
         return None
+    if not webhook_replays.first_copy("sms-inbound", sid, now=now):
+        logger.info("inbound SMS %s: a copy already acted on, ignored", sid)
+        return None
     if word == "help":
+        db.session.commit()
         return messages.sms_reply("help")
     matched = sms_optout.apply_keyword(number, word, now=now)
     db.session.commit()
