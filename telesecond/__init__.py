@@ -78,7 +78,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.web import reminders as reminder_pages
     from telesecond.web import video as video_pages
     from telesecond.web.errors import register_error_handlers
-    from telesecond.web.link_base import init_link_base
     from telesecond.web.templating import init_templating
 
     csrf.exempt(api_bp)
@@ -102,7 +101,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     register_error_handlers(app)
     init_templating(app)
-    init_link_base(app)
 
     # CLI
     from telesecond.cli import register_cli
