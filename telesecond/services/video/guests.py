@@ -32,6 +32,7 @@ from telesecond.services import audit, links
 from telesecond.services.consultations import access
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from telesecond.services.video import rooms
+from telesecond.services.video.room_rotation import rotate_after_revocation
 
 log = logging.getLogger(__name__)
 
@@ -196,13 +197,14 @@ def _send_invitation(
 
 
 def revoke(patient: Account, consultation_id: int, guest_id: int, *, now: datetime) -> VideoGuest:
-    """Withdraw a guest's link at once."""
+    """Withdraw a guest's link at once, and move a name-only room to a new name."""
     consultation = _patient_consultation(patient, consultation_id)
     guest = db.session.get(VideoGuest, guest_id)
     if guest is None or guest.consultation_id != consultation.id:
         raise NotFound("No such guest.")
     if guest.revoked_at is None:
         guest.revoked_at = now
+        rotate_after_revocation(rooms.room_of(consultation.id), now)
         audit.record(
             "video.guest_revoked",
             actor_id=patient.id,
