@@ -75,6 +75,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.web import consultations as consultation_pages
     from telesecond.web import documents as document_pages
     from telesecond.web import opinions as opinion_pages
+    from telesecond.web import physician_links as physician_link_pages
     from telesecond.web import reminders as reminder_pages
     from telesecond.web import video as video_pages
     from telesecond.web.errors import register_error_handlers
@@ -90,6 +91,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         booking_pages.bp,
         consultation_pages.bp,
         opinion_pages.bp,
+        physician_link_pages.bp,
         document_pages.bp,
         calendar_pages.bp,
         busy_calendar_pages.bp,
