@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from telesecond.adapters import registry
-from telesecond.adapters.mail import MailError
+from telesecond.adapters.mail import MailError, MailSender
 from telesecond.domain.accounts import normalize_email
 from telesecond.domain.tokens import digest
 from telesecond.extensions import db
@@ -79,6 +79,7 @@ def create(
     physician_email: str | None,
     now: datetime,
     ip: str | None = None,
+    mailer: MailSender | None = None,
 ) -> SharedLink:
     """A new link to the opinion (earlier ones withdrawn), emailed when an address is given.
 
@@ -113,11 +114,17 @@ def create(
         detail={"link_id": link.id, "emailed": address is not None},
     )
     db.session.commit()
-    emailed = address is not None and _send(link, consultation, token, now)
+    emailed = address is not None and _send(link, consultation, token, now, mailer)
     return SharedLink(link_url(token), link.expires_at, emailed)
 
 
-def _send(link: PhysicianLink, consultation: Consultation, token: str, now: datetime) -> bool:
+def _send(
+    link: PhysicianLink,
+    consultation: Consultation,
+    token: str,
+    now: datetime,
+    mailer: MailSender | None,
+) -> bool:
     """Email the link (no opinion text, no diagnosis; the subject names nobody)."""
     config = current_app.config
     message = EmailMessage()
@@ -137,7 +144,7 @@ def _send(link: PhysicianLink, consultation: Consultation, token: str, now: date
         )
     )
     try:
-        registry.current().mail.send(message)
+        (mailer or registry.current().mail).send(message)
     except MailError as error:
         log.warning("physician link %s: email not sent: %s", link.id, error)
         return False
