@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_INSTANCE_DIR = BASE_DIR / "instance"
@@ -85,6 +86,9 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     # At most this many SMS per second from one reminder process; empty: no limit.
     "SMS_MAX_PER_SECOND": ("str", ""),
     "VIDEO_PROVIDER": ("str", "jitsi"),
+    # Public Jitsi rooms without tokens cannot enforce the join window or a guest's
+    # revocation: production refuses them unless this says so explicitly.
+    "VIDEO_ALLOW_PUBLIC_ROOMS": ("bool", False),
     "VIDEO_JOIN_OPENS_MINUTES": ("int", 15),
     "VIDEO_JOIN_GRACE_MINUTES": ("int", 30),
     "VIDEO_PROVIDER_TIMEOUT_SECONDS": ("int", 10),
@@ -104,6 +108,9 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "REMINDER_BATCH_SIZE": ("int", 20),
     "REMINDER_MAX_ATTEMPTS": ("int", 6),
     "AGENDA_TIME": ("str", "07:00"),
+    # Guest invitations: per consultation (revoked ones count) and per patient per day.
+    "GUEST_INVITES_PER_CONSULTATION": ("int", 3),
+    "GUEST_INVITES_PER_PATIENT_DAY": ("int", 5),
     "RATELIMIT_STORAGE_URI": ("str", "memory://"),
     "RATELIMIT_ENABLED": ("bool", True),
     "LOGIN_RATE_LIMIT": ("str", "10 per minute"),
@@ -188,6 +195,8 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
         config["UPLOAD_DIR"] = str(instance_dir / "uploads")
     config["MAX_CONTENT_LENGTH"] = config.get("MAX_CONTENT_MB", 25) * 1024 * 1024
     config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
+    config["PUBLIC_BASE_URL"] = public_base_url(env, config.get("PUBLIC_BASE_URL"))
+    _refuse_public_rooms(env, config)
     _parse_reminder_settings(config)
     config["SMS_MAX_PER_SECOND"] = parse_rate(
         "SMS_MAX_PER_SECOND", config.get("SMS_MAX_PER_SECOND")
@@ -223,6 +232,56 @@ def refuse_unshared_limits(config: dict[str, Any], workers: int | None) -> None:
             f"RATELIMIT_STORAGE_URI is memory:// but {workers} workers would each keep their "
             "own counts: set RATELIMIT_STORAGE_URI to a shared store such as "
             "redis://127.0.0.1:6379/0, or run one worker (WEB_CONCURRENCY=1)"
+        )
+
+
+# Where links point when PUBLIC_BASE_URL is not set: `flask run`'s address in development,
+# the test client's root in testing. Production has no default.
+DEFAULT_BASE_URLS = {"development": "http://localhost:5000", "testing": "http://localhost"}
+
+
+def public_base_url(env: str, value: Any) -> str:
+    """The base of every absolute link, without a trailing slash.
+
+    Links never follow the request's Host or X-Forwarded-Host headers, which a client
+    chooses; production must name its address.
+    """
+    text = str(value or "").strip().rstrip("/")
+    if not text:
+        if env == "production":
+            raise ConfigError(
+                "Set PUBLIC_BASE_URL (like https://clinic.example): links in emails, SMS "
+                "and calendar invites are built from it"
+            )
+        return DEFAULT_BASE_URLS[env]
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        raise ConfigError(f"PUBLIC_BASE_URL must be an http(s) address, not {text!r}") from None
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(c.isspace() for c in text)
+        or parts.query
+        or parts.fragment
+    ):
+        raise ConfigError(f"PUBLIC_BASE_URL must be an http(s) address, not {text!r}")
+    return text
+
+
+def _refuse_public_rooms(env: str, config: dict[str, Any]) -> None:
+    """Production does not start with tokenless Jitsi unless public rooms are allowed."""
+    tokens = config.get("JITSI_APP_SECRET") or config.get("JITSI_JAAS_KEY_ID")
+    if (
+        env == "production"
+        and config["VIDEO_PROVIDER"] == "jitsi"
+        and not tokens
+        and not config.get("VIDEO_ALLOW_PUBLIC_ROOMS")
+    ):
+        raise ConfigError(
+            "Jitsi without tokens (JITSI_APP_SECRET or JaaS) cannot enforce the join window "
+            "or a guest's revocation; configure tokens or set VIDEO_ALLOW_PUBLIC_ROOMS=true"
         )
 
 

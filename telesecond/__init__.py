@@ -78,11 +78,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.web import consultations as consultation_pages
     from telesecond.web import documents as document_pages
     from telesecond.web import opinions as opinion_pages
+    from telesecond.web import physician_links as physician_link_pages
     from telesecond.web import reminders as reminder_pages
     from telesecond.web import video as video_pages
     from telesecond.web.account_lifecycle import bp as lifecycle_pages
     from telesecond.web.errors import register_error_handlers
-    from telesecond.web.link_base import init_link_base
     from telesecond.web.second_factor import bp as second_factor_bp
     from telesecond.web.templating import init_templating
     from telesecond.web.two_factor import bp as two_factor_bp
@@ -97,6 +97,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         booking_pages.bp,
         consultation_pages.bp,
         opinion_pages.bp,
+        physician_link_pages.bp,
         document_pages.bp,
         calendar_pages.bp,
         busy_calendar_pages.bp,
@@ -115,7 +116,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_console_bp)
     register_error_handlers(app)
     init_templating(app)
-    init_link_base(app)
 
     # CLI
     from telesecond.cli import register_cli

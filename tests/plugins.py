@@ -76,6 +76,10 @@ def live_server_factory() -> Iterator[Callable[[Any], LiveServer]]:
     def start(app: Any) -> LiveServer:
         server = start_live_server(app)
         started.append(server)
+        # As scripts/run-dev does: links point at the address actually served, unless
+        # the test chose its own base.
+        if app.config.get("PUBLIC_BASE_URL") in (None, "", "http://localhost"):
+            app.config["PUBLIC_BASE_URL"] = server.url
         return server
 
     yield start

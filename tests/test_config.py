@@ -155,6 +155,8 @@ def test_production_needs_a_document_key_and_sets_secure_cookies():
             "SECRET_KEY": "s" * 40,
             "DATABASE_URL": "sqlite://",
             "DOCUMENT_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"k" * 32).decode(),
+            "PUBLIC_BASE_URL": "https://clinic.example",
+            "VIDEO_ALLOW_PUBLIC_ROOMS": True,
         }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -168,6 +170,8 @@ PRODUCTION = {
     "SECRET_KEY": "s" * 40,
     "DATABASE_URL": "sqlite://",
     "DOCUMENT_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"k" * 32).decode(),
+    "PUBLIC_BASE_URL": "https://clinic.example",
+    "VIDEO_ALLOW_PUBLIC_ROOMS": "true",
 }
 
 
@@ -268,3 +272,21 @@ def test_gunicorn_refuses_to_start_production_with_memory_limits_and_two_workers
     assert "RATELIMIT_STORAGE_URI" in run.stderr
     assert "2 workers" in run.stderr
     assert "Booting worker" not in run.stderr
+def _production(**extra):
+    values = {
+        "TELESECOND_ENV": "production",
+        "SECRET_KEY": "s" * 40,
+        "DATABASE_URL": "sqlite://",
+        "DOCUMENT_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"k" * 32).decode(),
+        "PUBLIC_BASE_URL": "https://clinic.example",
+        "VIDEO_ALLOW_PUBLIC_ROOMS": True,
+    }
+    values.update(extra)
+    return values
+
+
+def test_production_refuses_to_start_without_a_public_base_url():
+    with pytest.raises(config.ConfigError, match="PUBLIC_BASE_URL"):
+        create_app(_production(PUBLIC_BASE_URL=""))
+    app = create_app(_production(PUBLIC_BASE_URL="https://clinic.example/"))
+    assert app.config["PUBLIC_BASE_URL"] == "https://clinic.example"

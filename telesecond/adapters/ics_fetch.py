@@ -7,8 +7,12 @@ The HTTP fetcher is careful because the address comes from a user and points any
   answer cannot unpack into a huge one), and at once from ``Content-Length``;
 * conditional requests (If-None-Match / If-Modified-Since), so an unchanged calendar
   costs a 304 and no parsing;
-* https only, and no private, loopback or link-local destinations (checked on every
-  redirect hop) unless ``allow_local`` is set for tests and local development.
+* https only, and no private, loopback or link-local destinations, nor NAT64, 6to4,
+  Teredo or IPv4-mapped spellings of them (checked on every redirect hop) unless
+  ``allow_local`` is set for tests and local development;
+* the name is resolved once per hop and the connection goes to the address that was
+  checked (pinned), with TLS still verified for, and SNI and Host naming, the host name:
+  a DNS answer that changes between check and connect (rebinding) cannot move the fetch.
 
 Errors are :class:`FetchError` with a message in plain words for the specialist. The
 address is a secret: it never appears in a message or a log line.
@@ -16,17 +20,24 @@ address is a secret: it never appears in a message or a log line.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import socket
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
+
+from telesecond.domain.addresses import is_public, parse_ip
 
 USER_AGENT = "telesecond-busy-calendar/1.0"
 MAX_REDIRECTS = 3
@@ -96,8 +107,11 @@ class HttpIcsFetcher:
         max_bytes: int = 5 * 1024 * 1024,
         allow_local: bool = False,
         max_redirects: int = MAX_REDIRECTS,
+        ca_bundle: str | None = None,
     ) -> None:
         self.timeout = max(float(timeout), 0.1)
+        # Certificate authorities to trust instead of the system's (tests, private CAs).
+        self.ca_bundle = ca_bundle
         self.max_bytes = max_bytes
         self.allow_local = allow_local
         self.max_redirects = max_redirects
@@ -118,11 +132,16 @@ class HttpIcsFetcher:
             _QUIET.active.on = False
 
     def _fetch(self, url: str, headers: dict[str, str], deadline: float) -> Fetched:
-        with requests.Session() as session:
-            # No proxies or .netrc credentials from the environment for user-given addresses.
-            session.trust_env = False
-            for _ in range(self.max_redirects + 1):
-                self.check_destination(url)
+        for _ in range(self.max_redirects + 1):
+            address = self.destination(url)
+            # A session per hop: each hop connects only to the address checked for it.
+            with requests.Session() as session:
+                # No proxies or .netrc credentials from the environment for user addresses.
+                session.trust_env = False
+                session.verify = self.ca_bundle or True
+                pinned = _PinnedAdapter(address)
+                session.mount("https://", pinned)
+                session.mount("http://", pinned)
                 response = _get(session, url, headers, self.timeout)
                 with response:
                     location = response.headers.get("Location")
@@ -134,6 +153,10 @@ class HttpIcsFetcher:
 
     def check_destination(self, url: str) -> None:
         """Refuse schemes and hosts the fetcher must not reach (FetchError)."""
+        self.destination(url)
+
+    def destination(self, url: str) -> str:
+        """The checked IP address to connect to for ``url``; FetchError if it is refused."""
         try:
             parts = urlsplit(url)
             host, port = parts.hostname, parts.port
@@ -143,16 +166,17 @@ class HttpIcsFetcher:
             raise FetchError("The address has no host name.")
         if parts.scheme != "https" and not (self.allow_local and parts.scheme == "http"):
             raise FetchError("Only https:// addresses can be fetched.")
-        if self.allow_local:
-            return
+        default_port = 443 if parts.scheme == "https" else 80
         try:
-            infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
-        except (socket.gaierror, UnicodeError):
+            infos = socket.getaddrinfo(host, port or default_port, proto=socket.IPPROTO_TCP)
+        except (socket.gaierror, UnicodeError, OSError):
             raise FetchError("The calendar's server name could not be found.") from None
-        for info in infos:
-            address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-            if not address.is_global:
-                raise FetchError("The address points into a private network, which we refuse.")
+        addresses = [parse_ip(str(info[4][0])) for info in infos]
+        if not addresses or any(a is None for a in addresses):
+            raise FetchError("The calendar's server name could not be found.")
+        if not self.allow_local and not all(is_public(a) for a in addresses):
+            raise FetchError("The address points into a private network, which we refuse.")
+        return str(addresses[0])
 
     def _read(self, response: requests.Response, deadline: float) -> Fetched:
         status = response.status_code
@@ -180,6 +204,68 @@ class HttpIcsFetcher:
 
 
 # --- internals -------------------------------------------------------------------
+
+
+class _PinnedConnectionMixin:
+    """Connects to ``pinned_address`` while ``host`` stays the name (for SNI, Host, TLS)."""
+
+    pinned_address: str
+
+    def _new_conn(self):  # type: ignore[no-untyped-def]
+        try:
+            return urllib3_connection.create_connection(
+                (self.pinned_address, self.port),  # type: ignore[attr-defined]
+                self.timeout,  # type: ignore[attr-defined]
+                source_address=self.source_address,  # type: ignore[attr-defined]
+                socket_options=self.socket_options,  # type: ignore[attr-defined]
+            )
+        except TimeoutError as error:
+            raise ConnectTimeoutError(self, "connect timed out") from error
+        except OSError as error:
+            raise NewConnectionError(self, "connection failed") from error
+
+
+class _PinnedHTTPConnection(_PinnedConnectionMixin, HTTPConnection):
+    def __init__(self, *args, pinned_address: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.pinned_address = pinned_address
+
+
+class _PinnedHTTPSConnection(_PinnedConnectionMixin, HTTPSConnection):
+    def __init__(self, *args, pinned_address: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.pinned_address = pinned_address
+
+
+class _PinnedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PinnedHTTPConnection
+
+    def __init__(self, *args, pinned_address: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.conn_kw["pinned_address"] = pinned_address
+
+
+class _PinnedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PinnedHTTPSConnection
+
+    def __init__(self, *args, pinned_address: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.conn_kw["pinned_address"] = pinned_address
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """A transport whose every connection goes to one checked address."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": partial(_PinnedHTTPPool, pinned_address=self.address),
+            "https": partial(_PinnedHTTPSPool, pinned_address=self.address),
+        }
 
 
 def _get(session: requests.Session, url: str, headers: dict, timeout: float) -> requests.Response:

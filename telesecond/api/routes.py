@@ -11,6 +11,7 @@ from telesecond.api import (  # noqa: F401 (each module registers its routes whe
     documents,
     meta,
     opinions,
+    physician_links,
     reminders,
     specialists,
 )

@@ -324,6 +324,19 @@ SCHEMAS: dict[str, dict] = {
         },
     },
     "OpinionSent": {"type": "object", "properties": {"sent_to_physician_at": _INSTANT}},
+    "PhysicianLinkInput": {
+        "type": "object",
+        "properties": {"physician_email": {"type": "string", "format": "email"}},
+    },
+    "PhysicianLink": {
+        "type": "object",
+        "required": ["url", "expires_at"],
+        "properties": {
+            "url": {"type": "string", "format": "uri"},
+            "expires_at": _INSTANT,
+            "emailed": {"type": "boolean"},
+        },
+    },
     "OpinionStats": {
         "type": "object",
         "properties": {

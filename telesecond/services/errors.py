@@ -56,3 +56,10 @@ class Unauthenticated(ServiceError):
 
     status = 401
     title = "Not authenticated"
+
+
+class RateLimited(ServiceError):
+    """The caller did this too often; it may try again later."""
+
+    status = 429
+    title = "Too many requests"

@@ -1,38 +1,26 @@
-"""Absolute links to the app, for emails, SMS, calendar invites and feeds.
+"""Absolute links to the app, for emails, SMS, calendar invites, feeds and guest invites.
 
-``PUBLIC_BASE_URL`` wins when set; else the base the web layer gives for the request
-it is serving (the request's own root, behind ProxyFix); the reminder process without
-either falls back to localhost. This module never reads the request itself.
+Every link is built from ``PUBLIC_BASE_URL`` (config.py requires it in production and
+fills a fixed local address in development and testing). Links never follow the request's
+``Host`` or ``X-Forwarded-Host``: a client chooses those, and an emailed link must not
+point at an attacker's host.
 """
 
 from __future__ import annotations
 
-from contextvars import ContextVar, Token
+from ipaddress import ip_address
 from urllib.parse import urlsplit
 
 from flask import current_app
 
+# Only an app built without config.finalize (or a test that empties the setting) lands here.
 FALLBACK_BASE = "http://localhost:5000"
-# Context-local, so concurrent requests (threads or greenlets) each see their own root.
-_served_base: ContextVar[str | None] = ContextVar("telesecond.links.served_base", default=None)
-
-
-def serve_from(root: str) -> Token[str | None]:
-    """Make ``root`` the base of links made in this context, until :func:`stop_serving`."""
-    return _served_base.set(root.rstrip("/"))
-
-
-def stop_serving(token: Token[str | None]) -> None:
-    """Go back to the base in force before the :func:`serve_from` that gave ``token``."""
-    _served_base.reset(token)
 
 
 def base_url() -> str:
-    """The base of every absolute link: ``PUBLIC_BASE_URL``, the served root, or localhost."""
+    """The base of every absolute link: ``PUBLIC_BASE_URL`` without a trailing slash."""
     configured = (current_app.config.get("PUBLIC_BASE_URL") or "").strip()
-    if configured:
-        return configured.rstrip("/")
-    return _served_base.get() or FALLBACK_BASE
+    return configured.rstrip("/") or FALLBACK_BASE
 
 
 def absolute(path: str) -> str:
@@ -43,6 +31,17 @@ def absolute(path: str) -> str:
 def host() -> str:
     """The public host name, used in calendar UIDs."""
     return urlsplit(base_url()).hostname or "localhost"
+
+
+def reachable_from_outside() -> bool:
+    """Whether the base URL names a host others could call back (not this machine)."""
+    name = host()
+    if name == "localhost" or name.endswith(".localhost"):
+        return False
+    try:
+        return not ip_address(name).is_loopback
+    except ValueError:
+        return True
 
 
 def consultation_url(consultation_id: int) -> str:

@@ -192,8 +192,9 @@ def reminder_email(consultation: Consultation, recipient: Account, *, now: datet
         "manage_url": links.consultation_url(consultation.id),
         "contact": support_contact(),
     }
+    # No name in the subject: it shows in inbox lists, and a specialist's name tells why.
     subject = (
-        f"Reminder: your video consultation with {context['with_name']}"
+        f"Reminder: your {context['organisation']} consultation"
         f" on {subject_time(consultation.start, zone)}"
     )
     return EmailText(

@@ -20,7 +20,7 @@ from telesecond.clock import utcnow
 from telesecond.domain.instants import to_rfc3339 as rfc3339
 from telesecond.models import Consultation
 from telesecond.models.video import VideoGuest
-from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
+from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from telesecond.services.video import guests, rooms
 from telesecond.web.helpers import current_account as _me
 
@@ -149,7 +149,7 @@ def invite_guest(consultation_id: int):
         for messages in error.errors.values():
             for message in messages:
                 flash(message, "error")
-    except (Conflict, Forbidden) as error:
+    except (Conflict, Forbidden, RateLimited) as error:
         flash(error.detail, "error")
     else:
         name = invitation.guest.name

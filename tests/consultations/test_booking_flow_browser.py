@@ -41,10 +41,10 @@ def sign_out(page: Page) -> None:
 
 
 def drafts(page: Page) -> dict[str, str]:
-    """Every intake draft this browser holds in localStorage."""
+    """Every intake draft this tab holds in sessionStorage."""
     return page.evaluate(
-        """prefix => Object.fromEntries(Object.keys(window.localStorage)
-            .filter(k => k.startsWith(prefix)).map(k => [k, window.localStorage.getItem(k)]))""",
+        """prefix => Object.fromEntries(Object.keys(window.sessionStorage)
+            .filter(k => k.startsWith(prefix)).map(k => [k, window.sessionStorage.getItem(k)]))""",
         DRAFT_PREFIX,
     )
 
@@ -208,11 +208,11 @@ def test_logging_out_clears_the_intake_drafts(live_app, browser_page, make_accou
     page.get_by_label("Question 1", exact=True).fill(QUESTIONS[0])
     stored = drafts(page)
     assert len(stored) == 1 and "Invasive ductal carcinoma" in next(iter(stored.values()))
-    page.evaluate("window.localStorage.setItem('unrelated', 'kept')")
+    page.evaluate("window.sessionStorage.setItem('unrelated', 'kept')")
 
     sign_out(page)
     assert drafts(page) == {}
-    assert page.evaluate("window.localStorage.getItem('unrelated')") == "kept"
+    assert page.evaluate("window.sessionStorage.getItem('unrelated')") == "kept"
     page.go_back()  # even the cached form page has nothing left to restore
     page.reload()
     sign_in(page, live_app.url, patient.email)

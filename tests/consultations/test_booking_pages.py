@@ -358,7 +358,7 @@ def test_the_draft_survives_a_reload_and_ends_with_the_booking(
     expect(page.get_by_label("Question 6")).to_have_value("A sixth question")
     expect(page.get_by_label("I have read and agree")).not_to_be_checked()
     key = f"telesecond:draft:intake:{patient.id}:{doctor.id}"
-    stored = page.evaluate("key => window.localStorage.getItem(key)", key)
+    stored = page.evaluate("key => window.sessionStorage.getItem(key)", key)
     assert "Stage IIA carcinoma" in stored
     assert "telehealth_consent" not in stored and "csrf" not in stored
 
@@ -369,7 +369,7 @@ def test_the_draft_survives_a_reload_and_ends_with_the_booking(
     page.get_by_label("I understand that telesecond is not for emergencies").check()
     page.get_by_role("button", name="Book the consultation").click()
     expect(page.get_by_role("heading", name="Consultation with Dr Ada Vance")).to_be_visible()
-    assert page.evaluate("key => window.localStorage.getItem(key)", key) is None
+    assert page.evaluate("key => window.sessionStorage.getItem(key)", key) is None
     questions = db.session.scalars(select(Consultation.questions)).one()
     assert questions == ["Is surgery needed?", "A sixth question"]
 

@@ -186,7 +186,9 @@ def test_the_patient_sends_it_to_their_doctor(make_app, smtp_server, clock, cons
     assert "Send again to my doctor" in response.text
     [message] = smtp_server.wait_for(1)
     assert message.rcpt_tos == (PHYSICIAN,)
-    assert SUMMARY in message.get_body(preferencelist=("plain",)).get_content()
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert SUMMARY not in text  # a link to the opinion, not the opinion
+    assert "http://localhost/opinions/shared/" in text
 
 
 def test_sending_without_consent_explains_why(client, sign_in, book_for_opinion):

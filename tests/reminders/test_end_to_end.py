@@ -37,7 +37,7 @@ def test_a_booking_sends_invites_then_the_join_link_sms_then_a_cancel(
     invites = {m.rcpt_tos[0]: methods(m) for m in received if methods(m)}
     assert invites == {patient.email: ["REQUEST"], doctor.email: ["REQUEST"]}
     (reminder,) = [m for m in received if not methods(m)]
-    assert str(reminder["Subject"]).strip().startswith("Reminder: your video consultation")
+    assert str(reminder["Subject"]).strip().startswith("Reminder: your telesecond consultation")
 
     # A day before, an SMS with the manage link; an hour before, the join link; each once.
     join_url = f"{BASE_URL}/consultations/{consultation.id}/join"

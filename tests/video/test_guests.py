@@ -166,3 +166,24 @@ def test_guests_of_a_cancelled_consultation_cannot_join(
     response = mail_app.test_client().get(link)
     assert "This consultation was cancelled" in response.text
     assert "meet.jit.si" not in response.text
+
+
+def test_an_invitation_link_ignores_a_forwarded_host(
+    mail_app, people, consult, signed_in, smtp_server
+):
+    c = consult()
+    client = signed_in(mail_app, people.patient)
+    page = client.get(f"/consultations/{c.id}")
+    client.post(
+        f"/consultations/{c.id}/guests",
+        data={
+            "name": "Gerd Guest",
+            "email": "gerd@example.org",
+            "csrf_token": csrf_token(page.text),
+        },
+        headers={"X-Forwarded-Host": "attacker.localhost", "X-Forwarded-Proto": "http"},
+    )
+    [message] = smtp_server.wait_for(1)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "attacker" not in text
+    assert "http://localhost/video/guests/" in text

@@ -30,7 +30,13 @@ from telesecond.services.messages import (
 )
 
 INVITE_KINDS = ("confirmation", "rescheduled", "cancelled")
-_SUBJECT_PREFIX = {"confirmation": "", "rescheduled": "Rescheduled: ", "cancelled": "Cancelled: "}
+# Subjects show in inbox lists and on lock screens: the organisation and the time only,
+# never who the consultation is with (a specialist's name tells the specialty) or why.
+_SUBJECTS = {
+    "confirmation": "Your {organisation} consultation on {when}",
+    "rescheduled": "Moved: your {organisation} consultation, now on {when}",
+    "cancelled": "Cancelled: your {organisation} consultation on {when}",
+}
 
 
 def invite_method(kind: str) -> str:
@@ -41,12 +47,9 @@ def invite_method(kind: str) -> str:
 
 
 def invite_subject(kind: str, consultation: Consultation, recipient: Account) -> str:
-    """ "Your video consultation with Dr X on Mon 2 Mar 2026, 10:00 CET": no health information."""
-    with_name = other_party(consultation, recipient)
+    """ "Your telesecond consultation on Mon 2 Mar 2026, 10:00 CET": no name, nothing clinical."""
     when = subject_time(consultation.start, zone_of(recipient))
-    prefix = _SUBJECT_PREFIX[kind]
-    your = "your" if prefix else "Your"
-    return f"{prefix}{your} video consultation with {with_name} on {when}"
+    return _SUBJECTS[kind].format(organisation=organisation(), when=when)
 
 
 def recipient_address(account: Account) -> Address:

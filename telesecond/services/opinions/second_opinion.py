@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from telesecond.adapters.mail import MailError, MailSender
+from telesecond.adapters.mail import MailSender
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation, Opinion
 from telesecond.models.record import ASSESSMENTS
@@ -232,57 +227,6 @@ def read(actor: Account, consultation_id: int, ip: str | None) -> OpinionOf:
     return OpinionOf(consultation, opinion)
 
 
-def _long_date(value: datetime, zone: ZoneInfo) -> str:
-    local = value.astimezone(zone)
-    return f"{local.day} {local:%B %Y}"
-
-
-def _domain_of(address: str) -> str:
-    domain = parseaddr(address)[1].rpartition("@")[2]
-    return domain or "localhost"
-
-
-def physician_email(
-    consultation: Consultation,
-    opinion: Opinion,
-    *,
-    mail_from: str,
-    organisation: str,
-    now: datetime,
-) -> EmailMessage:
-    """The email carrying the opinion to the patient's own doctor (text and HTML)."""
-    patient = consultation.patient
-    zone = ZoneInfo(patient.timezone)
-    context = {
-        "organisation": organisation,
-        "physician_name": consultation.physician_name.strip(),
-        "patient_name": patient.full_name,
-        "specialist_name": consultation.specialist.full_name,
-        "consultation_date": _long_date(consultation.start, zone),
-        "written_date": _long_date(opinion.updated_at, zone),
-        "assessment": ASSESSMENT_LABELS.get(
-            opinion.diagnosis_assessment, opinion.diagnosis_assessment
-        ),
-        "summary": opinion.summary,
-        "answers": opinion.answers or [],
-        "recommendations": opinion.recommendations,
-    }
-    env = current_app.jinja_env
-    text = env.get_template("email/opinion_to_physician.txt").render(context)
-    html = env.get_template("email/opinion_to_physician.html").render(context)
-
-    message = EmailMessage()
-    message["From"] = mail_from
-    name = " ".join(consultation.physician_name.split())  # no line breaks in a header
-    message["To"] = Address(display_name=name, addr_spec=consultation.physician_contact.strip())
-    message["Subject"] = PHYSICIAN_SUBJECT
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=_domain_of(mail_from))
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    return message
-
-
 def send_to_physician(
     actor: Account,
     consultation_id: int,
@@ -293,9 +237,10 @@ def send_to_physician(
     organisation: str = "telesecond",
     now: datetime,
 ) -> Opinion:
-    """Email the opinion to the doctor the patient named and agreed to share with.
+    """Email the doctor the patient named (and agreed to share with) a link to the opinion.
 
-    Sending again is allowed (a lost email, a revised opinion); each send is recorded.
+    The link is secret and expires (``physician_links``); sending again makes a new link and
+    withdraws the old one. Each send is recorded.
 
     :raise Forbidden: not the patient. :raise Conflict: sharing was not agreed or no
         address was given. :raise NotFound: no opinion yet.
@@ -312,17 +257,26 @@ def send_to_physician(
     opinion = db.session.get(Opinion, consultation.id)
     if opinion is None:
         raise NotFound(NOT_YET)
-    message = physician_email(
-        consultation, opinion, mail_from=mail_from, organisation=organisation, now=now
+    # The email carries a secret, expiring link, never the opinion itself.
+    from telesecond.services.opinions import physician_links
+
+    shared = physician_links.create(
+        actor,
+        consultation_id,
+        physician_email=consultation.physician_contact,
+        now=now,
+        ip=ip,
+        mailer=mailer,
     )
-    try:
-        mailer.send(message)
-    except MailError as exc:
-        db.session.rollback()
-        log.warning("opinion for consultation %s not sent: %s", consultation_id, exc)
+    if not shared.emailed:
+        physician_links.revoke(actor, consultation_id, now=now, ip=ip)
+        log.warning(
+            "opinion for consultation %s not sent: the mail server refused", consultation_id
+        )
         raise MailUnavailable(
             "We could not send the email just now. Nothing was sent; please try again later."
-        ) from None
+        )
+    opinion = db.session.get(Opinion, consultation.id)
     opinion.sent_to_physician_at = now
     audit.record(
         "opinion.sent_to_physician",

@@ -178,10 +178,9 @@ def _validity(reminder: Reminder, now: datetime) -> int | None:
 
 def _status_callback() -> str | None:
     """Where Twilio reports delivery; none when the app does not know its public address."""
-    base = links.base_url()
-    if base == links.FALLBACK_BASE:
+    if not links.reachable_from_outside():
         return None
-    return base + STATUS_CALLBACK_PATH
+    return links.absolute(STATUS_CALLBACK_PATH)
 
 
 def _deliver_sms(reminder: Reminder, now: datetime) -> Outcome:

@@ -8,7 +8,6 @@ The address is a secret: it is logged nowhere and shown only masked.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import time
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from sqlalchemy import delete, func, select, update
 
 from telesecond.adapters import registry
 from telesecond.adapters.ics_fetch import FetchError
+from telesecond.domain.addresses import is_public, parse_ip
 from telesecond.domain.busy_events import CalendarUnreadable, busy_intervals
 from telesecond.extensions import db
 from telesecond.models import Account, BusyCalendar, BusyInterval, SpecialistProfile
@@ -99,10 +99,10 @@ def mask(url: str) -> str:
 def _local_host(host: str) -> bool:
     if host in ("localhost", "localhost.") or host.endswith((".localhost", ".local")):
         return True
-    try:
-        return not ipaddress.ip_address(host).is_global
-    except ValueError:
+    address = parse_ip(host)
+    if address is None:
         return False  # a name: resolved and checked again at every fetch
+    return not is_public(address)
 
 
 # --- the specialist's use cases ----------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -23,19 +23,22 @@ from telesecond.adapters import registry
 from telesecond.adapters.mail import MailError
 from telesecond.adapters.video import Participant
 from telesecond.domain.accounts import normalize_email
+from telesecond.domain.guest_names import clean_name, name_problem
 from telesecond.domain.tokens import digest
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation
 from telesecond.models.video import VideoGuest
 from telesecond.services import audit, links
 from telesecond.services.consultations import access
-from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
+from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from telesecond.services.video import rooms
+from telesecond.services.video.room_rotation import rotate_after_revocation
 
 log = logging.getLogger(__name__)
 
 MAX_GUESTS = 2
 TOKEN_BYTES = 32
+DAY = timedelta(hours=24)
 
 
 def local_time(value: datetime, zone: str, fmt: str = "%a %d %b %Y, %H:%M") -> str:
@@ -77,17 +80,20 @@ def _patient_consultation(patient: Account, consultation_id: int) -> Consultatio
 def invite(
     patient: Account, consultation_id: int, *, name: str, email: str, now: datetime
 ) -> Invitation:
-    """Invite a guest by email; at most two at a time.
+    """Invite a guest by email; at most two at a time, and few invitations in all.
 
-    :raise Invalid: a missing name or a malformed address (field errors).
-    :raise Conflict: the consultation is over or cancelled, or two guests are invited already.
+    :raise Invalid: a missing name, a name holding a link, or a malformed address.
+    :raise Conflict: the consultation is over or cancelled, two guests are invited already,
+        or the consultation's invitations (revoked ones count) are used up.
+    :raise RateLimited: the patient sent the day's invitations (revoked ones count).
     """
     consultation = _patient_consultation(patient, consultation_id)
-    name = " ".join(name.replace("\x00", "").split())
+    name = clean_name(name)
     address = normalize_email(email.replace("\x00", "").strip())
     errors: dict[str, list[str]] = {}
-    if not name or len(name) > 200:
-        errors["name"] = ["Enter the guest's name (up to 200 characters)."]
+    problem = name_problem(name)
+    if problem:
+        errors["name"] = [problem]
     if address is None or len(address) > 254:
         errors["email"] = ["Enter the guest's email address, like name@example.org."]
     if errors:
@@ -102,6 +108,7 @@ def invite(
     )
     if count >= MAX_GUESTS:
         raise Conflict(f"You can invite up to {MAX_GUESTS} guests. Remove one to invite another.")
+    _check_invitation_caps(patient, consultation, now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     guest = VideoGuest(
         consultation_id=consultation.id,
@@ -122,6 +129,34 @@ def invite(
     )
     db.session.commit()
     return Invitation(guest, _send_invitation(guest, consultation, room.opens_at, token, now))
+
+
+def _check_invitation_caps(patient: Account, consultation: Consultation, now: datetime) -> None:
+    """Refuse once the consultation's or the patient's day's invitations are used up.
+
+    Revoked invitations count: invite, revoke, invite again must not send mail forever.
+    """
+    config = current_app.config
+    per_consultation = config.get("GUEST_INVITES_PER_CONSULTATION", 3)
+    per_day = config.get("GUEST_INVITES_PER_PATIENT_DAY", 5)
+    sent = db.session.scalar(
+        select(func.count(VideoGuest.id)).where(VideoGuest.consultation_id == consultation.id)
+    )
+    if sent >= per_consultation:
+        raise Conflict(
+            f"You have sent all {per_consultation} invitations for this consultation, "
+            "including removed ones. No more can be sent."
+        )
+    today = db.session.scalar(
+        select(func.count(VideoGuest.id)).where(
+            VideoGuest.invited_by_id == patient.id, VideoGuest.created_at > now - DAY
+        )
+    )
+    if today >= per_day:
+        raise RateLimited(
+            f"You have sent {per_day} invitations in the last 24 hours, including removed "
+            "ones. Please try again tomorrow."
+        )
 
 
 def _send_invitation(
@@ -162,13 +197,14 @@ def _send_invitation(
 
 
 def revoke(patient: Account, consultation_id: int, guest_id: int, *, now: datetime) -> VideoGuest:
-    """Withdraw a guest's link at once."""
+    """Withdraw a guest's link at once, and move a name-only room to a new name."""
     consultation = _patient_consultation(patient, consultation_id)
     guest = db.session.get(VideoGuest, guest_id)
     if guest is None or guest.consultation_id != consultation.id:
         raise NotFound("No such guest.")
     if guest.revoked_at is None:
         guest.revoked_at = now
+        rotate_after_revocation(rooms.room_of(consultation.id), now)
         audit.record(
             "video.guest_revoked",
             actor_id=patient.id,

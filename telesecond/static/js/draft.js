@@ -1,7 +1,9 @@
 /* Keep an unfinished form in this browser so a reload or a lost time slot does not lose it.
 
-   <form data-draft-key="intake:7:3">   text fields are saved to localStorage on input and
+   <form data-draft-key="intake:7:3">   text fields are saved to sessionStorage on input and
                                         restored on load into fields that are still empty.
+                                        sessionStorage dies with the tab: a diagnosis typed
+                                        into the intake does not outlive it on the disk.
    <div data-clear-draft="intake:7:3">  a page that ends the draft (the booked consultation)
                                         removes it.
    <form data-clear-drafts>             submitting it (the log-out form) removes every draft,
@@ -12,7 +14,7 @@
 
    Only text inputs, textareas and selects are saved; never checkboxes or radios (consent
    is given afresh each time), hidden fields or the CSRF token. Drafts older than a day
-   are dropped. Loaded with `defer` by base.html (a page that loads it again is harmless);
+   are dropped, and drafts an older version kept in localStorage are removed. Loaded with `defer` by base.html (a page that loads it again is harmless);
    no inline JS (the CSP forbids it). */
 (function () {
   "use strict";
@@ -25,10 +27,21 @@
   var store;
 
   try {
-    store = window.localStorage;
+    store = window.sessionStorage;
     store.getItem(PREFIX); // throws where storage is disabled
   } catch (e) {
     store = null;
+  }
+
+  /* Earlier versions kept drafts in localStorage for a day: remove what they left. */
+  function dropLegacyDrafts() {
+    try {
+      var legacy = window.localStorage;
+      for (var i = legacy.length - 1; i >= 0; i -= 1) {
+        var name = legacy.key(i);
+        if (name && name.indexOf(PREFIX) === 0) { legacy.removeItem(name); }
+      }
+    } catch (e) { /* storage disabled: nothing was kept there either */ }
   }
 
   function read(key) {
@@ -160,6 +173,7 @@
     });
   }
 
+  dropLegacyDrafts();
   dropStale();
 
   Array.prototype.forEach.call(document.querySelectorAll("form[data-clear-drafts]"), function (f) {

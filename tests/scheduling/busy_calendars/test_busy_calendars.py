@@ -317,6 +317,8 @@ def test_webcal_addresses_are_fetched_over_https_and_shown_masked():
         ("http://calendar.example.org/a.ics", "plain http:// is not safe"),
         ("https://192.168.1.10/a.ics", "private network"),
         ("https://localhost:8080/a.ics", "private network"),
+        ("https://[64:ff9b::7f00:1]/a.ics", "private network"),
+        ("webcal://[2002:a00:1::]/a.ics", "private network"),
     ],
 )
 def test_outside_tests_only_public_https_addresses_are_accepted(url, message):

@@ -85,6 +85,12 @@ def test_redirects_are_followed_a_few_times_only(ics_server):
         ("https://10.1.2.3/a.ics", "private network"),
         ("https://169.254.169.254/latest", "private network"),
         ("https://localhost/a.ics", "private network"),
+        ("https://[64:ff9b::7f00:1]/", "private network"),
+        ("https://[64:ff9b:1::a00:1]/", "private network"),
+        ("https://[2002:7f00:1::]/", "private network"),
+        ("https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", "private network"),
+        ("https://[::ffff:127.0.0.1]/", "private network"),
+        ("https://[::127.0.0.1]/", "private network"),
     ],
 )
 def test_outside_tests_only_public_https_destinations_are_fetched(url, words):
@@ -99,12 +105,13 @@ def test_a_redirect_into_a_private_network_is_refused(ics_server):
     checked: list[str] = []
     strict = HttpIcsFetcher()
 
-    def check(url: str) -> None:
+    def check(url: str) -> str:
         checked.append(url)
         if len(checked) > 1:  # the loopback test server itself is the one allowed hop
-            strict.check_destination(url)
+            return strict.destination(url)
+        return "127.0.0.1"
 
-    fetcher.check_destination = check
+    fetcher.destination = check
     with pytest.raises(FetchError, match="private network"):
         fetcher.fetch(ics_server.url("/hop"))
     assert checked == [ics_server.url("/hop"), "https://10.0.0.1/x.ics"]
