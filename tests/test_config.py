@@ -272,6 +272,8 @@ def test_gunicorn_refuses_to_start_production_with_memory_limits_and_two_workers
     assert "RATELIMIT_STORAGE_URI" in run.stderr
     assert "2 workers" in run.stderr
     assert "Booting worker" not in run.stderr
+
+
 def _production(**extra):
     values = {
         "TELESECOND_ENV": "production",

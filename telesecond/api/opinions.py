@@ -15,7 +15,7 @@ from telesecond.domain.intake import MAX_QUESTIONS
 from telesecond.extensions import limiter
 from telesecond.http.limits import SEND_LIMIT
 from telesecond.models import Opinion
-from telesecond.services.opinions import second_opinion
+from telesecond.services.opinions import physician_links, second_opinion
 
 
 def opinion_json(opinion: Opinion) -> dict:
@@ -87,7 +87,7 @@ def get_opinion(consultation_id: int):
 @limiter.limit(SEND_LIMIT)
 @require_auth()
 def send_opinion_to_physician(consultation_id: int):
-    opinion = second_opinion.send_to_physician(
+    opinion = physician_links.send_to_physician(
         g.api_account,
         consultation_id,
         mailer=registry.current().mail,

@@ -20,7 +20,7 @@ from telesecond.clock import utcnow
 from telesecond.extensions import limiter
 from telesecond.http.limits import SEND_LIMIT
 from telesecond.services.errors import Conflict, Invalid
-from telesecond.services.opinions import second_opinion
+from telesecond.services.opinions import physician_links, second_opinion
 from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.opinion_forms import OpinionForm
 
@@ -109,7 +109,7 @@ def view(consultation_id: int):
 @login_required
 def send(consultation_id: int):
     try:
-        second_opinion.send_to_physician(
+        physician_links.send_to_physician(
             current_account(),
             consultation_id,
             mailer=registry.current().mail,
@@ -118,7 +118,7 @@ def send(consultation_id: int):
             organisation=current_app.config["ORGANISATION_NAME"],
             now=utcnow(),
         )
-    except (second_opinion.MailUnavailable, Conflict) as error:
+    except (physician_links.MailUnavailable, Conflict) as error:
         # Not being able to send is news for this page; 403 and 404 stay error pages.
         flash(error.detail, "error")
     else:

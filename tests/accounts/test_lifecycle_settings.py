@@ -12,6 +12,8 @@ PRODUCTION = {
     "TELESECOND_ENV": "production",
     "SECRET_KEY": "s" * 40,
     "DOCUMENT_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"k" * 32).decode(),
+    "PUBLIC_BASE_URL": "https://clinic.example",
+    "VIDEO_ALLOW_PUBLIC_ROOMS": "true",
 }
 
 

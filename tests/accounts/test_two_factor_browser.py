@@ -33,8 +33,14 @@ def assert_accessible(page) -> None:
     page.set_viewport_size(size)
 
 
-def on_localhost(live_app) -> str:
-    return f"http://localhost:{live_app.port}"
+@pytest.fixture
+def on_localhost(make_app, clock, live_server_factory) -> str:
+    """The app served and named by host name, as its PUBLIC_BASE_URL: a passkey's relying
+    party is a domain, never an IP address."""
+    app = make_app(CLOCK=clock)
+    server = live_server_factory(app)
+    app.config["PUBLIC_BASE_URL"] = f"http://localhost:{server.port}"
+    return app.config["PUBLIC_BASE_URL"]
 
 
 def sign_in_with_password(page, base: str, account) -> None:
@@ -61,8 +67,8 @@ def virtual_authenticator(page) -> None:
     )
 
 
-def test_a_passkey_is_added_and_signs_in(live_app, browser_page, make_account):
-    page, base = browser_page, on_localhost(live_app)
+def test_a_passkey_is_added_and_signs_in(on_localhost, browser_page, make_account):
+    page, base = browser_page, on_localhost
     patient = make_account(full_name="Ada Lovelace")
     virtual_authenticator(page)
 

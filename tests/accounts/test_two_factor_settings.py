@@ -8,7 +8,15 @@ import config
 
 
 def settings(**env: str) -> dict:
-    values = config.from_env({"SECRET_KEY": "s" * 40, "DOCUMENT_ENCRYPTION_KEY": "k", **env})
+    values = config.from_env(
+        {
+            "SECRET_KEY": "s" * 40,
+            "DOCUMENT_ENCRYPTION_KEY": "k",
+            "PUBLIC_BASE_URL": "https://clinic.example",
+            "VIDEO_ALLOW_PUBLIC_ROOMS": "true",
+            **env,
+        }
+    )
     return config.finalize(values, config.DEFAULT_INSTANCE_DIR)
 
 

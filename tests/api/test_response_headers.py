@@ -56,6 +56,8 @@ def test_production_answers_carry_hsts(make_app) -> None:
         SECRET_KEY="p" * 40,
         DOCUMENT_ENCRYPTION_KEY=base64.urlsafe_b64encode(b"k" * 32).decode(),
         WEB_CONCURRENCY=None,
+        PUBLIC_BASE_URL="https://clinic.example",
+        VIDEO_ALLOW_PUBLIC_ROOMS=True,
     )
     client = app.test_client()
     for path in ("/login", "/api/v1/openapi.json", "/api/v1/me", "/no-such-page"):

@@ -17,7 +17,7 @@ from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.services.consultations import booking
-from telesecond.services.opinions import second_opinion
+from telesecond.services.opinions import physician_links, second_opinion
 from telesecond.services.reminders.dispatch import dispatch_due_reminders
 from telesecond.services.video import guests
 from tests.factories import intake
@@ -85,7 +85,7 @@ def test_no_subject_of_the_whole_journey_names_anyone_or_anything_clinical(
         ip=None,
         now=clock(),
     )
-    second_opinion.send_to_physician(
+    physician_links.send_to_physician(
         db.session.get(Account, patient.id),
         second.id,
         mailer=registry.current().mail,

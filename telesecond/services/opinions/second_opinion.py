@@ -18,7 +18,6 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from telesecond.adapters.mail import MailSender
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation, Opinion
 from telesecond.models.record import ASSESSMENTS
@@ -29,7 +28,6 @@ from telesecond.services.errors import (
     Forbidden,
     Invalid,
     NotFound,
-    ServiceError,
 )
 
 log = logging.getLogger(__name__)
@@ -45,13 +43,6 @@ ASSESSMENT_LABELS = {
 # No health information in a subject line: it shows in inbox lists and notifications.
 PHYSICIAN_SUBJECT = "A second opinion has been shared with you"
 NOT_YET = "No opinion has been written for this consultation yet."
-
-
-class MailUnavailable(ServiceError):
-    """The email could not be handed to the mail server; nothing was recorded."""
-
-    status = 503
-    title = "Service unavailable"
 
 
 class OpinionOf(NamedTuple):
@@ -225,68 +216,6 @@ def read(actor: Account, consultation_id: int, ip: str | None) -> OpinionOf:
     )
     db.session.commit()
     return OpinionOf(consultation, opinion)
-
-
-def send_to_physician(
-    actor: Account,
-    consultation_id: int,
-    *,
-    mailer: MailSender,
-    mail_from: str,
-    ip: str | None,
-    organisation: str = "telesecond",
-    now: datetime,
-) -> Opinion:
-    """Email the doctor the patient named (and agreed to share with) a link to the opinion.
-
-    The link is secret and expires (``physician_links``); sending again makes a new link and
-    withdraws the old one. Each send is recorded.
-
-    :raise Forbidden: not the patient. :raise Conflict: sharing was not agreed or no
-        address was given. :raise NotFound: no opinion yet.
-    :raise MailUnavailable: the mail server did not take the message (nothing recorded).
-    """
-    consultation = access.get_for(actor, consultation_id)
-    if actor.id != consultation.patient_id:
-        raise Forbidden("Only the patient can send the opinion to their doctor.")
-    if not consultation.share_with_physician or not consultation.physician_contact.strip():
-        raise Conflict(
-            "You did not ask for the opinion to be shared with your doctor when "
-            "booking, so we cannot send it."
-        )
-    opinion = db.session.get(Opinion, consultation.id)
-    if opinion is None:
-        raise NotFound(NOT_YET)
-    # The email carries a secret, expiring link, never the opinion itself.
-    from telesecond.services.opinions import physician_links
-
-    shared = physician_links.create(
-        actor,
-        consultation_id,
-        physician_email=consultation.physician_contact,
-        now=now,
-        ip=ip,
-        mailer=mailer,
-    )
-    if not shared.emailed:
-        physician_links.revoke(actor, consultation_id, now=now, ip=ip)
-        log.warning(
-            "opinion for consultation %s not sent: the mail server refused", consultation_id
-        )
-        raise MailUnavailable(
-            "We could not send the email just now. Nothing was sent; please try again later."
-        )
-    opinion = db.session.get(Opinion, consultation.id)
-    opinion.sent_to_physician_at = now
-    audit.record(
-        "opinion.sent_to_physician",
-        actor_id=actor.id,
-        target_type="consultation",
-        target_id=consultation.id,
-        ip=ip,
-    )
-    db.session.commit()
-    return opinion
 
 
 def assessment_counts() -> dict[str, int]:
