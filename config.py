@@ -195,6 +195,8 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
         config["UPLOAD_DIR"] = str(instance_dir / "uploads")
     config["MAX_CONTENT_LENGTH"] = config.get("MAX_CONTENT_MB", 25) * 1024 * 1024
     config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
+    # Whether the clinic named its address; Twilio's signed URL depends on it (webhooks).
+    config["PUBLIC_BASE_URL_SET"] = bool(str(config.get("PUBLIC_BASE_URL") or "").strip())
     config["PUBLIC_BASE_URL"] = public_base_url(env, config.get("PUBLIC_BASE_URL"))
     _refuse_public_rooms(env, config)
     _parse_reminder_settings(config)

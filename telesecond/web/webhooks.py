@@ -1,8 +1,9 @@
 """Twilio webhooks: SMS delivery receipts and inbound replies (STOP, START, HELP).
 
 Both check ``X-Twilio-Signature`` against the auth token; a missing or wrong one is
-403. Twilio signs the URL it called, which we gave it: ``PUBLIC_BASE_URL`` + path,
-whatever Host or X-Forwarded-* headers say. CSRF does not apply (exempted where the
+403. Twilio signs the URL it called: ``PUBLIC_BASE_URL`` + path when the clinic set
+it, else the request's own URL (rebuilt from ``X-Forwarded-*`` only behind
+``TRUSTED_PROXIES``). CSRF does not apply (exempted where the
 blueprint is registered): the signature is the proof of origin. A copy of a call
 already acted on changes nothing.
 """
@@ -25,7 +26,9 @@ bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
 
 
 def signed_url() -> str:
-    """The URL Twilio signed: the public base URL + path (and query)."""
+    """The URL Twilio signed: the public base URL + path (and query) when configured."""
+    if not current_app.config.get("PUBLIC_BASE_URL_SET"):
+        return request.url
     base = current_app.config["PUBLIC_BASE_URL"]
     query = request.query_string.decode("latin-1")
     return base + request.path + (f"?{query}" if query else "")

@@ -90,11 +90,47 @@ def test_missing_or_wrong_signatures_are_refused(post, sent_sms, sms_patient, pa
     assert not sms_patient.sms_opted_out
 
 
+def test_without_public_base_url_the_proxied_request_url_is_signed(
+    make_app, clock, fake_twilio, sent_sms
+) -> None:
+    proxied_app = make_app(
+        CLOCK=clock, PUBLIC_BASE_URL="", TRUSTED_PROXIES=1, **fake_twilio.app_config()
+    )
+    client = proxied_app.test_client()
+    form = receipt(sent_sms.provider_ref, "delivered")
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "sms.clinic.example"}
+    good = signature("https://sms.clinic.example" + STATUS, form)
+    internal = signature("http://localhost" + STATUS, form)
+
+    refused = client.post(STATUS, data=form, headers={**proxied, "X-Twilio-Signature": internal})
+    accepted = client.post(STATUS, data=form, headers={**proxied, "X-Twilio-Signature": good})
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 200
+    assert status_of(sent_sms) == "delivered"
+
+
+def test_without_a_trusted_proxy_forwarded_headers_do_not_change_the_signed_url(
+    app, client, sent_sms
+) -> None:
+    app.config["PUBLIC_BASE_URL_SET"] = False
+    form = receipt(sent_sms.provider_ref, "delivered")
+    forged = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "sms.clinic.example"}
+    claimed = signature("https://sms.clinic.example" + STATUS, form)
+    own = signature("http://localhost" + STATUS, form)
+
+    refused = client.post(STATUS, data=form, headers={**forged, "X-Twilio-Signature": claimed})
+    accepted = client.post(STATUS, data=form, headers={**forged, "X-Twilio-Signature": own})
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 200
+
+
 @pytest.mark.parametrize("proxies", [0, 1])
-def test_forwarded_headers_never_change_the_signed_url(
+def test_with_public_base_url_forwarded_headers_never_change_the_signed_url(
     make_app, clock, fake_twilio, sent_sms, proxies
 ) -> None:
-    """Behind a trusted proxy or not, Twilio signed the address we gave it."""
+    """Behind a trusted proxy or not, Twilio signed the configured address."""
     client = make_app(
         CLOCK=clock,
         PUBLIC_BASE_URL=BASE_URL,
