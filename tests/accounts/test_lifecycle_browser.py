@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.accounts.accessibility import check_page
 from tests.accounts.conftest import text_of
 from tests.credentials import PASSWORD
+from tests.support.accessibility import check_page
 
 pytestmark = pytest.mark.browser
 

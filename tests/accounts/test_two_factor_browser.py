@@ -8,7 +8,6 @@ on ``localhost`` (the live server listens on 127.0.0.1), and the relying party i
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -16,21 +15,9 @@ from telesecond.extensions import db
 from telesecond.models import Passkey, SignInSession
 from tests.accounts.two_factor_steps import code_at, secret_of
 from tests.credentials import PASSWORD
+from tests.support.accessibility import check_page
 
 pytestmark = pytest.mark.browser
-
-WCAG_A_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-def assert_accessible(page) -> None:
-    """No axe-core WCAG 2.1 A/AA violation, and no sideways scrolling on a phone."""
-    results = Axe().run(page, options=WCAG_A_AA)
-    assert results.violations_count == 0, results.generate_report()
-    size = page.viewport_size
-    page.set_viewport_size({"width": 360, "height": 740})
-    wide = page.evaluate("document.documentElement.scrollWidth")
-    assert wide <= 360, f"{page.url} scrolls sideways on a phone ({wide}px)"
-    page.set_viewport_size(size)
 
 
 @pytest.fixture
@@ -76,7 +63,7 @@ def test_a_passkey_is_added_and_signs_in(on_localhost, browser_page, make_accoun
     expect(page.get_by_role("status")).to_contain_text("Signed in as Ada Lovelace")
     page.goto(base + "/account/two-factor")
     expect(page.get_by_role("heading", name="Passkeys")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
     page.get_by_label("Name for the new passkey").fill("Work laptop")
     page.get_by_role("button", name="Add a passkey").click()
     expect(page.get_by_role("status").first).to_contain_text("The passkey “Work laptop” is added.")
@@ -89,7 +76,7 @@ def test_a_passkey_is_added_and_signs_in(on_localhost, browser_page, make_accoun
     page.get_by_role("button", name="Log out").click()
     sign_in_with_password(page, base, patient)
     expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
     # Keyboard: the passkey button is a real button, reached and pressed without a mouse.
     page.get_by_role("button", name="Use a passkey").focus()
     page.keyboard.press("Enter")
@@ -117,7 +104,7 @@ def test_an_authenticator_app_is_set_up_in_the_browser(live_app, browser_page, m
     page.get_by_role("button", name="Set up an authenticator app").click()
     expect(page.get_by_role("heading", name="Set up an authenticator app")).to_be_visible()
     expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
 
     page.get_by_label("6-digit code from the app").fill("000000")
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
@@ -128,7 +115,7 @@ def test_an_authenticator_app_is_set_up_in_the_browser(live_app, browser_page, m
     expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
     expect(page.locator("#recovery-codes li")).to_have_count(10)
     expect(page.get_by_role("button", name="Print")).to_be_visible()
-    assert_accessible(page)
+    check_page(page)
     first_code = page.locator("#recovery-codes li").first.inner_text()
 
     page.get_by_role("button", name="Log out").click()

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from telesecond.services.demo import DEMO_ADMIN, DEMO_PASSWORD
-from tests.admin.page_checks import PHONE, axe_violations, check_page, sideways_overflow
+from tests.support.accessibility import PHONE, axe_violations, check_page, sideways_overflow
 
 pytestmark = pytest.mark.browser
 

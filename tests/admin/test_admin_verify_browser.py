@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.admin.axe import assert_accessible, assert_no_sideways_scroll
 from tests.credentials import PASSWORD
+from tests.support.accessibility import assert_accessible, assert_no_sideways_scroll
 
 pytestmark = pytest.mark.browser
 
