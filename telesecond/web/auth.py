@@ -56,7 +56,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         account = credentials.authenticate(
-            form.email.data, form.password.data, ip=request.remote_addr
+            form.email.data, form.password.data, ip=request.remote_addr, now=utcnow()
         )
         if account is not None and second_factor_step.wanted(account):
             return second_factor_step.start(account, request.args.get("next"))

@@ -8,7 +8,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
-from telesecond.clock import utcnow
 from telesecond.domain import accounts as rules
 from telesecond.extensions import db
 from telesecond.models import Account
@@ -44,13 +43,12 @@ def _password_matches(password_hash: str, password: str) -> bool:
 
 
 def authenticate(
-    email: str, password: str, *, ip: str | None = None, now: datetime | None = None
+    email: str, password: str, *, ip: str | None = None, now: datetime
 ) -> Account | None:
     """The account for these credentials, or None; both outcomes are audited.
 
     :raise sign_in_limits.TooManySignIns: the address failed too often lately (429).
     """
-    now = now or utcnow()
     address = rules.normalize_email(email) or email.strip().lower()[:254]
     sign_in_limits.check(address, now=now)
     account = db.session.scalar(select(Account).where(Account.email == address))
