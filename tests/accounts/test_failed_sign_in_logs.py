@@ -60,8 +60,8 @@ with app.app_context():
     db.session.commit()
     print("under gevent:", under_gevent())
     now = datetime.now(UTC)
-    print("known, wrong:", credentials.authenticate("known@example.org", "wrong-password-1", now=now))
-    print("unknown:", credentials.authenticate("nobody@example.org", "wrong-password-2", now=now))
+    print("known, wrong:", credentials.authenticate("known@example.org", "wrong-1", now=now))
+    print("unknown:", credentials.authenticate("nobody@example.org", "wrong-2", now=now))
     print("failures audited:", len(db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "login.failed")).all()))
 """
