@@ -144,27 +144,7 @@ def test_production_refuses_the_development_secret_key():
         )
 
 
-def test_production_needs_a_document_key_and_sets_secure_cookies():
-    with pytest.raises(config.ConfigError, match="DOCUMENT_ENCRYPTION_KEY"):
-        create_app(
-            {"TELESECOND_ENV": "production", "SECRET_KEY": "s" * 40, "DATABASE_URL": "sqlite://"}
-        )
-    app = create_app(
-        {
-            "TELESECOND_ENV": "production",
-            "SECRET_KEY": "s" * 40,
-            "DATABASE_URL": "sqlite://",
-            "DOCUMENT_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"k" * 32).decode(),
-            "PUBLIC_BASE_URL": "https://clinic.example",
-            "VIDEO_ALLOW_PUBLIC_ROOMS": True,
-        }
-    )
-    assert app.config["SESSION_COOKIE_SECURE"] is True
-    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
-
-
-# -- proxies and shared rate limits (issue 18) -----------------------------------------
-
+# A production configuration that starts; tests change one setting at a time.
 PRODUCTION = {
     "TELESECOND_ENV": "production",
     "SECRET_KEY": "s" * 40,
@@ -173,6 +153,19 @@ PRODUCTION = {
     "PUBLIC_BASE_URL": "https://clinic.example",
     "VIDEO_ALLOW_PUBLIC_ROOMS": "true",
 }
+
+
+def test_production_needs_a_document_key_and_sets_secure_cookies():
+    with pytest.raises(config.ConfigError, match="DOCUMENT_ENCRYPTION_KEY"):
+        create_app(
+            {"TELESECOND_ENV": "production", "SECRET_KEY": "s" * 40, "DATABASE_URL": "sqlite://"}
+        )
+    app = create_app(PRODUCTION)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+# -- proxies and shared rate limits (issue 18) -----------------------------------------
 
 
 def test_trusted_proxies_default_to_none_and_are_read_as_a_number(tmp_path):
@@ -275,16 +268,7 @@ def test_gunicorn_refuses_to_start_production_with_memory_limits_and_two_workers
 
 
 def _production(**extra):
-    values = {
-        "TELESECOND_ENV": "production",
-        "SECRET_KEY": "s" * 40,
-        "DATABASE_URL": "sqlite://",
-        "DOCUMENT_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"k" * 32).decode(),
-        "PUBLIC_BASE_URL": "https://clinic.example",
-        "VIDEO_ALLOW_PUBLIC_ROOMS": True,
-    }
-    values.update(extra)
-    return values
+    return {**PRODUCTION, **extra}
 
 
 def test_production_refuses_to_start_without_a_public_base_url():

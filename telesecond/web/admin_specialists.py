@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_login import current_user
 
 from telesecond.clock import utcnow
 from telesecond.domain.licensure import is_current, lapses_at
@@ -20,6 +17,7 @@ from telesecond.models.licence import VERIFICATION_STATES
 from telesecond.services.admin import licence_checks
 from telesecond.services.admin import specialists as admin
 from telesecond.services.errors import ServiceError
+from telesecond.web.admin_access import admins_only
 from telesecond.web.admin_specialist_forms import MAX_ROWS, ROWS, ReasonForm, VerifyForm
 from telesecond.web.helpers import current_account
 
@@ -33,14 +31,7 @@ STATE_LABELS = {
 }
 
 
-@bp.before_request
-def admins_only():
-    """Visitors sign in first; anyone else but an admin is refused (403), as in the console."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if current_user.role != "admin":
-        abort(403)
-    return None
+bp.before_request(admins_only)
 
 
 @bp.app_template_filter("licence_current")

@@ -166,23 +166,18 @@ def refuse(
     ip: str | None = None,
 ) -> SpecialistProfile:
     """Refuse a pending application; the applicant is emailed the reason."""
-    require_admin(actor)
-    reason = _text(reason, "reason", required=True, label="reason for refusing")
     note = _text(note, "note", required=False, label="note")
-    profile = _locked(actor, specialist_id)
-    if profile.verification != "pending":
-        db.session.rollback()
-        raise Conflict("Only a pending application can be refused; suspend a verified one.")
-    _decided(profile, actor, "refused", reason, now)
-    audit.record(
-        "specialist.refused",
-        actor_id=actor.id,
-        target_type="specialist",
-        target_id=specialist_id,
+    profile, reason = _move(
+        actor,
+        specialist_id,
+        ("pending", "refused"),
+        reason=reason,
+        label="reason for refusing",
+        refusal="Only a pending application can be refused; suspend a verified one.",
+        now=now,
         ip=ip,
         detail={"note": note} if note else None,
     )
-    db.session.commit()
     notices.send("refused", [profile.account], now=now, reason=reason)
     return profile
 
@@ -194,22 +189,16 @@ def suspend(
 
     Their upcoming consultations stay booked: the admin sees them listed and decides.
     """
-    require_admin(actor)
-    reason = _text(reason, "reason", required=True, label="reason for suspending")
-    profile = _locked(actor, specialist_id)
-    if profile.verification != "verified":
-        db.session.rollback()
-        raise Conflict("Only a verified specialist can be suspended.")
-    _decided(profile, actor, "suspended", reason, now)
-    sessions.end_all(specialist_id, now=now, reason="suspended", actor_id=actor.id, ip=ip)
-    audit.record(
-        "specialist.suspended",
-        actor_id=actor.id,
-        target_type="specialist",
-        target_id=specialist_id,
+    profile, reason = _move(
+        actor,
+        specialist_id,
+        ("verified", "suspended"),
+        reason=reason,
+        label="reason for suspending",
+        refusal="Only a verified specialist can be suspended.",
+        now=now,
         ip=ip,
     )
-    db.session.commit()
     notices.send("suspended", [profile.account], now=now, reason=reason)
     return profile
 
@@ -218,22 +207,64 @@ def reinstate(
     actor: Account, specialist_id: int, *, reason: str | None, now: datetime, ip: str | None = None
 ) -> SpecialistProfile:
     """Make a suspended specialist public again (their licences still have to be current)."""
+    profile, _ = _move(
+        actor,
+        specialist_id,
+        ("suspended", "verified"),
+        reason=reason,
+        label="reason for reinstating",
+        refusal="Only a suspended specialist can be reinstated.",
+        now=now,
+        ip=ip,
+    )
+    return profile
+
+
+# The audit action of each state a specialist is moved into.
+_ACTIONS = {
+    "refused": "specialist.refused",
+    "suspended": "specialist.suspended",
+    "verified": "specialist.reinstated",
+}
+
+
+def _move(
+    actor: Account,
+    specialist_id: int,
+    change: tuple[str, str],
+    *,
+    reason: str | None,
+    label: str,
+    refusal: str,
+    now: datetime,
+    ip: str | None,
+    detail: dict | None = None,
+) -> tuple[SpecialistProfile, str]:
+    """Move a specialist from one state to the next, with the admin's reason, and commit.
+
+    A suspension also ends every session and API token of the specialist at once.
+    :raise Conflict: the specialist is not in the state the change starts from.
+    """
     require_admin(actor)
-    reason = _text(reason, "reason", required=True, label="reason for reinstating")
+    reason = _text(reason, "reason", required=True, label=label)
+    before, after = change
     profile = _locked(actor, specialist_id)
-    if profile.verification != "suspended":
+    if profile.verification != before:
         db.session.rollback()
-        raise Conflict("Only a suspended specialist can be reinstated.")
-    _decided(profile, actor, "verified", reason, now)
+        raise Conflict(refusal)
+    _decided(profile, actor, after, reason, now)
+    if after == "suspended":
+        sessions.end_all(specialist_id, now=now, reason="suspended", actor_id=actor.id, ip=ip)
     audit.record(
-        "specialist.reinstated",
+        _ACTIONS[after],
         actor_id=actor.id,
         target_type="specialist",
         target_id=specialist_id,
         ip=ip,
+        detail=detail,
     )
     db.session.commit()
-    return profile
+    return profile, reason
 
 
 def upcoming_consultations(actor: Account, specialist_id: int, now: datetime) -> list[Consultation]:
