@@ -120,8 +120,6 @@ def doctor(consultation_id: int):
     if current_user.id != consultation.patient_id:
         abort(403)
     form = DoctorForm(obj=consultation)
-    if request.method == "GET" and consultation.patient_birth_date:
-        form.patient_birth_date.data = consultation.patient_birth_date.isoformat()
     if form.validate_on_submit():
         try:
             physician.update_doctor(
