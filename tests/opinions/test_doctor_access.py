@@ -4,13 +4,14 @@ may guard, and what the patient sees and withdraws from their consultation page.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Consultation, PhysicianLink
+from telesecond.services.opinions import physician_links, second_opinion
 from tests.opinions.scenario import BODY, SUMMARY
 from tests.web_forms import csrf_token
 
@@ -263,6 +264,20 @@ def test_the_link_fails_after_expiry_and_after_withdrawal(
     page = client.get(f"/consultations/{written.id}")
     assert "No longer works" in page.text
     assert "Withdraw the link" not in page.text
+
+
+def test_the_clinic_sets_how_long_links_live(make_app, clock, smtp_server, book_for_opinion):
+    app = app_with(make_app, clock, smtp_server, PHYSICIAN_LINK_DAYS=3)
+    with app.app_context():
+        consultation = book_for_opinion()
+        client = app.test_client()
+        second_opinion.write(consultation.specialist, consultation.id, ip=None, **BODY, now=clock())
+        shared = physician_links.create(
+            consultation.patient, consultation.id, physician_email=None, now=clock()
+        )
+        assert shared.expires_at == clock() + timedelta(days=3)
+        clock.advance(days=3)
+        assert client.get(path_of(shared.url)).status_code == 404
 
 
 def test_settings_are_checked_at_start(make_app):

@@ -87,8 +87,12 @@ def warn_opinion_deadlines(now: datetime) -> int:
     warned = _warned([c.id for c in candidates])
     admins = notices.admins()
     warn_time = current_app.config["AGENDA_AT"]
+    # Once the admins were told it is overdue there is nothing left to send for it.
+    finished = {c for c, _, kind in warned if kind == "overdue"}
     sent = 0
     for consultation in candidates:
+        if consultation.id in finished:
+            continue
         time_off = time_off_of(consultation.specialist_id, after=consultation.end)
         due = due_of(consultation, time_off)
         if now >= due.by:
