@@ -6,7 +6,9 @@ OPINION_DUE_BUSINESS_DAYS=5 the opinion is due by the end of Monday 9 March (23:
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,6 +23,13 @@ from telesecond.services.scheduling import specialists
 from tests.opinions.scenario import BODY, DIAGNOSIS, QUESTIONS, SUMMARY
 
 CALL_END = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def snapshot(text: str, consultation) -> str:
+    """The message with what changes from run to run (ids, the greeting's name) fixed."""
+    text = re.sub(r"^Hello .*,$", "Hello <name>,", text, count=1, flags=re.M)
+    return text.replace(f"#{consultation.id}", "#<id>").replace(f"/{consultation.id}", "/<id>")
 
 
 @pytest.fixture
@@ -114,6 +123,7 @@ def test_the_warnings_fire_once_each(consultation, clock, smtp_server, make_acco
     [text] = bodies([soon])
     assert f"consultation #{consultation.id}" in text
     assert "Monday 09 March 2026 (Europe/Berlin)" in text
+    assert snapshot(text, consultation) == (SNAPSHOTS / "opinion_due_soon.txt").read_text()
     run_maintenance(utcnow())
     assert warn_opinion_deadlines(utcnow()) == 0  # never twice
 
@@ -125,6 +135,8 @@ def test_the_warnings_fire_once_each(consultation, clock, smtp_server, make_acco
     assert sorted(m.rcpt_tos[0] for m in overdue) == sorted(
         ["factory-verifier@example.org", second_admin.email]
     )
+    [overdue_text, _] = bodies(overdue)
+    assert snapshot(overdue_text, consultation) == (SNAPSHOTS / "opinion_overdue.txt").read_text()
     clock.advance(days=1)
     assert warn_opinion_deadlines(utcnow()) == 0
     sent = warnings_in(smtp_server, 3)
