@@ -146,6 +146,15 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "SIGN_IN_MAX_WAIT_MINUTES": ("int", 15),
     # gunicorn's number of workers (gunicorn.conf.py reads it too); unset: not known here.
     "WEB_CONCURRENCY": ("int", None),
+    # The patient's own doctor: how long a link to the opinion lives; what the doctor must
+    # answer before it opens (none, code: a short code in a second email, birth_date: the
+    # patient's date of birth); wrong answers before the link is locked.
+    "PHYSICIAN_LINK_DAYS": ("int", 14),
+    "PHYSICIAN_LINK_CHECK": ("str", "none"),
+    "PHYSICIAN_LINK_MAX_TRIES": ("int", 5),
+    # Turnaround: the written opinion is due this many business days (the specialist's
+    # weekdays, less their time off) after the call.
+    "OPINION_DUE_BUSINESS_DAYS": ("int", 5),
 }
 
 
@@ -183,6 +192,8 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
         raise ConfigError("BUSY_CALENDAR_ALLOW_LOCAL reaches internal addresses: not in production")
     if env == "production" and config.get("EMAIL_VERIFICATION_REQUIRED") is False:
         raise ConfigError("EMAIL_VERIFICATION_REQUIRED may be false only in development or testing")
+    if config.get("PHYSICIAN_LINK_CHECK", "none") not in ("none", "code", "birth_date"):
+        raise ConfigError("PHYSICIAN_LINK_CHECK must be none, code or birth_date")
     url = config.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'telesecond.db'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(url)
     config["DATABASE_BACKEND"] = database_backend(url)

@@ -17,11 +17,12 @@ from telesecond.services.opinions import physician_links
 
 @bp.post("/consultations/<int:consultation_id>/physician-link")
 @documented(
-    "Patient: a secret link to the opinion for their doctor (emailed if physician_email)",
+    "Patient: a secret link to the opinion for their doctor, for PHYSICIAN_LINK_DAYS "
+    "(emailed if physician_email; a code or the birth date may guard it)",
     body="PhysicianLinkInput",
     ok="201",
     response="PhysicianLink",
-    errors=("400", "403", "404", "415", "422", "429"),
+    errors=("400", "403", "404", "409", "415", "422", "429"),
 )
 @limiter.limit(SEND_LIMIT)
 @require_auth()
@@ -45,7 +46,7 @@ def create_physician_link(consultation_id: int):
 
 @bp.delete("/consultations/<int:consultation_id>/physician-link")
 @documented(
-    "Patient: withdraw the links to the opinion at once",
+    "Patient: withdraw the links to the opinion at once (the doctor's page answers 404)",
     ok="204",
     errors=("403", "404"),
 )

@@ -238,6 +238,7 @@ SCHEMAS: dict[str, dict] = {
             "proposed_treatment": _STR,
             "questions": {**_STRS, "maxItems": 20},
             "physician_name": _STR,
+            "physician_practice": _STR,
             "physician_contact": {"type": "string", "format": "email"},
             "share_with_physician": {"type": "boolean"},
             "interpreter_language": {"type": ["string", "null"]},

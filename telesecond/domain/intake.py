@@ -29,9 +29,37 @@ class Intake:
     physician_name: str = ""
     physician_contact: str = ""
     share_with_physician: bool = False
+    physician_practice: str = ""
     interpreter_language: str | None = None
     telehealth_consent: bool = False
     emergency_acknowledged: bool = True
+
+
+@dataclass(frozen=True)
+class Doctor:
+    """The patient's own doctor, and whether they get a copy of the opinion."""
+
+    name: str = ""
+    practice: str = ""
+    contact: str = ""
+    share: bool = False
+
+
+def check_doctor(doctor: Doctor, errors: dict[str, list[str]]) -> Doctor:
+    """The doctor's details cleaned up; problems go to ``errors`` by field name."""
+    contact = doctor.contact.strip()
+    if contact and normalize_email(contact) is None:
+        errors["physician_contact"] = ["Give your doctor's email address."]
+    if doctor.share and not contact:
+        errors["share_with_physician"] = [
+            "Add your doctor's email address to send them the opinion."
+        ]
+    return Doctor(
+        name=" ".join(doctor.name.split())[:200],
+        practice=" ".join(doctor.practice.split())[:200],
+        contact=(normalize_email(contact) or contact)[:254],
+        share=doctor.share,
+    )
 
 
 def _need(value: str, name: str, label: str, limit: int, errors: dict) -> str:
@@ -69,13 +97,15 @@ def check_intake(intake: Intake) -> tuple[Intake, dict[str, list[str]]]:
         errors["questions"] = [f"Ask at most {MAX_QUESTIONS} questions."]
     elif any(len(q) > 1000 for q in questions):
         errors["questions"] = ["Keep each question under 1000 characters."]
-    contact = intake.physician_contact.strip()
-    if contact and normalize_email(contact) is None:
-        errors["physician_contact"] = ["Give your doctor's email address."]
-    if intake.share_with_physician and not contact:
-        errors["share_with_physician"] = [
-            "Add your doctor's email address to send them the opinion."
-        ]
+    doctor = check_doctor(
+        Doctor(
+            intake.physician_name,
+            intake.physician_practice,
+            intake.physician_contact,
+            intake.share_with_physician,
+        ),
+        errors,
+    )
     language = intake.interpreter_language
     if language:
         try:
@@ -94,9 +124,10 @@ def check_intake(intake: Intake) -> tuple[Intake, dict[str, list[str]]]:
         current_diagnosis=diagnosis,
         proposed_treatment=treatment,
         questions=questions,
-        physician_name=" ".join(intake.physician_name.split())[:200],
-        physician_contact=(normalize_email(contact) or contact)[:254],
-        share_with_physician=intake.share_with_physician,
+        physician_name=doctor.name,
+        physician_practice=doctor.practice,
+        physician_contact=doctor.contact,
+        share_with_physician=doctor.share,
         interpreter_language=language or None,
         telehealth_consent=intake.telehealth_consent,
         emergency_acknowledged=intake.emergency_acknowledged,

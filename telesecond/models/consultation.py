@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -43,8 +43,11 @@ class Consultation(Base):
     proposed_treatment: Mapped[str] = mapped_column(Text)
     questions: Mapped[list] = mapped_column(JSON, default=list)
     physician_name: Mapped[str] = mapped_column(String(200), default="")
+    physician_practice: Mapped[str] = mapped_column(String(200), default="")
     physician_contact: Mapped[str] = mapped_column(String(254), default="")
     share_with_physician: Mapped[bool] = mapped_column(default=False)
+    # Asked of the doctor before the opinion's link opens, where the clinic requires it.
+    patient_birth_date: Mapped[date | None]
     interpreter_language: Mapped[str | None] = mapped_column(String(35))
     consent_version: Mapped[str] = mapped_column(String(20))
     consent_at: Mapped[datetime]

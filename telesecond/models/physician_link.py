@@ -26,6 +26,12 @@ class PhysicianLink(Base):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_opened_at: Mapped[datetime | None]
+    first_opened_at: Mapped[datetime | None]
+    # What the doctor must answer before the page opens (the clinic's setting when the
+    # link was made): "none", "code" (sent in a second email) or "birth_date".
+    check_kind: Mapped[str] = mapped_column(String(12), default="none")
+    check_code_hash: Mapped[str | None] = mapped_column(String(64))
+    failed_checks: Mapped[int] = mapped_column(default=0)
 
     consultation: Mapped[Consultation] = relationship()
     created_by: Mapped[Account] = relationship()

@@ -5,6 +5,7 @@ from telesecond.web import (  # noqa: F401  (each module adds its pages to the b
     admin_consultations,
     admin_home,
     admin_messages,
+    admin_turnaround,
     admin_users,
 )
 from telesecond.web.admin_access import bp

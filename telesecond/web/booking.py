@@ -95,6 +95,7 @@ class IntakeForm(FlaskForm):
     reason = TextAreaField("What you want from the second opinion", validators=[Needed(), no_nul])
     questions = QuestionsField("Your questions")
     physician_name = StringField("Your doctor's name (optional)", validators=[no_nul])
+    physician_practice = StringField("Their practice or clinic (optional)", validators=[no_nul])
     physician_contact = EmailField("Your doctor's email address (optional)", validators=[no_nul])
     share_with_physician = BooleanField("Send my doctor a copy of the written opinion")
     interpreter_needed = BooleanField("I need an interpreter")
@@ -135,6 +136,7 @@ class IntakeForm(FlaskForm):
             proposed_treatment=self.proposed_treatment.data or "",
             questions=[q for q in self.questions.data if q],
             physician_name=self.physician_name.data or "",
+            physician_practice=self.physician_practice.data or "",
             physician_contact=self.physician_contact.data or "",
             share_with_physician=bool(self.share_with_physician.data),
             # A language typed in means an interpreter is wanted, ticked or not.

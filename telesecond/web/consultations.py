@@ -23,6 +23,7 @@ from telesecond.domain.slots import Slot
 from telesecond.models import Consultation, ConsultationEvent
 from telesecond.services.consultations import access, booking, case_file
 from telesecond.services.errors import Conflict, Invalid
+from telesecond.services.opinions import case_timeline, physician_link_status, turnaround
 from telesecond.web.booking import parse_start
 from telesecond.web.helpers import current_account
 from telesecond.web.templating import local_time
@@ -154,6 +155,8 @@ def consultation_list():
         agenda=agenda,
         is_specialist=is_specialist,
         status_labels=STATUS_LABELS,
+        opinion_dues=turnaround.open_dues(items) if is_specialist else {},
+        now=utcnow(),
     )
 
 
@@ -181,6 +184,8 @@ def detail(consultation_id: int):
         status_labels=STATUS_LABELS,
         show_documents=case.documents is not None and _has_template(DOCUMENTS_PANEL),
         draft_key=f"intake:{c.patient_id}:{c.specialist_id}",
+        timeline=case_timeline.timeline_for(c, now=now, for_patient=not is_specialist),
+        doctor_panel=None if is_specialist else physician_link_status.panel_for(c, now=now),
     )
 
 

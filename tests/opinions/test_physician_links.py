@@ -61,7 +61,7 @@ def test_the_doctor_gets_a_link_not_the_opinion(client, written, auth_header, sm
 
     assert answer.status_code == 201, answer.text
     body = answer.get_json()
-    assert body["expires_at"] == "2026-04-01T09:00:00Z"  # 30 days
+    assert body["expires_at"] == "2026-03-16T09:00:00Z"  # PHYSICIAN_LINK_DAYS: 14
     [message] = smtp_server.wait_for(1)
     assert message.rcpt_tos == (DOCTOR_ADDRESS,)
     text = message.get_body(preferencelist=("plain",)).get_content()
@@ -110,9 +110,9 @@ def test_a_new_link_replaces_the_old_one(client, written, auth_header):
     assert client.get(path_of(new)).status_code == 200
 
 
-def test_a_link_expires_after_thirty_days(client, written, auth_header, clock):
+def test_a_link_expires_after_fourteen_days(client, written, auth_header, clock):
     url = client.post(link_of(written), headers=auth_header(written.patient)).get_json()["url"]
-    clock.advance(days=29, hours=23)
+    clock.advance(days=13, hours=23)
     assert client.get(path_of(url)).status_code == 200
     clock.advance(hours=1)
     assert client.get(path_of(url)).status_code == 404

@@ -28,6 +28,8 @@ SUBJECTS = {
     "suspended": "your specialist account",
     "expiring": "a licence expires soon",
     "lapse_flags": "consultations need a licence review",
+    "opinion_due_soon": "a written opinion is due soon",
+    "opinion_overdue": "a written opinion is overdue",
 }
 
 

@@ -1,15 +1,18 @@
 """The patient shares the opinion with their own doctor by a secret, expiring link.
 
 The email to the doctor carries only the link (the opinion could sit forever in any
-mailbox it passes through); the link opens a read-only page for ``LINK_DAYS``, every
-open is audited, and the patient can withdraw it at any time. Only the SHA-256 of the
-token is stored. A new link replaces the patient's earlier ones for the consultation.
+mailbox it passes through); the link opens a read-only page for ``PHYSICIAN_LINK_DAYS``,
+every open is audited, and the patient can withdraw it at any time. Only the SHA-256 of
+the token is stored. A new link replaces the patient's earlier ones for the consultation.
+Where the clinic asks for it (``PHYSICIAN_LINK_CHECK``), the doctor first answers a check
+(physician_link_checks.py).
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
@@ -29,13 +32,14 @@ from telesecond.models.physician_link import PhysicianLink
 from telesecond.services import audit, links
 from telesecond.services.consultations import access
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from telesecond.services.opinions import physician_link_checks as checks
 from telesecond.services.opinions.second_opinion import NOT_YET, PHYSICIAN_SUBJECT, OpinionOf
 
 log = logging.getLogger(__name__)
 
-LINK_DAYS = 30
 TOKEN_BYTES = 32
 GONE = "This link is not valid. It may have expired or been withdrawn by the patient."
+CODE_SUBJECT = "Your access code for a shared second opinion"
 
 
 class MailUnavailable(ServiceError):
@@ -100,6 +104,24 @@ def create(
             raise Invalid.field(
                 "physician_email", "Enter your doctor's email address, like name@example.org."
             )
+    config = current_app.config
+    check = config["PHYSICIAN_LINK_CHECK"]
+    code = None
+    if check == "code":
+        # The code travels in its own email, so the doctor's address is needed.
+        address = address or normalize_email(consultation.physician_contact or "")
+        if address is None:
+            raise Invalid.field(
+                "physician_email",
+                "Give your doctor's email address: they get the link and, in a second "
+                "email, the code that opens it.",
+            )
+        code = checks.new_code()
+    elif check == "birth_date" and consultation.patient_birth_date is None:
+        raise Conflict(
+            "Your doctor will be asked for your date of birth before the opinion opens. "
+            "Add it to your doctor's details on the consultation page first."
+        )
     _revoke_live(consultation.id, now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = PhysicianLink(
@@ -108,7 +130,10 @@ def create(
         physician_email=address,
         created_by_id=patient.id,
         created_at=now,
-        expires_at=now + timedelta(days=LINK_DAYS),
+        expires_at=now + timedelta(days=config["PHYSICIAN_LINK_DAYS"]),
+        check_kind=check,
+        check_code_hash=checks.code_hash(code) if code else None,
+        failed_checks=0,
     )
     db.session.add(link)
     db.session.flush()
@@ -122,7 +147,28 @@ def create(
     )
     db.session.commit()
     emailed = address is not None and _send(link, consultation, token, now, mailer)
+    if emailed and code is not None:
+        emailed = _send_code(link, code, now, mailer)
     return SharedLink(link_url(token), link.expires_at, emailed)
+
+
+def _mail(link: PhysicianLink, subject: str, body: str, now: datetime, mailer) -> bool:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = Address(addr_spec=link.physician_email)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(now)
+    domain = parseaddr(config["MAIL_FROM"])[1].rpartition("@")[2] or links.host()
+    message["Message-ID"] = make_msgid(idstring="opinion", domain=domain)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(body)
+    try:
+        (mailer or registry.current().mail).send(message)
+    except MailError as error:
+        log.warning("physician link %s: email not sent: %s", link.id, error)
+        return False
+    return True
 
 
 def _send(
@@ -133,29 +179,22 @@ def _send(
     mailer: MailSender | None,
 ) -> bool:
     """Email the link (no opinion text, no diagnosis; the subject names nobody)."""
-    config = current_app.config
-    message = EmailMessage()
-    message["From"] = config["MAIL_FROM"]
-    message["To"] = Address(addr_spec=link.physician_email)
-    message["Subject"] = PHYSICIAN_SUBJECT
-    message["Date"] = format_datetime(now)
-    domain = parseaddr(config["MAIL_FROM"])[1].rpartition("@")[2] or links.host()
-    message["Message-ID"] = make_msgid(idstring="opinion", domain=domain)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(
-        current_app.jinja_env.get_template("email/physician_link.txt").render(
-            organisation=config["ORGANISATION_NAME"],
-            patient_name=" ".join(consultation.patient.full_name.split()),
-            link=link_url(token),
-            expires=f"{link.expires_at:%d %B %Y}",
-        )
+    body = current_app.jinja_env.get_template("email/physician_link.txt").render(
+        organisation=current_app.config["ORGANISATION_NAME"],
+        patient_name=" ".join(consultation.patient.full_name.split()),
+        link=link_url(token),
+        expires=f"{link.expires_at:%d %B %Y}",
+        check=link.check_kind,
     )
-    try:
-        (mailer or registry.current().mail).send(message)
-    except MailError as error:
-        log.warning("physician link %s: email not sent: %s", link.id, error)
-        return False
-    return True
+    return _mail(link, PHYSICIAN_SUBJECT, body, now, mailer)
+
+
+def _send_code(link: PhysicianLink, code: str, now: datetime, mailer: MailSender | None) -> bool:
+    """The second email: the access code alone, without the link or any name."""
+    body = current_app.jinja_env.get_template("email/physician_code.txt").render(
+        organisation=current_app.config["ORGANISATION_NAME"], code=code
+    )
+    return _mail(link, CODE_SUBJECT, body, now, mailer)
 
 
 def revoke(patient: Account, consultation_id: int, *, now: datetime, ip: str | None = None) -> None:
@@ -174,21 +213,79 @@ def revoke(patient: Account, consultation_id: int, *, now: datetime, ip: str | N
     db.session.commit()
 
 
-def open_shared(token: str, *, now: datetime, ip: str | None) -> OpinionOf:
-    """The opinion behind a live link; every open is audited.
-
-    :raise NotFound: unknown, withdrawn or expired link, or the opinion is gone.
-    """
+def _live_link(token: str, now: datetime) -> PhysicianLink:
     link = None
     if token and len(token) <= 100:
         link = db.session.scalar(
             select(PhysicianLink).where(PhysicianLink.token_hash == digest(token))
         )
-    if link is None or link.revoked_at is not None or link.expires_at <= now:
+    if not checks.still_live(link, now):
         raise NotFound(GONE)
+    return link
+
+
+def answer_check(token: str, answer: str, *, now: datetime, ip: str | None) -> int:
+    """Check the doctor's answer; the link's id when right (the caller remembers it).
+
+    :raise Invalid: a wrong answer (counted and audited; the last allowed one locks the
+        link). :raise NotFound: unknown, withdrawn, expired or locked link.
+    """
+    link = _live_link(token, now)
+    max_tries = current_app.config["PHYSICIAN_LINK_MAX_TRIES"]
+    if checks.answer_is_right(link, answer or "", link.consultation.patient_birth_date):
+        return link.id
+    link.failed_checks += 1
+    audit.record(
+        "opinion.physician_link_check_failed",
+        actor_id=None,
+        target_type="consultation",
+        target_id=link.consultation_id,
+        ip=ip,
+        detail={"link_id": link.id, "failed": link.failed_checks},
+    )
+    if checks.locked(link, max_tries):
+        link.revoked_at = now
+        audit.record(
+            "opinion.physician_link_locked",
+            actor_id=None,
+            target_type="consultation",
+            target_id=link.consultation_id,
+            ip=ip,
+            detail={"link_id": link.id},
+        )
+        db.session.commit()
+        raise NotFound(
+            "Too many wrong answers: this link is now locked. Ask the patient to share the "
+            "opinion again."
+        )
+    db.session.commit()
+    left = max_tries - link.failed_checks
+    message = (
+        f"That is not right. {left} tr{'y' if left == 1 else 'ies'} left before the link locks."
+    )
+    raise Invalid(
+        message, {"answer": [message]}, extra={"kind": link.check_kind, "tries_left": left}
+    )
+
+
+def open_shared(
+    token: str, *, now: datetime, ip: str | None, passed: Collection[int] = ()
+) -> OpinionOf:
+    """The opinion behind a live link; every open is audited.
+
+    ``passed``: the links whose check this browser has answered.
+
+    :raise NotFound: unknown, withdrawn or expired link, or the opinion is gone.
+    :raise CheckRequired: the doctor has yet to answer the link's check.
+    """
+    link = _live_link(token, now)
     opinion = db.session.get(Opinion, link.consultation_id)
     if opinion is None:
         raise NotFound(GONE)
+    if link.check_kind in checks.PROMPTS and link.id not in passed:
+        tries = current_app.config["PHYSICIAN_LINK_MAX_TRIES"] - link.failed_checks
+        raise checks.CheckRequired(link.id, link.check_kind, tries)
+    link.first_opened_at = link.first_opened_at or now
     link.last_opened_at = now
     audit.record(
         "opinion.viewed_by_physician_link",
@@ -214,7 +311,7 @@ def send_to_physician(
 ) -> Opinion:
     """Email the doctor the patient named (and agreed to share with) a link to the opinion.
 
-    The link is secret and expires (``LINK_DAYS``); sending again makes a new link and
+    The link is secret and expires (``PHYSICIAN_LINK_DAYS``); sending again makes a new link and
     withdraws the old one. Each send is recorded.
 
     :raise Forbidden: not the patient. :raise Conflict: sharing was not agreed or no

@@ -1,0 +1,121 @@
+"""The case's timeline, built from what happened: one source per kind of entry.
+
+Each source reads one kind of event and returns entries; the timeline is their union in
+time order. A new kind (follow-up questions, say) is one more function in ``SOURCES``.
+Entries carry instants (UTC); the page shows them in the viewer's zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from telesecond.extensions import db
+from telesecond.models import Consultation, Document, PhysicianLink
+from telesecond.services.opinions.turnaround import OWED_STATUSES, delivered_at, due_of
+
+DOCUMENT_LABELS = {
+    "pathology": "pathology report",
+    "imaging_report": "imaging",
+    "lab_results": "laboratory results",
+    "clinical_notes": "clinical notes",
+    "other": "other record",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the timeline; ``upcoming`` when it has not happened yet."""
+
+    kind: str
+    at: datetime
+    label: str
+    note: str = ""
+    upcoming: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    consultation: Consultation
+    now: datetime
+    for_patient: bool
+
+    @property
+    def doctor(self) -> str:
+        return "your doctor" if self.for_patient else "the patient's doctor"
+
+
+Source = Callable[[Context], list[Entry]]
+
+
+def _booked(ctx: Context) -> list[Entry]:
+    c = ctx.consultation
+    at = next((e.at for e in c.events if e.kind == "booked"), c.created_at)
+    return [Entry("booked", at, "Booked")]
+
+
+def _records(ctx: Context) -> list[Entry]:
+    documents = db.session.scalars(
+        select(Document)
+        .where(Document.consultation_id == ctx.consultation.id)
+        .order_by(Document.created_at, Document.id)
+    )
+    return [
+        Entry("records", d.created_at, f"Records received: {DOCUMENT_LABELS.get(d.kind, d.kind)}")
+        for d in documents
+    ]
+
+
+def _held(ctx: Context) -> list[Entry]:
+    c = ctx.consultation
+    if c.status == "cancelled":
+        return [Entry("cancelled", c.cancelled_at or c.updated_at, "Consultation cancelled")]
+    if c.status == "no_show":
+        return [Entry("held", c.start, "Consultation not attended")]
+    if c.end > ctx.now:
+        return [Entry("held", c.start, "Consultation", "Scheduled", upcoming=True)]
+    return [Entry("held", c.start, "Consultation held")]
+
+
+def _opinion(ctx: Context) -> list[Entry]:
+    c = ctx.consultation
+    delivered = delivered_at(c)
+    if delivered is not None:
+        return [Entry("delivered", delivered, "Written opinion delivered")]
+    if c.status not in OWED_STATUSES:
+        return []
+    due = due_of(c)
+    return [Entry("due", due.by, "Written opinion due", "Not yet written; due by", upcoming=True)]
+
+
+def _doctor(ctx: Context) -> list[Entry]:
+    links = db.session.scalars(
+        select(PhysicianLink)
+        .where(PhysicianLink.consultation_id == ctx.consultation.id)
+        .order_by(PhysicianLink.created_at, PhysicianLink.id)
+    )
+    entries = []
+    for link in links:
+        if link.physician_email:
+            entries.append(Entry("sent", link.created_at, f"Sent to {ctx.doctor}"))
+        else:
+            entries.append(Entry("sent", link.created_at, f"Link made for {ctx.doctor}"))
+        if link.first_opened_at is not None:
+            entries.append(Entry("opened", link.first_opened_at, f"Opened by {ctx.doctor}"))
+        if link.revoked_at is not None:
+            entries.append(Entry("withdrawn", link.revoked_at, "Link withdrawn"))
+    return entries
+
+
+# One line per kind of entry. Follow-ups join here once they have a model.
+SOURCES: tuple[Source, ...] = (_booked, _records, _held, _opinion, _doctor)
+
+
+def timeline_for(consultation: Consultation, *, now: datetime, for_patient: bool) -> list[Entry]:
+    """The consultation's timeline, oldest first (upcoming entries at their due time)."""
+    ctx = Context(consultation, now, for_patient)
+    entries = [entry for source in SOURCES for entry in source(ctx)]
+    return sorted(entries, key=lambda e: e.at)
