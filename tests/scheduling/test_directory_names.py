@@ -14,60 +14,6 @@ import pytest
 
 from tests.credentials import PASSWORD
 
-MON_TUE_9_TO_5 = [(0, 540, 1020), (1, 540, 1020)]
-
-
-@pytest.fixture
-def doctors(make_specialist):
-    """Dr Okafor (London, breast cancer, English and Yoruba, licensed in GB and IN),
-    Dr García (New York, leukaemia, Spanish, licensed in US-NY), and a pending one."""
-
-    def doctor(name, zone, profile, **extra):
-        return make_specialist(
-            full_name=name,
-            timezone=zone,
-            profile={"bio": "", "fee_cents": 15000, "currency": "USD", **profile},
-            weekly=MON_TUE_9_TO_5,
-            consultation=45,
-            buffer=15,
-            notice=24 * 60,
-            **extra,
-        )
-
-    return {
-        "okafor": doctor(
-            "Dr Okafor",
-            "Europe/London",
-            {
-                "specialties": ["Oncology"],
-                "conditions": ["Breast cancer"],
-                "languages": ["en", "yo"],
-                "licensed_regions": ["IN", "GB"],
-            },
-        ),
-        "garcia": doctor(
-            "Dr García",
-            "America/New_York",
-            {
-                "specialties": ["Radiation oncology"],
-                "conditions": ["Leukämie", "Lymphoma"],
-                "languages": ["es"],
-                "licensed_regions": ["US-NY"],
-            },
-        ),
-        "pending": doctor(
-            "Dr Pending",
-            "Europe/Berlin",
-            {
-                "specialties": ["Oncology"],
-                "conditions": ["Brain tumour"],
-                "languages": ["de"],
-                "licensed_regions": ["DE"],
-            },
-            verified=False,
-        ),
-    }
-
 
 def names(html: str) -> list[str]:
     return re.findall(r'<h3 class="card-title"><a href="[^"]+">([^<]+)</a>', html)
@@ -104,7 +50,7 @@ def api_names(client, **query) -> list[str]:
     ],
 )
 def test_words_prefixes_and_names_find_specialists_on_the_page_and_in_the_api(
-    client, doctors, query, expected
+    client, directory_doctors, query, expected
 ):
     page = client.get("/specialists", query_string=query)
     assert page.status_code == 200
@@ -112,7 +58,7 @@ def test_words_prefixes_and_names_find_specialists_on_the_page_and_in_the_api(
     assert set(api_names(client, **query)) == expected
 
 
-def test_results_name_languages_and_places_not_codes(client, doctors):
+def test_results_name_languages_and_places_not_codes(client, directory_doctors):
     page = client.get("/specialists", query_string={"condition": "breast"}).text
     card = page[page.index("Dr Okafor") :]
     assert "<dd>English, Yoruba</dd>" in card
@@ -120,7 +66,7 @@ def test_results_name_languages_and_places_not_codes(client, doctors):
     assert "<strong>United Kingdom</strong>" in card
     assert "en, yo" not in card
     assert not re.search(r"<strong>(IN|GB)</strong>", card)
-    detail = client.get(f"/specialists/{doctors['garcia'].id}").text
+    detail = client.get(f"/specialists/{directory_doctors['garcia'].id}").text
     assert "<dd>Spanish</dd>" in detail
     assert "<strong>New York (United States)</strong>" in detail
     searched = client.get("/specialists", query_string={"region": "new york"}).text
@@ -128,7 +74,7 @@ def test_results_name_languages_and_places_not_codes(client, doctors):
 
 
 def test_the_searched_place_goes_with_the_patient_to_the_page_and_the_booking_form(
-    client, submit, make_account, doctors
+    client, submit, make_account, directory_doctors
 ):
     patient = make_account(timezone="America/New_York")
     submit("/login", {"email": patient.email, "password": PASSWORD})
@@ -151,9 +97,9 @@ def test_the_searched_place_goes_with_the_patient_to_the_page_and_the_booking_fo
 
 
 def test_a_patient_in_new_york_is_not_offered_a_gb_specialists_times_and_is_told_why(
-    client, doctors
+    client, directory_doctors
 ):
-    okafor = doctors["okafor"].id
+    okafor = directory_doctors["okafor"].id
     page = client.get(f"/specialists/{okafor}", query_string={"region": "New York", "tz": "UTC"})
     assert page.status_code == 200
     assert 'class="slot"' not in page.text
@@ -182,7 +128,7 @@ def test_a_patient_in_new_york_is_not_offered_a_gb_specialists_times_and_is_told
         ({"specialty": "x" * 121}, "specialty", "120 characters."),
     ],
 )
-def test_bad_input_is_a_4xx_with_a_message(client, doctors, query, field, message):
+def test_bad_input_is_a_4xx_with_a_message(client, directory_doctors, query, field, message):
     page = client.get("/specialists", query_string=query)
     assert page.status_code == 422
     assert message in page.text.replace("&#34;", '"')
@@ -192,8 +138,10 @@ def test_bad_input_is_a_4xx_with_a_message(client, doctors, query, field, messag
     assert message in api.get_json()["errors"][field][0]
 
 
-def test_a_bad_place_on_the_specialists_page_is_a_field_error(client, doctors):
-    page = client.get(f"/specialists/{doctors['okafor'].id}", query_string={"region": "Narnia"})
+def test_a_bad_place_on_the_specialists_page_is_a_field_error(client, directory_doctors):
+    page = client.get(
+        f"/specialists/{directory_doctors['okafor'].id}", query_string={"region": "Narnia"}
+    )
     assert page.status_code == 422
     assert "We do not know the place “Narnia”." in page.text
     assert 'aria-invalid="true"' in page.text
@@ -203,7 +151,7 @@ def suggestions(client, **query):
     return client.get("/api/v1/directory/suggestions", query_string=query)
 
 
-def test_suggestions_while_typing(client, doctors):
+def test_suggestions_while_typing(client, directory_doctors):
     condition = suggestions(client, field="condition", q="bre").get_json()
     assert condition == {"field": "condition", "items": [{"label": "Breast cancer", "code": None}]}
     # Only listed specialists' tags: the pending doctor's "Brain tumour" is not offered.
@@ -233,7 +181,7 @@ def test_suggestions_while_typing(client, doctors):
         ({"field": "condition", "q": "b", "limit": "lots"}, "limit"),
     ],
 )
-def test_bad_suggestion_requests_are_422_with_a_message(client, doctors, query, field):
+def test_bad_suggestion_requests_are_422_with_a_message(client, directory_doctors, query, field):
     response = suggestions(client, **query)
     assert response.status_code == 422
     assert response.content_type == "application/problem+json"

@@ -25,8 +25,8 @@
     list.id = listId;
     list.className = "combobox-list";
     list.setAttribute("role", "listbox");
-    var label = input.labels && input.labels[0];
-    list.setAttribute("aria-label", "Suggestions" + (label ? " for " + label.textContent.replace(/\s*\*\s*$/, "").trim() : ""));
+    // Not "Suggestions for <label>": the field's own label must stay unique on the page.
+    list.setAttribute("aria-label", "Suggestions");
     list.hidden = true;
     wrapper.appendChild(list);
 
