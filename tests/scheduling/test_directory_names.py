@@ -186,3 +186,36 @@ def test_bad_suggestion_requests_are_422_with_a_message(client, directory_doctor
     assert response.status_code == 422
     assert response.content_type == "application/problem+json"
     assert response.get_json()["errors"][field][0]
+
+
+def test_only_times_before_the_licence_lapses_are_offered(client, make_specialist):
+    from datetime import date
+
+    from telesecond.clock import utcnow
+    from telesecond.extensions import db
+    from telesecond.services.admin import seeding
+
+    doctor = make_specialist(
+        full_name="Dr Lapse",
+        timezone="America/New_York",
+        profile={"licensed_regions": ["US-NY"]},
+        weekly=[(0, 540, 1020), (1, 540, 1020)],
+        verified=False,
+    )
+    admin = seeding.ensure_admin("lapse-admin@example.org", password=PASSWORD, now=utcnow())
+    # The licence covers New York through Monday 9 March (UTC), not Tuesday the 10th.
+    seeding.verify_claims([doctor.id], verifier=admin, now=utcnow(), expires_on=date(2026, 3, 9))
+    db.session.commit()
+
+    def days(week: str) -> set[str]:
+        page = client.get(
+            f"/specialists/{doctor.id}", query_string={"region": "US-NY", "tz": "UTC", "week": week}
+        )
+        assert page.status_code == 200
+        return set(
+            re.findall(r'<a class="slot" href="/book/\d+\?start=(\d{4}-\d\d-\d\d)', page.text)
+        )
+
+    assert days("2026-03-02") == {"2026-03-02", "2026-03-03"}
+    assert days("2026-03-09") == {"2026-03-09"}  # Monday yes, Tuesday the 10th no
+    assert days("2026-03-16") == set()
