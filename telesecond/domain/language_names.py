@@ -57,7 +57,7 @@ def resolve(text: str) -> str:
     then any well-formed tag (kept as before, so ``language=xx`` still finds nobody).
     """
     try:
-        key, label = normalize_language(text)
+        _key, label = normalize_language(text)
     except ValueError:
         label = None
     if label and _known(label):

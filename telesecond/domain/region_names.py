@@ -105,7 +105,7 @@ def places() -> tuple[Place, ...]:
 
 
 def name(code: str) -> str:
-    """ "India" for ``IN``, "New York (United States)" for ``US-NY``; else the code."""
+    """The name of a place ("India" for ``IN``, "New York (United States)"), else the code."""
     countries = _countries()
     if code in countries:
         return countries[code]

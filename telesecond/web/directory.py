@@ -31,13 +31,13 @@ bp = Blueprint("directory", __name__)
 
 @bp.app_template_filter("language_name")
 def language_name(tag: str) -> str:
-    """ "Yoruba" for ``yo``."""
+    """The English name of a language tag ("Yoruba" for ``yo``)."""
     return language_names.name(tag)
 
 
 @bp.app_template_filter("region_name")
 def region_name(code: str) -> str:
-    """ "United Kingdom" for ``GB``, "New York (United States)" for ``US-NY``."""
+    """The name of a place ("United Kingdom" for ``GB``, "New York (United States)")."""
     return region_names.name(code)
 
 

@@ -88,7 +88,8 @@ def test_suggestions_names_and_the_patients_place(live_app, browser_page, direct
     expect(card).to_contain_text("United Kingdom")
     expect(card).not_to_contain_text("en, yo")
     bullets = page.eval_on_selector_all(
-        "ul.licences, ul.tags", "lists => lists.map(l => getComputedStyle(l).listStyleType)"
+        "ul.cards, ul.cards > li, ul.licences, ul.tags",
+        "lists => lists.map(l => getComputedStyle(l).listStyleType)",
     )
     assert bullets and set(bullets) == {"none"}
     check_page(page)
