@@ -41,8 +41,14 @@ def _by_name() -> dict[str, str]:
 
 @cache
 def _entries() -> tuple[tuple[str, str, str], ...]:
-    """(folded name, name, tag) for suggestions."""
-    return tuple(sorted((fold(name), name, tag) for tag, name in _names().items()))
+    """(folded name, name, tag) for suggestions: languages, not regional variants.
+
+    "Spanish" (``es``) finds every Spanish speaker, ``es-419`` among them; offering "Latin
+    American Spanish" would quietly leave out those who only said ``es``.
+    """
+    return tuple(
+        sorted((fold(name), name, tag) for tag, name in _names().items() if "-" not in tag)
+    )
 
 
 def _known(tag: str) -> bool:

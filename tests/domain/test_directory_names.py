@@ -73,7 +73,8 @@ def test_language_names_for_tags():
         "Spanish",
     ]
     assert language_names.name("qq") == "qq"
-    assert language_names.suggest("spa", 2)[0] == ("Spanish", "es")
+    assert language_names.suggest("spa", 5) == [("Spanish", "es")]  # no regional variants
+    assert ("Portuguese", "pt") in language_names.suggest("portu", 5)
 
 
 @pytest.mark.parametrize(
