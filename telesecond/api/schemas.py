@@ -423,3 +423,23 @@ SCHEMAS["Specialist"]["properties"].update(
         },
     }
 )
+# The directory's suggestions while a patient types (issue 19.1).
+SCHEMAS["SuggestionList"] = {
+    "type": "object",
+    "properties": {
+        "field": {"enum": ["specialty", "condition", "language", "region"]},
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "label": _STR,
+                    "code": {
+                        "type": ["string", "null"],
+                        "description": "BCP 47 tag or ISO 3166 code; null for free text",
+                    },
+                },
+            },
+        },
+    },
+}

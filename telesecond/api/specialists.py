@@ -15,7 +15,7 @@ from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.tags import format_hhmm, parse_hhmm
 from telesecond.models import SpecialistLicence, SpecialistProfile, TimeOff
 from telesecond.services.errors import Invalid
-from telesecond.services.scheduling import availability, directory, specialists
+from telesecond.services.scheduling import availability, directory, specialists, suggestions
 
 
 def licence_json(licence: SpecialistLicence) -> dict:
@@ -254,6 +254,23 @@ def list_specialists():
         for p in profiles
     ]
     return jsonify({"items": items, "next": cursor})
+
+
+@bp.get("/directory/suggestions")
+@documented(
+    "Suggestions while typing a directory search field (field, q, limit?)",
+    response="SuggestionList",
+    public=True,
+    errors=("422",),
+)
+def directory_suggestions():
+    args = request.args
+    raw = args.get("limit", str(suggestions.DEFAULT_LIMIT))
+    if not raw.isdigit() or len(raw) > 3:
+        raise Invalid.field("limit", f"Use a limit between 1 and {suggestions.MAX_LIMIT}.")
+    field = args.get("field", "")
+    found = suggestions.suggest(field, args.get("q", ""), limit=int(raw))
+    return jsonify({"field": field, "items": [{"label": s.label, "code": s.code} for s in found]})
 
 
 @bp.get("/specialists/<int:specialist_id>")

@@ -259,6 +259,9 @@ def intake(specialist_id: int):
         start=to_rfc3339(hold.start),
         hold_id=str(hold.id),
         hold_expires=to_rfc3339(hold.expires_at),
+        # Directory (issue 19.1): the place the patient searched for comes along as
+        # ?region=US-NY from the specialist's page; the booking service still checks it.
+        patient_region=(request.args.get("region") or "").strip()[:10],
     )
     return _intake_page(profile, form, hold.start)
 

@@ -1,7 +1,13 @@
-"""The public directory: search specialists, and one specialist's week of free times."""
+"""The public directory: search specialists, and one specialist's week of free times.
+
+The place the patient will be (typed in the search, as a name or a code) goes with them
+as ``region=<ISO 3166 code>`` to the specialist's page and on to the booking form; the
+page offers only the times a current licence for that place covers.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,6 +16,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from telesecond.clock import utcnow
+from telesecond.domain import language_names, licensure, region_names
 from telesecond.domain.accounts import is_valid_timezone
 from telesecond.domain.slots import Slot
 from telesecond.domain.wall_clock import local_midnight
@@ -20,6 +27,19 @@ from telesecond.web.helpers import apply_errors
 from telesecond.web.specialist_forms import DirectorySearchForm
 
 bp = Blueprint("directory", __name__)
+
+
+@bp.app_template_filter("language_name")
+def language_name(tag: str) -> str:
+    """The English name of a language tag ("Yoruba" for ``yo``)."""
+    return language_names.name(tag)
+
+
+@bp.app_template_filter("region_name")
+def region_name(code: str) -> str:
+    """The name of a place ("United Kingdom" for ``GB``, "New York (United States)")."""
+    return region_names.name(code)
+
 
 _WEEK = timedelta(days=7)
 
@@ -90,13 +110,18 @@ class WeekView:
 
 
 def _first_free_after(
-    specialist_id: int, after: datetime, until: datetime, now: datetime
+    specialist_id: int,
+    after: datetime,
+    until: datetime,
+    now: datetime,
+    bookable: Callable[[Slot], bool] | None = None,
 ) -> datetime | None:
     """The first free slot starting in [after, until], asked in windows the service allows."""
     start = after
     while start < until:
         end = min(start + availability.MAX_WINDOW, until)
         slots = availability.free_slots(specialist_id, start, end, now=now)
+        slots = [s for s in slots if bookable(s)] if bookable else slots
         if slots:
             return slots[0].start
         start = end
@@ -115,9 +140,16 @@ def _group(slots: list[Slot], zone: ZoneInfo, their_zone: ZoneInfo) -> list[DayV
 
 
 def _week(
-    profile: SpecialistProfile, zone: ZoneInfo, requested: date | None, now: datetime
+    profile: SpecialistProfile,
+    zone: ZoneInfo,
+    requested: date | None,
+    now: datetime,
+    bookable: Callable[[Slot], bool] | None = None,
 ) -> WeekView:
-    """The requested week (clamped to now..horizon) or, by default, the first week with times."""
+    """The requested week (clamped to now..horizon) or, by default, the first week with times.
+
+    ``bookable`` keeps only some slots (those a licence for the patient's place covers).
+    """
     horizon = now + timedelta(days=profile.horizon_days)
     first = _monday(now.astimezone(zone).date())
     last = _monday(horizon.astimezone(zone).date())
@@ -125,7 +157,8 @@ def _week(
 
     def slots_of(week: date) -> list[Slot]:
         start, end = local_midnight(week, zone), local_midnight(week + _WEEK, zone)
-        return availability.free_slots(profile.account_id, start, end, now=now)
+        found = availability.free_slots(profile.account_id, start, end, now=now)
+        return [s for s in found if bookable(s)] if bookable else found
 
     slots = slots_of(monday)
     if not slots and requested is None:
@@ -136,7 +169,11 @@ def _week(
     next_free = None
     if not slots:
         next_free = _first_free_after(
-            profile.account_id, max(local_midnight(monday + _WEEK, zone), now), horizon, now
+            profile.account_id,
+            max(local_midnight(monday + _WEEK, zone), now),
+            horizon,
+            now,
+            bookable,
         )
     return WeekView(
         monday=monday,
@@ -157,19 +194,24 @@ def specialists():
     zone, zone_problem = viewer_zone(form.tz.data)
     results: list[SpecialistProfile] = []
     cursor = None
+    region = None
     if form.validate():
-        filters = directory.Filters(
-            specialty=form.specialty.data or None,
-            condition=form.condition.data or None,
-            language=form.language.data or None,
-            region=form.region.data or None,
-        )
         try:
+            filters = directory.resolve(
+                directory.Filters(
+                    specialty=form.specialty.data or None,
+                    condition=form.condition.data or None,
+                    language=form.language.data or None,
+                    region=form.region.data or None,
+                )
+            )
+            region = filters.region
             results, cursor = directory.search(
                 filters, now=utcnow(), cursor=request.args.get("cursor")
             )
         except ServiceError as error:
             apply_errors(form, error)
+            region = None
     licences = directory.current_licences([p.account_id for p in results], utcnow())
     failed = bool(form.errors or form.form_errors)
     if zone_problem:
@@ -181,6 +223,7 @@ def specialists():
         results=results,
         licences=licences,
         zone=zone,
+        region=region,
         next_args={**args, "cursor": cursor} if cursor else None,
         searched=any(request.args.get(k) for k in ("specialty", "condition", "language", "region")),
         first_page_args=args if request.args.get("cursor") else None,
@@ -189,13 +232,53 @@ def specialists():
     ), 422 if failed else 200
 
 
+@dataclass(frozen=True)
+class PlaceCheck:
+    """Where the patient will be, and whether this specialist may consult them there."""
+
+    code: str
+    licensed: bool  # a current verified licence covers the place now
+
+
+def _place(form: DirectorySearchForm, licences, now: datetime) -> PlaceCheck | None:
+    """The patient's place from ``?region=`` (a code or a name), checked against licences."""
+    text = form.region.data
+    if not text or not form.region.validate(form):
+        return None
+    try:
+        code = directory.resolve(directory.Filters(region=text)).region
+    except ServiceError as error:
+        apply_errors(form, error)
+        return None
+    covers = [licensure.Cover(lic.region, lic.expires_on) for lic in licences]
+    return PlaceCheck(code, licensure.covers(covers, code, until=now))
+
+
 @bp.get("/specialists/<int:specialist_id>")
 def specialist(specialist_id: int):
-    """One specialist's profile and a week of free times in the viewer's zone."""
+    """One specialist's profile and a week of free times in the viewer's zone.
+
+    With the patient's place (``?region=``), only the times a licence for it covers are
+    offered, and the page says so in words when there are none.
+    """
     now = utcnow()
     profile = availability.get_profile(specialist_id)
     zone, zone_problem = viewer_zone(request.args.get("tz"))
-    week = _week(profile, ZoneInfo(zone), _requested_week(request.args.get("week")), now)
+    licences = directory.current_licences([specialist_id], now)[specialist_id]
+    form = DirectorySearchForm(formdata=request.args)
+    place = _place(form, licences, now)
+    bookable = None
+    if place is not None:
+        covers = [licensure.Cover(lic.region, lic.expires_on) for lic in licences]
+
+        def bookable(slot: Slot) -> bool:
+            return licensure.covers(covers, place.code, until=slot.end)
+
+    week = None
+    if place is None or place.licensed:
+        week = _week(
+            profile, ZoneInfo(zone), _requested_week(request.args.get("week")), now, bookable
+        )
     can_book = not (current_user.is_authenticated and current_user.role == "specialist")
     return render_template(
         "directory/detail.html",
@@ -205,7 +288,10 @@ def specialist(specialist_id: int):
         week=week,
         can_book=can_book,
         tz_arg=request.args.get("tz") or None,
+        form=form,
+        place=place,
+        region_arg=place.code if place else None,
         next_available=availability.next_available(profile, now),
-        licences=directory.current_licences([specialist_id], now)[specialist_id],
+        licences=licences,
         money=money,
-    )
+    ), 422 if form.region.errors else 200

@@ -385,9 +385,10 @@ class DirectorySearchForm(FlaskForm):
 
     specialty = StringField("Specialty", validators=[Optional(), Length(max=120), no_nul])
     condition = StringField("Condition", validators=[Optional(), Length(max=120), no_nul])
-    language = StringField("Language", validators=[Optional(), Length(max=35), no_nul])
+    # Names or codes: "Spanish" or es, "New York" or US-NY (issue 19.1).
+    language = StringField("Language", validators=[Optional(), Length(max=80), no_nul])
     region = StringField(
         "Where will you be during the consultation?",
-        validators=[Optional(), Length(max=10), no_nul],
+        validators=[Optional(), Length(max=80), no_nul],
     )
     tz = StringField("Show times in", validators=[Optional(), Length(max=64), no_nul])

@@ -134,7 +134,7 @@ def test_next_available_is_shown_in_the_viewers_zone(client, submit, make_accoun
 def test_a_bad_region_is_a_form_error_not_a_crash(client, three):
     page = client.get("/specialists?region=Narnia&specialty=Cardiology")
     assert page.status_code == 422
-    assert "Use a country code (DE) or a subdivision (US-CA)." in page.text
+    assert "We do not know the place “Narnia”. Type a country or a state" in page.text
     assert 'value="Narnia"' in page.text
     assert names(page.text) == []
     assert "No specialist matches" not in page.text

@@ -1,17 +1,23 @@
-"""Find specialists by specialty, condition, language and licensed region."""
+"""Find specialists by specialty, condition, language and licensed region.
+
+Specialties and conditions match on the beginnings of words, forgiving case and accents
+("breast" and "Brea" find "Breast cancer"); languages and regions may be named
+("Spanish", "New York") or given as codes (``es``, ``US-NY``), and are queried as codes.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Select, exists, false, or_, select
 from sqlalchemy.orm import selectinload
 
-from telesecond.domain import licensure, tags
+from telesecond.domain import language_names, licensure, region_names, tags
+from telesecond.domain.folding import fold, rank_folded
 from telesecond.extensions import db
 from telesecond.models import Account, SpecialistLicence, SpecialistProfile, SpecialistTag
 from telesecond.services.errors import Invalid
@@ -19,6 +25,9 @@ from telesecond.services.scheduling.availability import refresh_many
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAX_TERM = 120  # a specialty or condition, as typed
+MAX_NAME = 80  # a language or a place, as typed
+_EXAMPLES = {"specialty": "Oncology", "condition": "Breast cancer"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,43 @@ class Filters:
     condition: str | None = None
     language: str | None = None
     region: str | None = None
+
+
+def resolve(filters: Filters) -> Filters:
+    """The same filters with the language and region as codes; Invalid names the field.
+
+    Specialties and conditions are checked (not too long, some letters) and kept as typed.
+    """
+    for kind in ("specialty", "condition"):
+        text = getattr(filters, kind)
+        if text is None or not text.strip():
+            continue
+        if len(text) > MAX_TERM:
+            raise Invalid.field(kind, f"Use at most {MAX_TERM} characters.")
+        if not fold(text):
+            raise Invalid.field(kind, f"Type a word, such as {_EXAMPLES[kind]}.")
+    found = {}
+    for kind, names in (("language", language_names), ("region", region_names)):
+        text = getattr(filters, kind)
+        if text is None or not text.strip():
+            found[kind] = None
+            continue
+        if len(text) > MAX_NAME:
+            raise Invalid.field(kind, f"Use at most {MAX_NAME} characters.")
+        try:
+            found[kind] = names.resolve(text)
+        except ValueError as error:
+            raise Invalid.field(kind, str(error)) from None
+    return replace(filters, **found)
+
+
+def _matching_values(kind: str, text: str) -> list[str]:
+    """The stored match keys of ``kind`` whose words begin with the words of ``text``."""
+    query = fold(text)
+    keys = db.session.scalars(
+        select(SpecialistTag.value).where(SpecialistTag.kind == kind).distinct()
+    )
+    return [key for key in keys if rank_folded(query, fold(key)) is not None]
 
 
 def _has_tag(kind: str, *conditions) -> exists:
@@ -50,34 +96,23 @@ def _filtered(filters: Filters, now: datetime) -> Select:
             SpecialistProfile.verification == "verified",
         )
     )
-    if filters.specialty:
-        query = query.where(
-            _has_tag("specialty", SpecialistTag.value == tags.match_key(filters.specialty))
-        )
-    if filters.condition:
-        query = query.where(
-            _has_tag("condition", SpecialistTag.value == tags.match_key(filters.condition))
-        )
+    filters = resolve(filters)
+    for kind in ("specialty", "condition"):
+        text = getattr(filters, kind)
+        if text and text.strip():
+            keys = _matching_values(kind, text)
+            query = query.where(_has_tag(kind, SpecialistTag.value.in_(keys)) if keys else false())
     if filters.language:
-        try:
-            key, _ = tags.normalize_language(filters.language)
-        except ValueError:
-            query = query.where(false())
-        else:
-            # "en" finds en-GB and en-US too; "pt-BR" finds only pt-BR.
-            query = query.where(
-                _has_tag(
-                    "language",
-                    or_(SpecialistTag.value == key, SpecialistTag.value.startswith(key + "-")),
-                )
+        key, _ = tags.normalize_language(filters.language)
+        # "en" finds en-GB and en-US too; "pt-BR" finds only pt-BR.
+        query = query.where(
+            _has_tag(
+                "language",
+                or_(SpecialistTag.value == key, SpecialistTag.value.startswith(key + "-")),
             )
+        )
     if filters.region:
-        try:
-            region = tags.normalize_region(filters.region)
-        except ValueError:
-            raise Invalid.field(
-                "region", "Use a country code (DE) or a subdivision (US-CA)."
-            ) from None
+        region = filters.region
         # A verified licence still current today (UTC), never the specialist's own claim.
         query = query.where(
             exists().where(

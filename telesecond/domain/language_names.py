@@ -1,0 +1,100 @@
+"""Languages by name: "Spanish" is ``es``, ``pt-BR`` reads "Brazilian Portuguese".
+
+Names come from the Unicode CLDR data shipped with Babel (English names). A patient may
+type a name or a BCP 47 tag; tags are what is stored and queried.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+
+from telesecond.domain.folding import fold, rank_folded
+from telesecond.domain.tags import normalize_language
+
+UNKNOWN = (
+    "We do not know the language “{text}”. Type its English name, such as Spanish, "
+    "or a code such as es or pt-BR."
+)
+
+
+@cache
+def _english() -> Locale:
+    return Locale("en")
+
+
+@cache
+def _names() -> dict[str, str]:
+    """BCP 47 tag (``pt-BR``) to its English name."""
+    return {code.replace("_", "-"): name for code, name in _english().languages.items()}
+
+
+@cache
+def _by_name() -> dict[str, str]:
+    """Folded English name to tag; the first tag wins when two share a name."""
+    found: dict[str, str] = {}
+    for tag, name in _names().items():
+        found.setdefault(fold(name), tag)
+    return found
+
+
+@cache
+def _entries() -> tuple[tuple[str, str, str], ...]:
+    """(folded name, name, tag) for suggestions: languages, not regional variants.
+
+    "Spanish" (``es``) finds every Spanish speaker, ``es-419`` among them; offering "Latin
+    American Spanish" would quietly leave out those who only said ``es``.
+    """
+    return tuple(
+        sorted((fold(name), name, tag) for tag, name in _names().items() if "-" not in tag)
+    )
+
+
+def _known(tag: str) -> bool:
+    base = tag.split("-", 1)[0].lower()
+    return base in _english().languages
+
+
+def resolve(text: str) -> str:
+    """The BCP 47 tag a patient means by ``text`` (a name or a tag); ValueError otherwise.
+
+    A tag whose language Babel knows wins (``es``); then an English name ("Spanish");
+    then any well-formed tag (kept as before, so ``language=xx`` still finds nobody).
+    """
+    try:
+        _key, label = normalize_language(text)
+    except ValueError:
+        label = None
+    if label and _known(label):
+        return label
+    tag = _by_name().get(fold(text))
+    if tag:
+        return normalize_language(tag)[1]
+    if label:
+        return label
+    raise ValueError(UNKNOWN.format(text=" ".join(text.split())[:40]))
+
+
+def name(tag: str) -> str:
+    """The English name of a BCP 47 tag (``en-GB`` → "British English"), else the tag."""
+    names = _names()
+    if tag in names:
+        return names[tag]
+    try:
+        locale = Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return names.get(tag.split("-", 1)[0].lower(), tag)
+    return locale.get_display_name(_english()) or tag
+
+
+def suggest(query: str, limit: int) -> list[tuple[str, str]]:
+    """(name, tag) of the languages whose name has words beginning with ``query``'s words."""
+    folded = fold(query)
+    ranked = []
+    for text, label, tag in _entries():
+        score = rank_folded(folded, text)
+        if score is not None:
+            ranked.append((score, text, label, tag))
+    ranked.sort()
+    return [(label, tag) for _, _, label, tag in ranked[:limit]]
