@@ -6,5 +6,6 @@ from tests.support.accessibility import (  # noqa: F401
     assert_no_sideways_scroll,
     axe_violations,
     check_page,
+    scrolls_sideways,
     sideways_overflow,
 )

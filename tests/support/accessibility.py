@@ -28,6 +28,11 @@ def sideways_overflow(page: Page) -> int:
     )
 
 
+def scrolls_sideways(page: Page) -> bool:
+    """Whether the page is wider than the window (it must not be, on a phone)."""
+    return sideways_overflow(page) > 0
+
+
 def assert_accessible(page: Page) -> None:
     """No axe violation of WCAG 2.1 A/AA on the page as it stands."""
     assert axe_violations(page) == [], page.url
