@@ -7,6 +7,7 @@ from telesecond.models.busy_calendar import BusyCalendar, BusyInterval
 from telesecond.models.calendar_feed import CalendarFeed
 from telesecond.models.consultation import Consultation, ConsultationEvent, Hold
 from telesecond.models.licence import SpecialistLicence
+from telesecond.models.opinion_lifecycle import FollowUpQuestion, OpinionAddendum, OpinionDraft
 from telesecond.models.physician_link import PhysicianLink
 from telesecond.models.record import Document, Opinion
 from telesecond.models.reminder import Reminder, SpecialistAlert
@@ -41,6 +42,9 @@ __all__ = [
     "ConsultationEvent",
     "Hold",
     "Opinion",
+    "OpinionAddendum",
+    "OpinionDraft",
+    "FollowUpQuestion",
     "Passkey",
     "PhysicianLink",
     "RecoveryCode",
