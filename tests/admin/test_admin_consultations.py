@@ -9,9 +9,9 @@ import pytest
 from telesecond.clock import utcnow
 from telesecond.services.consultations import booking, documents
 from telesecond.services.opinions import second_opinion, signing
-from tests.credentials import PASSWORD
 from telesecond.services.reminders.dispatch import dispatch_due_reminders
 from tests.admin.console import admin_client_fixture, audit_rows  # noqa: F401
+from tests.credentials import PASSWORD
 from tests.file_samples import MINIMAL_PDF
 from tests.web_forms import login
 

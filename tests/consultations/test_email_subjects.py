@@ -18,9 +18,9 @@ from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.services.consultations import booking
 from telesecond.services.opinions import physician_links, second_opinion, signing
-from tests.credentials import PASSWORD
 from telesecond.services.reminders.dispatch import dispatch_due_reminders
 from telesecond.services.video import guests
+from tests.credentials import PASSWORD
 from tests.factories import intake
 
 FIRST = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)  # Wednesday, 11:00 in Berlin
