@@ -42,9 +42,12 @@ def test_an_opinion_saved_before_the_upgrade_is_signed_by_its_author(consultatio
     )
     db.session.commit()
 
-    with db.engine.begin() as connection:
-        with Operations.context(MigrationContext.configure(connection)):
-            _migration()._sign_existing_opinions()
+    migration = _migration()
+    with (
+        db.engine.begin() as connection,
+        Operations.context(MigrationContext.configure(connection)),
+    ):
+        migration._sign_existing_opinions()
 
     db.session.expire_all()
     opinion = db.session.get(Opinion, consultation.id)
