@@ -111,6 +111,11 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     # Guest invitations: per consultation (revoked ones count) and per patient per day.
     "GUEST_INVITES_PER_CONSULTATION": ("int", 3),
     "GUEST_INVITES_PER_PATIENT_DAY": ("int", 5),
+    # The written opinion: sign it before the call's end (a review of the records only);
+    # follow-up questions a patient may ask, and for how many days after the signing.
+    "OPINION_BEFORE_CALL": ("bool", False),
+    "FOLLOW_UP_QUESTIONS": ("int", 3),
+    "FOLLOW_UP_DAYS": ("int", 30),
     "RATELIMIT_STORAGE_URI": ("str", "memory://"),
     "RATELIMIT_ENABLED": ("bool", True),
     "LOGIN_RATE_LIMIT": ("str", "10 per minute"),

@@ -299,9 +299,9 @@ SCHEMAS: dict[str, dict] = {
     },
     "OpinionInput": {
         "type": "object",
-        "required": ["diagnosis_assessment", "summary", "answers"],
+        "description": "a draft may be incomplete; signing checks it in full",
         "properties": {
-            "diagnosis_assessment": {"enum": ["agrees", "refines", "differs"]},
+            "diagnosis_assessment": {"enum": ["agrees", "refines", "differs", ""]},
             "summary": {"type": "string", "maxLength": 20000},
             "answers": {**_STRS, "description": "one per patient question, in the order asked"},
             "recommendations": {"type": "string", "maxLength": 20000},
@@ -322,6 +322,82 @@ SCHEMAS: dict[str, dict] = {
             "created_at": _INSTANT,
             "updated_at": _INSTANT,
             "sent_to_physician_at": {"type": ["string", "null"], "format": "date-time"},
+            "status": {"enum": ["signed"]},
+            "signed_at": _INSTANT,
+            "signed_by": {"type": "integer"},
+            "digest": {
+                "type": "string",
+                "description": "hex SHA-256 of the signed content as canonical JSON",
+            },
+            "physician_copy_error": {"type": ["string", "null"]},
+            "addenda": {"type": "array", "items": {"$ref": "#/components/schemas/Addendum"}},
+            "follow_up_questions": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/FollowUpQuestion"},
+            },
+        },
+    },
+    "OpinionDraft": {
+        "type": "object",
+        "properties": {
+            "consultation_id": {"type": "integer"},
+            "status": {"enum": ["draft"]},
+            "diagnosis_assessment": {"enum": ["agrees", "refines", "differs", None]},
+            "summary": _STR,
+            "answers": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"question": _STR, "answer": _STR}},
+            },
+            "recommendations": _STR,
+            "created_at": _INSTANT,
+            "updated_at": _INSTANT,
+        },
+    },
+    "OpinionSignature": {
+        "type": "object",
+        "required": ["password"],
+        "properties": {"password": _STR, "otp": {**_STR, "description": "with a second factor"}},
+    },
+    "AddendumInput": {
+        "type": "object",
+        "required": ["text", "password"],
+        "properties": {
+            "text": {"type": "string", "maxLength": 10000},
+            "password": _STR,
+            "otp": _STR,
+            "question_ids": {"type": "array", "items": {"type": "integer"}},
+        },
+    },
+    "Addendum": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "number": {"type": "integer"},
+            "text": _STR,
+            "signed_by": {"type": "integer"},
+            "signed_at": _INSTANT,
+            "digest": _STR,
+        },
+    },
+    "FollowUpInput": {
+        "type": "object",
+        "required": ["question"],
+        "properties": {"question": {"type": "string", "maxLength": 2000}},
+    },
+    "FollowUpQuestion": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "question": _STR,
+            "asked_at": _INSTANT,
+            "answered_in": {"type": ["integer", "null"], "description": "addendum number"},
+        },
+    },
+    "FollowUpQuestions": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/FollowUpQuestion"}},
+            "next": {"type": "null"},
         },
     },
     "OpinionSent": {"type": "object", "properties": {"sent_to_physician_at": _INSTANT}},

@@ -234,6 +234,14 @@ def _fits_caps(
     )
 
 
+def fits_sms_caps(
+    candidate: datetime, existing: Sequence[ExistingSms], timezone: str, policy: ReminderPolicy
+) -> bool:
+    """Whether one more SMS at ``candidate`` keeps the patient within the caps (rule 5)."""
+    taken = [_utc(e.due_at, "ExistingSms.due_at") for e in existing]
+    return _fits_caps(_utc(candidate, "candidate"), taken, _zone(timezone), policy)
+
+
 def _apply_sms_caps(
     planned: Iterable[PlannedReminder],
     existing: Sequence[ExistingSms],

@@ -8,6 +8,7 @@ from telesecond.models.calendar_feed import CalendarFeed
 from telesecond.models.consultation import Consultation, ConsultationEvent, Hold
 from telesecond.models.licence import SpecialistLicence
 from telesecond.models.opinion_deadline import OpinionDeadlineWarning
+from telesecond.models.opinion_lifecycle import FollowUpQuestion, OpinionAddendum, OpinionDraft
 from telesecond.models.physician_link import PhysicianLink
 from telesecond.models.record import Document, Opinion
 from telesecond.models.reminder import Reminder, SpecialistAlert
@@ -43,6 +44,9 @@ __all__ = [
     "Hold",
     "Opinion",
     "OpinionDeadlineWarning",
+    "OpinionAddendum",
+    "OpinionDraft",
+    "FollowUpQuestion",
     "Passkey",
     "PhysicianLink",
     "RecoveryCode",

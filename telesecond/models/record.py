@@ -34,7 +34,12 @@ class Document(Base):
 
 
 class Opinion(Base):
-    """The specialist's written second opinion on one consultation."""
+    """The specialist's signed written second opinion on one consultation.
+
+    A row exists only once signed (drafts live in ``opinion_draft``), and never changes
+    after: corrections are addenda. ``digest`` is the SHA-256 of the signed content
+    (``domain.opinion_rules.opinion_digest``).
+    """
 
     __tablename__ = "opinion"
 
@@ -47,3 +52,10 @@ class Opinion(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     sent_to_physician_at: Mapped[datetime | None]
+    signed_at: Mapped[datetime | None]
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    digest: Mapped[str | None] = mapped_column(String(64))
+    # Why the copy the patient asked for at booking did not reach their doctor at signing.
+    physician_copy_error: Mapped[str | None] = mapped_column(Text)
+
+    signed_by: Mapped[Account | None] = relationship(foreign_keys=[signed_by_id])

@@ -16,7 +16,17 @@ from telesecond.models.account import Account
 from telesecond.models.base import Base
 from telesecond.models.consultation import Consultation
 
-KINDS = ("confirmation", "reminder", "rescheduled", "cancelled", "agenda")
+# opinion_ready: the patient's "your written opinion is ready" (signing, each addendum);
+# follow_up: the specialist's "a patient asked a follow-up question".
+KINDS = (
+    "confirmation",
+    "reminder",
+    "rescheduled",
+    "cancelled",
+    "agenda",
+    "opinion_ready",
+    "follow_up",
+)
 CHANNELS = ("email", "sms")
 STATUSES = (
     "pending",

@@ -143,6 +143,7 @@ def sms_text(
     now: datetime,
     agenda: list[Consultation] | None = None,
     day: date | None = None,
+    slot: str = "",
 ) -> str:
     """The SMS body for a message of ``kind`` to ``recipient`` (no health information)."""
     zone = zone_of(recipient)
@@ -157,6 +158,12 @@ def sms_text(
         )
     if consultation is None:
         raise ValueError(f"a {kind} SMS needs its consultation")
+    if kind == "opinion_ready":
+        return _sms(
+            "sms/opinion_ready.txt",
+            addendum=is_addendum_slot(slot),
+            link=opinion_url(consultation.id),
+        )
     join = kind == "reminder" and consultation.start - now <= JOIN_LINK_WITHIN
     link = links.join_url(consultation.id) if join else links.consultation_url(consultation.id)
     return _sms(f"sms/{kind}.txt", when=short_time(consultation.start, zone), link=link, join=join)
@@ -201,6 +208,48 @@ def reminder_email(consultation: Consultation, recipient: Account, *, now: datet
         subject=subject,
         text=render("email/reminder.txt", **context),
         html=render("email/reminder.html", **context),
+    )
+
+
+def is_addendum_slot(slot: str) -> bool:
+    """Whether an opinion notice's outbox slot announces an addendum (``addendum-N``)."""
+    return slot.startswith("addendum-")
+
+
+def opinion_url(consultation_id: int) -> str:
+    """The opinion's page; signed-out readers are asked to sign in first."""
+    return links.absolute(f"/consultations/{consultation_id}/opinion")
+
+
+# Subjects say nothing clinical and name nobody: they show in inbox lists.
+OPINION_READY_SUBJECT = "Your written opinion is ready"
+ADDENDUM_SUBJECT = "Your written opinion has an addendum"
+FOLLOW_UP_SUBJECT = "A patient asked a follow-up question"
+
+
+def opinion_email(
+    kind: str, consultation: Consultation, recipient: Account, *, slot: str
+) -> EmailText:
+    """The patient's ready notice (``opinion_ready``) or the specialist's ``follow_up`` alert."""
+    addendum = is_addendum_slot(slot)
+    if kind == "follow_up":
+        subject, template = FOLLOW_UP_SUBJECT, "email/follow_up"
+    else:
+        subject = ADDENDUM_SUBJECT if addendum else OPINION_READY_SUBJECT
+        template = "email/opinion_ready"
+    context = {
+        "organisation": organisation(),
+        "subject": subject,
+        "recipient_name": " ".join(recipient.full_name.split()),
+        "patient_name": " ".join(consultation.patient.full_name.split()),
+        "addendum": addendum,
+        "link": opinion_url(consultation.id),
+        "contact": support_contact(),
+    }
+    return EmailText(
+        subject=subject,
+        text=render(f"{template}.txt", **context),
+        html=render(f"{template}.html", **context),
     )
 
 

@@ -1,18 +1,21 @@
-"""The specialist's opinion form.
+"""The opinion's forms: the specialist's draft, signing, addenda; the patient's follow-ups.
 
 The per-question answers are not WTForms fields: their number depends on the
 consultation, so the view reads them with ``request.form.getlist("answers")`` and the
-service checks there is one for each question.
+service checks them. A draft may be incomplete (the service refuses only what no draft
+can hold); signing checks it in full.
 """
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
+from wtforms import PasswordField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from telesecond.services.opinions.follow_ups import MAX_QUESTION
 from telesecond.services.opinions.second_opinion import MAX_RECOMMENDATIONS, MAX_SUMMARY
+from telesecond.services.opinions.signing import MAX_ADDENDUM
 from telesecond.web.specialist_forms import no_nul
 
 
@@ -24,19 +27,53 @@ class OpinionForm(FlaskForm):
             SelectChoice("refines", "I refine it: broadly right, with changes or additions"),
             SelectChoice("differs", "I differ: I reach a different diagnosis"),
         ],
-        validators=[InputRequired(message="Choose one.")],
+        validators=[Optional()],
+        validate_choice=False,  # the service names a value no draft may hold
     )
     summary = TextAreaField(
         "Summary of your opinion",
-        validators=[InputRequired(message="Write a summary."), Length(max=MAX_SUMMARY), no_nul],
+        validators=[Optional(), Length(max=MAX_SUMMARY), no_nul],
     )
     recommendations = TextAreaField(
         "Recommendations",
         validators=[Optional(), Length(max=MAX_RECOMMENDATIONS), no_nul],
     )
 
-    def fill(self, opinion) -> None:
-        """Show the saved opinion."""
-        self.diagnosis_assessment.data = opinion.diagnosis_assessment
-        self.summary.data = opinion.summary
-        self.recommendations.data = opinion.recommendations
+    def fill(self, draft) -> None:
+        """Show the saved draft."""
+        self.diagnosis_assessment.data = draft.diagnosis_assessment or None
+        self.summary.data = draft.summary
+        self.recommendations.data = draft.recommendations
+
+
+class SignForm(FlaskForm):
+    password = PasswordField(
+        "Your password",
+        validators=[InputRequired(message="Enter your password to sign."), Length(max=1000)],
+    )
+    otp = StringField(
+        "Code from your authenticator app, or a recovery code",
+        validators=[Optional(), Length(max=100)],
+    )
+
+
+class AddendumForm(SignForm):
+    text = TextAreaField(
+        "Addendum",
+        validators=[
+            InputRequired(message="Write the addendum."),
+            Length(max=MAX_ADDENDUM),
+            no_nul,
+        ],
+    )
+
+
+class FollowUpForm(FlaskForm):
+    question = TextAreaField(
+        "Your question",
+        validators=[
+            InputRequired(message="Write your question."),
+            Length(max=MAX_QUESTION),
+            no_nul,
+        ],
+    )

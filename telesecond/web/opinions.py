@@ -1,13 +1,17 @@
-"""The written opinion in the browser: the specialist's editor, the printable document,
-sending it to the patient's doctor, and the admin's quality figures."""
+"""The written opinion in the browser: the specialist's draft (autosaved), preview and
+signature, the signed document with its addenda and follow-up questions, sending it to
+the patient's doctor, and the admin's quality figures."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -17,91 +21,249 @@ from flask_login import current_user, login_required
 
 from telesecond.adapters import registry
 from telesecond.clock import utcnow
+from telesecond.domain.instants import to_rfc3339
 from telesecond.extensions import limiter
-from telesecond.http.limits import SEND_LIMIT
+from telesecond.http.limits import SEND_LIMIT, sign_in_budget
 from telesecond.services.errors import Conflict, Invalid
-from telesecond.services.opinions import physician_links, second_opinion
+from telesecond.services.opinions import follow_ups, physician_links, second_opinion, signing
 from telesecond.web.helpers import apply_errors, current_account
-from telesecond.web.opinion_forms import OpinionForm
+from telesecond.web.opinion_forms import AddendumForm, FollowUpForm, OpinionForm, SignForm
 
 bp = Blueprint("opinions", __name__)
+
+
+def _answers_for(consultation, answers: list[str]) -> list[tuple[str, str]]:
+    questions = list(consultation.questions or [])
+    answers = (list(answers) + [""] * len(questions))[: len(questions)]
+    return list(zip(questions, answers, strict=True))
+
+
+def _save_draft(form: OpinionForm, consultation_id: int):
+    """Save what the form holds as the draft (the service says what no draft can hold)."""
+    return second_opinion.save_draft(
+        current_account(),
+        consultation_id,
+        diagnosis_assessment=form.diagnosis_assessment.data or "",
+        summary=form.summary.data or "",
+        answers=request.form.getlist("answers"),
+        recommendations=form.recommendations.data or "",
+        ip=request.remote_addr,
+        now=utcnow(),
+    )
 
 
 @bp.route("/consultations/<int:consultation_id>/opinion/edit", methods=["GET", "POST"])
 @login_required
 def edit(consultation_id: int):
     form = OpinionForm()
-    wrong_answers: dict[int, str] = {}
     if request.method == "GET":
-        consultation, opinion = second_opinion.open_for_editing(
+        consultation, draft, opinion = second_opinion.open_for_editing(
             current_account(), consultation_id, ip=request.remote_addr
         )
         if opinion is not None:
-            form.fill(opinion)
-        answers = [a["answer"] for a in opinion.answers] if opinion else []
+            flash("This opinion is signed. Corrections go in a signed addendum.", "info")
+            return redirect(url_for("opinions.view", consultation_id=consultation_id))
+        if draft is not None:
+            form.fill(draft)
+        answers = list(draft.answers) if draft else []
     else:
-        consultation, opinion = second_opinion.editable(current_account(), consultation_id)
+        consultation, draft, opinion = second_opinion.editable(current_account(), consultation_id)
         answers = request.form.getlist("answers")
-        valid = form.validate_on_submit()
-        if "csrf_token" not in form.errors:
-            # Shown beside each question, together with the form's own errors.
-            wrong_answers = second_opinion.answer_errors(consultation, answers)
-            form.form_errors.extend(wrong_answers.values())
-        if valid and not wrong_answers:
+        if form.validate_on_submit():
             try:
-                second_opinion.write(
-                    current_account(),
-                    consultation_id,
-                    diagnosis_assessment=form.diagnosis_assessment.data,
-                    summary=form.summary.data,
-                    answers=answers,
-                    recommendations=form.recommendations.data or "",
-                    ip=request.remote_addr,
-                    now=utcnow(),
-                )
-            except Invalid as error:  # a rule only the service knows
+                _save_draft(form, consultation_id)
+            except Invalid as error:
                 apply_errors(form, error)
-            else:
-                flash(
-                    f"Your opinion is saved. {consultation.patient.full_name} can read it now.",
-                    "success",
-                )
+            except Conflict as error:
+                flash(error.detail, "error")
                 return redirect(url_for("opinions.view", consultation_id=consultation_id))
-    questions = list(consultation.questions or [])
-    answers = (answers + [""] * len(questions))[: len(questions)]
-    failed = form.errors or form.form_errors or wrong_answers
+            else:
+                if request.form.get("action") == "preview":
+                    return redirect(url_for("opinions.preview", consultation_id=consultation_id))
+                flash("Your draft is saved. Only you can see it.", "success")
+                return redirect(url_for("opinions.edit", consultation_id=consultation_id))
+    failed = bool(form.errors or form.form_errors)
     return render_template(
         "opinions/edit.html",
         form=form,
         consultation=consultation,
-        opinion=opinion,
-        questions=list(zip(questions, answers, strict=True)),
-        wrong_answers=wrong_answers,
+        draft=draft,
+        questions=_answers_for(consultation, answers),
         limits={"summary": second_opinion.MAX_SUMMARY, "answer": second_opinion.MAX_ANSWER},
     ), 422 if failed else 200
+
+
+@bp.post("/consultations/<int:consultation_id>/opinion/draft")
+@login_required
+def autosave(consultation_id: int):
+    """The editor's script saves here as the specialist types; JSON in return."""
+    form = OpinionForm()
+    if not form.validate_on_submit():
+        return jsonify({"detail": "The draft was not saved.", "errors": form.errors}), 422
+    try:
+        draft = _save_draft(form, consultation_id)
+    except (Invalid, Conflict) as error:
+        return jsonify({"detail": error.detail, "errors": error.errors}), error.status
+    return jsonify({"saved_at": to_rfc3339(draft.updated_at), "status": "draft"})
+
+
+def _preview_page(consultation_id: int, sign_form: SignForm, *, status: int = 200):
+    consultation, draft, opinion = second_opinion.open_for_editing(
+        current_account(), consultation_id, ip=request.remote_addr
+    )
+    if opinion is not None:
+        return redirect(url_for("opinions.view", consultation_id=consultation_id))
+    if draft is None:
+        flash(signing.NOTHING_TO_SIGN, "error")
+        return redirect(url_for("opinions.edit", consultation_id=consultation_id))
+    problems: list[str] = []
+    try:
+        second_opinion.checked(
+            consultation,
+            draft.diagnosis_assessment,
+            draft.summary,
+            list(draft.answers or []),
+            draft.recommendations,
+        )
+    except Invalid as error:
+        problems = [m for messages in error.errors.values() for m in messages]
+    refusal = signing.refusal(consultation, now=utcnow())
+    return render_template(
+        "opinions/preview.html",
+        consultation=consultation,
+        draft=draft,
+        questions=_answers_for(consultation, draft.answers or []),
+        assessment=second_opinion.ASSESSMENT_LABELS.get(draft.diagnosis_assessment, ""),
+        problems=problems,
+        refusal=refusal,
+        form=sign_form,
+        needs_code=signing.needs_code(current_account()),
+    ), status
+
+
+@bp.get("/consultations/<int:consultation_id>/opinion/preview")
+@login_required
+def preview(consultation_id: int):
+    return _preview_page(consultation_id, SignForm())
+
+
+@bp.post("/consultations/<int:consultation_id>/opinion/sign")
+@sign_in_budget
+@login_required
+def sign(consultation_id: int):
+    form = SignForm()
+    if form.validate_on_submit():
+        try:
+            signing.sign(
+                current_account(),
+                consultation_id,
+                password=form.password.data,
+                otp=form.otp.data,
+                ip=request.remote_addr,
+                now=utcnow(),
+            )
+        except Invalid as error:
+            apply_errors(form, error)
+        except Conflict as error:
+            form.form_errors.append(error.detail)
+        else:
+            flash("The opinion is signed. The patient has been told it is ready.", "success")
+            return redirect(url_for("opinions.view", consultation_id=consultation_id))
+    return _preview_page(consultation_id, form, status=422)
+
+
+def _view_page(consultation_id: int, *, addendum=None, follow_up=None, status: int = 200):
+    found = second_opinion.read(current_account(), consultation_id, request.remote_addr)
+    if found.opinion is None:  # only the author reaches here with a draft
+        return redirect(url_for("opinions.preview", consultation_id=consultation_id))
+    consultation, opinion = found.consultation, found.opinion
+    is_patient = current_user.id == consultation.patient_id
+    is_specialist = current_user.id == consultation.specialist_id
+    can_send = (
+        is_patient
+        and consultation.share_with_physician
+        and bool(consultation.physician_contact.strip())
+    )
+    limit, days = follow_ups.limits()
+    return render_template(
+        "opinions/view.html",
+        consultation=consultation,
+        opinion=opinion,
+        addenda=found.addenda,
+        questions=found.questions,
+        assessment=second_opinion.ASSESSMENT_LABELS.get(
+            opinion.diagnosis_assessment, opinion.diagnosis_assessment
+        ),
+        is_specialist=is_specialist,
+        can_send=can_send,
+        addendum_form=(addendum or AddendumForm()) if is_specialist else None,
+        needs_code=is_specialist and signing.needs_code(current_account()),
+        follow_up_form=(follow_up or FollowUpForm()) if is_patient else None,
+        follow_up_refusal=follow_ups.refusal(opinion, len(found.questions), now=utcnow()),
+        follow_up_limit=limit,
+        follow_up_days=days,
+        follow_up_until=opinion.signed_at + timedelta(days=days) if opinion.signed_at else None,
+    ), status
 
 
 @bp.get("/consultations/<int:consultation_id>/opinion")
 @login_required
 def view(consultation_id: int):
-    consultation, opinion = second_opinion.read(
-        current_account(), consultation_id, request.remote_addr
-    )
-    can_send = (
-        current_user.id == consultation.patient_id
-        and consultation.share_with_physician
-        and bool(consultation.physician_contact.strip())
-    )
-    return render_template(
-        "opinions/view.html",
-        consultation=consultation,
-        opinion=opinion,
-        assessment=second_opinion.ASSESSMENT_LABELS.get(
-            opinion.diagnosis_assessment, opinion.diagnosis_assessment
-        ),
-        is_specialist=current_user.id == consultation.specialist_id,
-        can_send=can_send,
-    )
+    return _view_page(consultation_id)
+
+
+@bp.post("/consultations/<int:consultation_id>/opinion/addenda")
+@sign_in_budget
+@login_required
+def add_addendum(consultation_id: int):
+    form = AddendumForm()
+    if form.validate_on_submit():
+        try:
+            signing.add_addendum(
+                current_account(),
+                consultation_id,
+                text=form.text.data,
+                password=form.password.data,
+                otp=form.otp.data,
+                question_ids=_question_ids(),
+                ip=request.remote_addr,
+                now=utcnow(),
+            )
+        except Invalid as error:
+            apply_errors(form, error)
+        except Conflict as error:
+            form.form_errors.append(error.detail)
+        else:
+            flash("The addendum is signed. The patient has been told.", "success")
+            return redirect(url_for("opinions.view", consultation_id=consultation_id))
+    return _view_page(consultation_id, addendum=form, status=422)
+
+
+def _question_ids() -> list[int]:
+    return sorted({int(v) for v in request.form.getlist("question_ids") if v.isdigit()})
+
+
+@bp.post("/consultations/<int:consultation_id>/opinion/questions")
+@login_required
+def ask(consultation_id: int):
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        try:
+            follow_ups.ask(
+                current_account(),
+                consultation_id,
+                question=form.question.data,
+                ip=request.remote_addr,
+                now=utcnow(),
+            )
+        except Invalid as error:
+            apply_errors(form, error)
+        except Conflict as error:
+            form.form_errors.append(error.detail)
+        else:
+            flash("Your question was sent. The specialist answers in an addendum.", "success")
+            return redirect(url_for("opinions.view", consultation_id=consultation_id))
+    return _view_page(consultation_id, follow_up=form, status=422)
 
 
 @bp.post("/consultations/<int:consultation_id>/opinion/send")

@@ -25,6 +25,8 @@ KIND_LABELS = {
     "rescheduled": "Change of time",
     "cancelled": "Cancellation notice",
     "agenda": "Morning agenda",
+    "opinion_ready": "Written opinion ready",
+    "follow_up": "Follow-up question",
 }
 STATUS_LABELS = {
     "pending": "Planned",

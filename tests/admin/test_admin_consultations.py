@@ -8,9 +8,10 @@ import pytest
 
 from telesecond.clock import utcnow
 from telesecond.services.consultations import booking, documents
-from telesecond.services.opinions import second_opinion
+from telesecond.services.opinions import second_opinion, signing
 from telesecond.services.reminders.dispatch import dispatch_due_reminders
 from tests.admin.console import admin_client_fixture, audit_rows  # noqa: F401
+from tests.credentials import PASSWORD
 from tests.file_samples import MINIMAL_PDF
 from tests.web_forms import login
 
@@ -103,7 +104,7 @@ def test_timeline_tells_the_consultations_story_and_the_reading_is_audited(
         now=clock(),
     )
     clock.advance(minutes=5)
-    second_opinion.write(
+    second_opinion.save_draft(
         specialist,
         consultation.id,
         diagnosis_assessment="refines",
@@ -113,6 +114,8 @@ def test_timeline_tells_the_consultations_story_and_the_reading_is_audited(
         ip=None,
         now=clock(),
     )
+    app.config["OPINION_BEFORE_CALL"] = True  # signed from the records, before the call
+    signing.sign(specialist, consultation.id, password=PASSWORD, otp=None, ip=None, now=clock())
     clock.advance(minutes=5)
     booking.cancel(patient, consultation.id, reason="Feeling better", now=clock(), cutoff_hours=0)
     assert audit_rows("consultation.viewed")[-1].actor_id == patient.id
@@ -129,6 +132,7 @@ def test_timeline_tells_the_consultations_story_and_the_reading_is_audited(
         "Document uploaded (pathology)",
         "document.uploaded",
         "Opinion written",
+        "Opinion signed",
         '<th scope="row" data-label="What">Cancelled</th>',
     ]
     positions = [text.find(line) for line in story]

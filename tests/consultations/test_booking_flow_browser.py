@@ -2,7 +2,7 @@
 
 A patient in New York finds a Berlin specialist by condition and region, books a time
 shown in her own zone through the eight-step intake (a reload in the middle keeps the
-draft), shares a PDF, and later reads the written opinion the specialist published
+draft), shares a PDF, and later reads the written opinion the specialist signed
 after opening her case.
 """
 
@@ -63,7 +63,7 @@ def doctors(make_specialist):
 
 
 def test_book_share_a_document_and_read_the_opinion(
-    live_app, browser_page, make_account, doctors, tmp_path: Path
+    live_app, browser_page, make_account, doctors, clock, tmp_path: Path
 ):
     page = browser_page
     patient = make_account(
@@ -168,8 +168,12 @@ def test_book_share_a_document_and_read_the_opinion(
     page.get_by_label(f"1. {QUESTIONS[0]}").fill("Likely, if the tumour shrinks first.")
     page.get_by_label(f"2. {QUESTIONS[1]}").fill("Yes: neoadjuvant chemotherapy first.")
     page.get_by_label("Recommendations").fill("Discuss neoadjuvant therapy with your team.")
-    page.get_by_role("button", name="Save the opinion").click()
-    expect(page.get_by_role("status")).to_contain_text("Petra Paulsen can read it now")
+    clock.advance(days=1, hours=2)  # the call has taken place: the opinion can be signed
+    page.get_by_role("button", name="Preview and sign").click()
+    expect(page.get_by_role("heading", name="Preview and sign the opinion")).to_be_visible()
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign the opinion").click()
+    expect(page.get_by_role("status")).to_contain_text("The opinion is signed")
     sign_out(page)
 
     # -- the patient reads the opinion ------------------------------------------------------

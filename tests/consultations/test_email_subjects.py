@@ -17,9 +17,10 @@ from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.services.consultations import booking
-from telesecond.services.opinions import physician_links, second_opinion
+from telesecond.services.opinions import physician_links, second_opinion, signing
 from telesecond.services.reminders.dispatch import dispatch_due_reminders
 from telesecond.services.video import guests
+from tests.credentials import PASSWORD
 from tests.factories import intake
 
 FIRST = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)  # Wednesday, 11:00 in Berlin
@@ -75,13 +76,22 @@ def test_no_subject_of_the_whole_journey_names_anyone_or_anything_clinical(
     patient = db.session.get(Account, patient.id)
     second = booking.book(patient, doctor.id, SECOND, intake(), now=clock())
     _dispatch()
-    second_opinion.write(
+    second_opinion.save_draft(
         db.session.get(Account, doctor.id),
         second.id,
         diagnosis_assessment="refines",
         summary="Breast-conserving surgery is possible.",
         answers=["Yes.", "Probably."],
         recommendations="Lumpectomy with radiotherapy.",
+        ip=None,
+        now=clock(),
+    )
+    app.config["OPINION_BEFORE_CALL"] = True  # a review of the records before the call
+    signing.sign(
+        db.session.get(Account, doctor.id),
+        second.id,
+        password=PASSWORD,
+        otp=None,
         ip=None,
         now=clock(),
     )
@@ -114,6 +124,7 @@ def test_no_subject_of_the_whole_journey_names_anyone_or_anything_clinical(
         "Cancelled: your telesecond consultation",
         "Reminder: your telesecond consultation",
         "A second opinion has been shared with you",
+        "Your written opinion is ready",
         "an invitation to join a video call",
         "Your agenda for",
     }

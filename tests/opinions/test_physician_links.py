@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from telesecond.extensions import db
 from telesecond.models import AuditEvent
-from tests.opinions.scenario import BODY, DIAGNOSIS, SUMMARY
+from tests.opinions.scenario import DIAGNOSIS, SUMMARY
 
 DOCTOR_ADDRESS = "hausarzt@praxis.example"
 
@@ -23,14 +23,11 @@ def app(make_app, clock, smtp_server):
 
 
 @pytest.fixture
-def written(client, consultation, auth_header):
-    """The consultation, with the specialist's opinion written."""
-    answer = client.put(
-        f"/api/v1/consultations/{consultation.id}/opinion",
-        headers=auth_header(consultation.specialist),
-        json=BODY,
-    )
-    assert answer.status_code == 200, answer.text
+def written(book_for_opinion, sign_opinion):
+    """A consultation with the specialist's opinion signed (no copy asked for at booking,
+    so the links here are the patient's own)."""
+    consultation = book_for_opinion(share_with_physician=False)
+    sign_opinion(consultation)
     return consultation
 
 
@@ -61,7 +58,7 @@ def test_the_doctor_gets_a_link_not_the_opinion(client, written, auth_header, sm
 
     assert answer.status_code == 201, answer.text
     body = answer.get_json()
-    assert body["expires_at"] == "2026-03-16T09:00:00Z"  # PHYSICIAN_LINK_DAYS: 14
+    assert body["expires_at"] == "2026-03-16T11:01:00Z"  # PHYSICIAN_LINK_DAYS (14) after signing
     [message] = smtp_server.wait_for(1)
     assert message.rcpt_tos == (DOCTOR_ADDRESS,)
     text = message.get_body(preferencelist=("plain",)).get_content()

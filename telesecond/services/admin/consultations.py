@@ -190,8 +190,8 @@ def _opinion(consultation: Consultation) -> list[Entry]:
     if opinion is None:
         return []
     entries = [Entry(opinion.created_at, "opinion", "Opinion written", "specialist")]
-    if opinion.updated_at and opinion.updated_at != opinion.created_at:
-        entries.append(Entry(opinion.updated_at, "opinion", "Opinion last changed", "specialist"))
+    if opinion.signed_at is not None:  # a signed opinion never changes after
+        entries.append(Entry(opinion.signed_at, "opinion", "Opinion signed", "specialist"))
     if opinion.sent_to_physician_at is not None:
         entries.append(
             Entry(opinion.sent_to_physician_at, "opinion", "Opinion sent to the doctor", "patient")

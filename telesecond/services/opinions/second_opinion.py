@@ -1,12 +1,13 @@
-"""Write, read and share the specialist's written second opinion on a consultation.
+"""The specialist's draft of the written opinion, and reading the opinion.
 
-Writing is publishing: there is no draft state, so the patient can read the opinion as
-soon as the specialist saves it. The specialist may write at any time for a consultation
-that is not cancelled (before the call, to prepare from the records, as well as after
-it) and may revise it later; every save updates ``updated_at``.
+The opinion is written as a draft (``OpinionDraft``), saved as the specialist types and
+seen only by its author; it may be incomplete. Signing (``signing.py``) checks it in
+full, turns it into the ``Opinion`` row and deletes the draft, so a patient (and any
+link to their doctor) only ever sees a signed opinion. A signed opinion never changes:
+corrections and answers to follow-up questions are signed addenda.
 
-Each answer is stored with the question it answers (``{"question", "answer"}``), so the
-opinion stays a self-contained document even if the intake text is ever corrected.
+Each signed answer is stored with the question it answers (``{"question", "answer"}``),
+so the opinion stays a self-contained document even if the intake text is ever corrected.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from telesecond.extensions import db
-from telesecond.models import Account, Consultation, Opinion
+from telesecond.models import (
+    Account,
+    Consultation,
+    FollowUpQuestion,
+    Opinion,
+    OpinionAddendum,
+    OpinionDraft,
+)
 from telesecond.models.record import ASSESSMENTS
 from telesecond.services import audit
 from telesecond.services.consultations import access
@@ -43,6 +51,7 @@ ASSESSMENT_LABELS = {
 # No health information in a subject line: it shows in inbox lists and notifications.
 PHYSICIAN_SUBJECT = "A second opinion has been shared with you"
 NOT_YET = "No opinion has been written for this consultation yet."
+SIGNED = "This opinion is signed and can no longer change. Add a signed addendum instead."
 
 
 class OpinionOf(NamedTuple):
@@ -50,6 +59,25 @@ class OpinionOf(NamedTuple):
 
     consultation: Consultation
     opinion: Opinion
+
+
+class Editing(NamedTuple):
+    """What the author has: the consultation, the draft (if any), the signed opinion (if any)."""
+
+    consultation: Consultation
+    draft: OpinionDraft | None
+    opinion: Opinion | None
+
+
+class Reading(NamedTuple):
+    """What a reader sees: the signed opinion with its addenda and follow-up questions, or,
+    for its author only, the draft."""
+
+    consultation: Consultation
+    opinion: Opinion | None
+    draft: OpinionDraft | None
+    addenda: list[OpinionAddendum]
+    questions: list[FollowUpQuestion]
 
 
 def _text_problem(text: str, label: str, limit: int, *, required: bool) -> str | None:
@@ -81,7 +109,7 @@ def answer_errors(consultation: Consultation, answers: list[str]) -> dict[int, s
     return found
 
 
-def _checked(
+def checked(
     consultation: Consultation,
     diagnosis_assessment: str,
     summary: str,
@@ -116,8 +144,8 @@ def _checked(
     return diagnosis_assessment, summary, pairs, recommendations
 
 
-def editable(actor: Account, consultation_id: int) -> tuple[Consultation, Opinion | None]:
-    """The consultation (and its opinion, if any) when the actor may write the opinion.
+def editable(actor: Account, consultation_id: int) -> Editing:
+    """The consultation, draft and signed opinion when the actor may write the opinion.
 
     :raise NotFound: not a participant. :raise Forbidden: the patient.
     :raise Conflict: the consultation was cancelled.
@@ -127,28 +155,58 @@ def editable(actor: Account, consultation_id: int) -> tuple[Consultation, Opinio
         raise Forbidden("Only the consultation's specialist writes the opinion.")
     if consultation.status == "cancelled":
         raise Conflict("This consultation was cancelled, so no opinion can be written.")
-    return consultation, db.session.get(Opinion, consultation.id)
+    return Editing(
+        consultation,
+        db.session.get(OpinionDraft, consultation.id),
+        db.session.get(Opinion, consultation.id),
+    )
 
 
-def open_for_editing(
-    actor: Account, consultation_id: int, *, ip: str | None
-) -> tuple[Consultation, Opinion | None]:
-    """Like :func:`editable`, recording the view when an opinion is shown for editing."""
+def open_for_editing(actor: Account, consultation_id: int, *, ip: str | None) -> Editing:
+    """Like :func:`editable`, recording the view when a draft is shown for editing."""
     found = editable(actor, consultation_id)
-    if found[1] is not None:
+    if found.draft is not None:
         audit.record(
             "opinion.viewed",
             actor_id=actor.id,
             target_type="consultation",
             target_id=consultation_id,
             ip=ip,
-            detail={"for": "editing"},
+            detail={"for": "editing", "draft": True},
         )
         db.session.commit()
     return found
 
 
-def write(
+def draft_errors(
+    consultation: Consultation,
+    diagnosis_assessment: str,
+    summary: str,
+    answers: list[str],
+    recommendations: str,
+) -> dict[str, list[str]]:
+    """What a draft cannot hold (it may be incomplete, but not malformed), by field."""
+    errors: dict[str, list[str]] = {}
+    if diagnosis_assessment and diagnosis_assessment not in ASSESSMENTS:
+        errors["diagnosis_assessment"] = [f"Choose one of {', '.join(ASSESSMENTS)}."]
+    for name, text, label, limit in (
+        ("summary", summary, "summary", MAX_SUMMARY),
+        ("recommendations", recommendations, "recommendations", MAX_RECOMMENDATIONS),
+    ):
+        problem = _text_problem(text, label, limit, required=False)
+        if problem:
+            errors[name] = [problem]
+    asked = len(consultation.questions or [])
+    if len(answers) > asked:
+        errors["answers"] = [f"Give at most one answer for each of the {asked} questions."]
+    for number, answer in enumerate(answers, 1):
+        problem = _text_problem(answer, f"answer to question {number}", MAX_ANSWER, required=False)
+        if problem:
+            errors.setdefault("answers", []).append(problem)
+    return errors
+
+
+def save_draft(
     actor: Account,
     consultation_id: int,
     *,
@@ -158,64 +216,101 @@ def write(
     recommendations: str,
     ip: str | None,
     now: datetime,
-) -> Opinion:
-    """Create or revise the consultation's opinion (the specialist only); commit."""
+) -> OpinionDraft:
+    """Create or update the author's draft (the specialist only, before signing); commit.
+
+    :raise Conflict: the opinion is already signed (it never changes), or cancelled.
+    :raise Invalid: a value no draft can hold (an unknown assessment, too long, NUL).
+    """
     for attempt in (1, 2):
-        consultation, opinion = editable(actor, consultation_id)
-        assessment, summary_text, pairs, recommendations_text = _checked(
-            consultation, diagnosis_assessment, summary, answers, recommendations
-        )
-        created = opinion is None
-        if opinion is None:
-            opinion = Opinion(consultation_id=consultation.id, created_at=now)
-            db.session.add(opinion)
-        opinion.specialist_id = actor.id
-        opinion.diagnosis_assessment = assessment
-        opinion.summary = summary_text
-        opinion.answers = pairs
-        opinion.recommendations = recommendations_text
-        opinion.updated_at = now
-        audit.record(
-            "opinion.written",
-            actor_id=actor.id,
-            target_type="consultation",
-            target_id=consultation.id,
-            ip=ip,
-            detail={"created": created, "assessment": assessment},
-        )
+        consultation, draft, opinion = editable(actor, consultation_id)
+        if opinion is not None:
+            raise Conflict(SIGNED)
+        errors = draft_errors(consultation, diagnosis_assessment, summary, answers, recommendations)
+        if errors:
+            raise Invalid("Some fields need attention.", errors)
+        created = draft is None
+        if draft is None:
+            draft = OpinionDraft(consultation_id=consultation.id, created_at=now)
+            db.session.add(draft)
+        draft.specialist_id = actor.id
+        draft.diagnosis_assessment = diagnosis_assessment
+        draft.summary = summary
+        draft.answers = list(answers)
+        draft.recommendations = recommendations
+        draft.updated_at = now
+        if created:  # autosaves are many; the draft's first save is the one worth a line
+            audit.record(
+                "opinion.draft_started",
+                actor_id=actor.id,
+                target_type="consultation",
+                target_id=consultation.id,
+                ip=ip,
+            )
         try:
             db.session.commit()
         except IntegrityError:
-            # Two first saves at once: the other insert won, so revise it instead.
+            # Two first saves at once: the other insert won, so update it instead.
             db.session.rollback()
             if attempt == 2:
                 raise Conflict(
-                    "The opinion was saved from elsewhere at the same time. "
+                    "The draft was saved from elsewhere at the same time. "
                     "Please reload and try again."
                 ) from None
             continue
-        return opinion
+        return draft
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def read(actor: Account, consultation_id: int, ip: str | None) -> OpinionOf:
-    """The opinion for the consultation's patient or specialist; every read is audited.
+def addenda_of(consultation_id: int) -> list[OpinionAddendum]:
+    """The opinion's addenda, oldest first."""
+    return list(
+        db.session.scalars(
+            select(OpinionAddendum)
+            .where(OpinionAddendum.consultation_id == consultation_id)
+            .order_by(OpinionAddendum.number)
+        )
+    )
 
-    :raise NotFound: not a participant, or nothing written yet.
+
+def questions_of(consultation_id: int) -> list[FollowUpQuestion]:
+    """The patient's follow-up questions, oldest first."""
+    return list(
+        db.session.scalars(
+            select(FollowUpQuestion)
+            .where(FollowUpQuestion.consultation_id == consultation_id)
+            .order_by(FollowUpQuestion.asked_at, FollowUpQuestion.id)
+        )
+    )
+
+
+def read(actor: Account, consultation_id: int, ip: str | None) -> Reading:
+    """The signed opinion for the consultation's patient or specialist, or the draft for its
+    author; every read is audited.
+
+    :raise NotFound: not a participant, or nothing signed yet (and no draft of the actor's).
     """
     consultation = access.get_for(actor, consultation_id)
     opinion = db.session.get(Opinion, consultation.id)
+    draft = None
     if opinion is None:
-        raise NotFound(NOT_YET)
+        draft = db.session.get(OpinionDraft, consultation.id)
+        if draft is None or draft.specialist_id != actor.id:
+            raise NotFound(NOT_YET)
     audit.record(
         "opinion.viewed",
         actor_id=actor.id,
         target_type="consultation",
         target_id=consultation.id,
         ip=ip,
+        detail={"draft": True} if draft is not None else None,
     )
     db.session.commit()
-    return OpinionOf(consultation, opinion)
+    if opinion is None:
+        return Reading(consultation, None, draft, [], [])
+    return Reading(
+        consultation, opinion, None, addenda_of(consultation.id), questions_of(consultation.id)
+    )
 
 
 def assessment_counts() -> dict[str, int]:
@@ -223,7 +318,7 @@ def assessment_counts() -> dict[str, int]:
     counts = dict.fromkeys(ASSESSMENTS, 0)
     rows = db.session.execute(
         select(Opinion.diagnosis_assessment, func.count()).group_by(Opinion.diagnosis_assessment)
-    )
+    )  # signed opinions only: drafts live elsewhere
     for assessment, count in rows:
         if assessment in counts:
             counts[assessment] = count

@@ -1,7 +1,7 @@
 """When each written opinion is due, whether it came in time, and the clinic's figures.
 
-"Delivered" is decided in ONE place, :func:`delivered_at_column`: today the moment the
-opinion row was written; once opinions are signed, the signing time.
+"Delivered" is decided in ONE place, :func:`delivered_at_column`: the moment the opinion
+was signed (a draft is not delivered).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ OWED_STATUSES = ("confirmed", "completed")
 
 def delivered_at_column() -> InstrumentedAttribute:
     """The column that says when an opinion was delivered (NULL: not yet)."""
-    return Opinion.created_at
+    return Opinion.signed_at
 
 
 def delivered_at(consultation: Consultation) -> datetime | None:

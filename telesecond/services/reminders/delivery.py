@@ -49,6 +49,8 @@ MAX_VALIDITY = timedelta(seconds=MAX_VALIDITY_SECONDS)
 # Retry backoff: 1 min, 2, 4, ... up to 1 h, from the attempts made so far.
 RETRY_BASE = timedelta(minutes=1)
 RETRY_MAX = timedelta(hours=1)
+# Notices about the written opinion (services/reminders/opinion_notices.py).
+OPINION_KINDS = ("opinion_ready", "follow_up")
 # A row whose delivery keeps crashing (a bug, not the provider) is given up after this.
 MAX_CRASHES = 5
 
@@ -145,6 +147,10 @@ def build_email(reminder: Reminder, *, now: datetime) -> EmailMessage:
     if reminder.kind == "agenda":
         day = _agenda_day(reminder, now)
         text = messages.agenda_email(recipient, day, agenda_consultations(recipient, day))
+    elif reminder.kind in OPINION_KINDS:
+        text = messages.opinion_email(
+            reminder.kind, reminder.consultation, recipient, slot=reminder.slot
+        )
     else:
         text = messages.reminder_email(reminder.consultation, recipient, now=now)
     message = base_message(recipient, text.subject, now=now, msgid=msgid)
@@ -198,7 +204,9 @@ def _deliver_sms(reminder: Reminder, now: datetime) -> Outcome:
             day=day,
         )
     else:
-        body = messages.sms_text(reminder.kind, reminder.consultation, recipient, now=now)
+        body = messages.sms_text(
+            reminder.kind, reminder.consultation, recipient, now=now, slot=reminder.slot
+        )
     result = registry.current().sms.send(
         SmsMessage(
             to=recipient.phone,
