@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Consultation, PhysicianLink
-from telesecond.services.opinions import physician_links, second_opinion
-from tests.opinions.scenario import BODY, SUMMARY
+from telesecond.services.opinions import physician_links
+from tests.opinions.scenario import SUMMARY, write_signed
 from tests.web_forms import csrf_token
 
 DOCTOR = "hausarzt@praxis.example"
@@ -20,7 +20,8 @@ CODE = re.compile(r"^\s+([A-Z2-9]{4}-[A-Z2-9]{4})\s*$", re.M)
 
 
 def app_with(make_app, clock, smtp_server, **settings):
-    return make_app(CLOCK=clock, **smtp_server.app_config(), **settings)
+    """Opinions here are signed before the call: these tests are about the doctor's link."""
+    return make_app(CLOCK=clock, OPINION_BEFORE_CALL=True, **smtp_server.app_config(), **settings)
 
 
 @pytest.fixture
@@ -37,13 +38,13 @@ def app(make_app, clock, smtp_server, check):
 
 
 @pytest.fixture
-def written(client, consultation, auth_header):
-    answer = client.put(
-        f"/api/v1/consultations/{consultation.id}/opinion",
-        headers=auth_header(consultation.specialist),
-        json=BODY,
-    )
-    assert answer.status_code == 200, answer.text
+def written(consultation, clock):
+    """The consultation, with its opinion signed (records-only, before the call).
+
+    The patient did not ask for a copy at booking (none goes out at signing); they share
+    the opinion with their doctor afterwards.
+    """
+    write_signed(consultation, now=clock(), copy_to_doctor=False)
     return consultation
 
 
@@ -271,7 +272,7 @@ def test_the_clinic_sets_how_long_links_live(make_app, clock, smtp_server, book_
     with app.app_context():
         consultation = book_for_opinion()
         client = app.test_client()
-        second_opinion.write(consultation.specialist, consultation.id, ip=None, **BODY, now=clock())
+        write_signed(consultation, now=clock(), copy_to_doctor=False)
         shared = physician_links.create(
             consultation.patient, consultation.id, physician_email=None, now=clock()
         )

@@ -12,10 +12,10 @@ from playwright.sync_api import Page, expect
 
 from telesecond.clock import utcnow
 from telesecond.extensions import db
-from telesecond.services.opinions import physician_links, second_opinion
+from telesecond.services.opinions import physician_links
 from tests.accounts.accessibility import check_page
 from tests.credentials import PASSWORD
-from tests.opinions.scenario import BODY, SUMMARY
+from tests.opinions.scenario import SUMMARY, write_signed
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +49,7 @@ def test_the_doctor_opens_it_with_the_code_and_the_patient_withdraws_it(
     consultation.patient.timezone = "America/New_York"
     db.session.commit()
     clock.advance(days=1)
-    second_opinion.write(consultation.specialist, consultation.id, ip=None, **BODY, now=utcnow())
+    write_signed(consultation, now=utcnow(), copy_to_doctor=False)
     shared = physician_links.create(
         consultation.patient, consultation.id, physician_email="gp@praxis.example", now=utcnow()
     )

@@ -9,9 +9,9 @@ import pytest
 from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.services.consultations import booking, documents
-from telesecond.services.opinions import case_timeline, physician_links, second_opinion
+from telesecond.services.opinions import case_timeline, physician_links
 from tests.file_samples import MINIMAL_PDF
-from tests.opinions.scenario import BODY
+from tests.opinions.scenario import write_signed
 
 ENTRY = re.compile(
     r'<li class="timeline-entry[^"]*" data-kind="(\w+)">\s*<strong>([^<]+)</strong>:'
@@ -61,7 +61,7 @@ def test_the_whole_case_in_order_in_the_patients_zone(
     )
 
     clock.advance(days=2)  # Wed 4 March 09:30 UTC
-    second_opinion.write(consultation.specialist, consultation.id, ip=None, **BODY, now=utcnow())
+    write_signed(consultation, now=utcnow(), copy_to_doctor=False)
     clock.advance(hours=1)
     shared = physician_links.create(
         consultation.patient, consultation.id, physician_email="gp@praxis.example", now=utcnow()

@@ -11,16 +11,17 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.models import OpinionDeadlineWarning
 from telesecond.services.maintenance import run_maintenance
-from telesecond.services.opinions import second_opinion, turnaround
+from telesecond.services.opinions import turnaround
 from telesecond.services.opinions.deadline_warnings import warn_opinion_deadlines
 from telesecond.services.scheduling import specialists
-from tests.opinions.scenario import BODY, DIAGNOSIS, QUESTIONS, SUMMARY
+from tests.opinions.scenario import DIAGNOSIS, QUESTIONS, SUMMARY, write_signed
 
 CALL_END = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -44,9 +45,11 @@ def move_to(clock, instant: datetime) -> None:
 
 
 def write(consultation):
-    return second_opinion.write(
-        consultation.specialist, consultation.id, ip=None, **BODY, now=utcnow()
-    )
+    """The specialist signs the opinion, after the call (the clock moves there if need be)."""
+    clock = current_app.config["CLOCK"]
+    if clock() < consultation.end + timedelta(minutes=1):
+        clock.advance(seconds=(consultation.end - clock()).total_seconds() + 60)
+    return write_signed(consultation, now=utcnow(), copy_to_doctor=False)
 
 
 def bodies(messages) -> list[str]:
