@@ -156,5 +156,5 @@ class OpinionDocument:
 
 def paragraphs(text: str) -> list[str]:
     """Written text split at blank lines, each paragraph with its line breaks kept."""
-    blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").strip())
+    blocks = re.split(r"\n(?:[ \t]*\n)+", text.replace("\r\n", "\n").strip())
     return [block.strip("\n") for block in blocks if block.strip()]
