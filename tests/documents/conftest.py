@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from flask import Blueprint
 
+from telesecond.domain.opinion_document import Answer, Signature
 from telesecond.services.opinions.document import opinion_html
 from telesecond.services.rendering.receipt import receipt_html
 from tests.documents import samples
 
+# What a person might type: markup and format codes, to be shown as typed.
+MARKUP = "<b>Dose</b> < 5 mg & 100% %(x)s"
 LONG = "Wrapped text " * 400 + "z" * 200  # long words and paragraphs must not widen a phone page
 
 
@@ -27,6 +30,16 @@ def _routes() -> Blueprint:
                 specialist_name="अनीता देसाई",
                 summary=LONG,
                 recommendations=LONG,
+            )
+        )
+
+    @shown.get("/test-documents/opinion-markup")
+    def opinion_markup():
+        return opinion_html(
+            samples.opinion(
+                summary=MARKUP,
+                answers=(Answer(MARKUP, MARKUP),),
+                signature=Signature(MARKUP, samples.SIGNED_AT, samples.sha256("m")),
             )
         )
 

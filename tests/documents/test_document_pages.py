@@ -35,7 +35,10 @@ def test_the_pages_stylesheet_is_served(documents_app):
         response.close()
 
 
-def test_the_specialists_words_are_escaped_not_markup(documents_app):
-    html = documents_app.test_client().get("/test-documents/opinion/en").text
-    assert "Ask for a sentinel node biopsy.</p>" in html
-    assert "<script" not in html.split('id="main"')[1].split("</main>")[0]
+def test_what_people_typed_is_shown_as_typed_never_as_markup(documents_app):
+    html = documents_app.test_client().get("/test-documents/opinion-markup").text
+    shown = "&lt;b&gt;Dose&lt;/b&gt; &lt; 5 mg &amp; 100% %(x)s"
+    assert f'<p class="written">{shown}</p>' in html  # the summary and the answer
+    assert f"Question 1: {shown}</h3>" in html
+    assert f"Signed electronically by {shown} on <time" in html
+    assert "<b>Dose" not in html

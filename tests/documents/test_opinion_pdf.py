@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from telesecond.domain.opinion_document import Addendum, Answer
+from telesecond.domain.opinion_document import Addendum, Answer, Signature
 from telesecond.services.opinions.document import opinion_pdf
 from tests.documents import samples
 from tests.documents.pdf_reading import (
@@ -90,7 +90,10 @@ def test_long_texts_wrap_over_pages_without_losing_a_word(app):
         recommendations="Recommendation line.\n" * 200,
     )
     pdf = opinion_pdf(doc)
-    assert len(reader(pdf).pages) >= 5
+    pages = reader(pdf).pages
+    assert len(pages) >= 5
+    for number, page in enumerate(pages, 1):
+        assert f"Page {number} of {len(pages)}" in page.extract_text()
     text = all_text(pdf)
     assert squeezed(words) in text
     assert unbroken in text
@@ -106,9 +109,7 @@ def test_yoruba_and_devanagari_names_render_with_their_own_glyphs(app):
         language="yo",
         patient_name=yoruba,
         specialist_name=hindi,
-        signature=samples.opinion().signature.__class__(
-            signer=hindi, signed_at=samples.SIGNED_AT, digest=samples.sha256("x")
-        ),
+        signature=Signature(signer=hindi, signed_at=samples.SIGNED_AT, digest=samples.sha256("x")),
         addenda=(
             Addendum(
                 "Ìwé àfikún: ẹ̀rí tuntun.",
@@ -126,3 +127,14 @@ def test_yoruba_and_devanagari_names_render_with_their_own_glyphs(app):
     assert catalog(pdf)["/Lang"] == "yo"
     # Devanagari set in a Devanagari font, not as empty boxes in the Latin one.
     assert any("Lohit-Devanagari" in name for name in font_names(pdf))
+
+
+def test_what_people_typed_is_printed_as_typed(app):
+    typed = "<b>Dose</b> < 5 mg & 100% %(x)s"
+    doc = samples.opinion(
+        summary=typed,
+        answers=(Answer(typed, typed),),
+        signature=Signature(typed, samples.SIGNED_AT, samples.sha256("m")),
+    )
+    text = all_text(opinion_pdf(doc))
+    assert text.count(squeezed(typed)) == 4  # the summary, the question, its answer, the signer

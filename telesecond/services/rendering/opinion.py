@@ -12,11 +12,13 @@ from flask import current_app, render_template
 
 from telesecond.domain.opinion_document import OpinionDocument, paragraphs
 from telesecond.services.rendering import formats
+from telesecond.services.rendering.labels import label_context
 from telesecond.services.rendering.pdf import tagged_pdf
 
 
 def _context(doc: OpinionDocument) -> dict:
     return {
+        **label_context(),
         "doc": doc,
         "when": partial(formats.date_time, zone=doc.zone, language=doc.language),
         "day": partial(formats.long_date, language=doc.language),

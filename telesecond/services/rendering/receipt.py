@@ -15,11 +15,13 @@ from flask import current_app, render_template
 
 from telesecond.domain.receipt_document import Receipt
 from telesecond.services.rendering import formats
+from telesecond.services.rendering.labels import label_context
 from telesecond.services.rendering.pdf import tagged_pdf
 
 
 def _context(doc: Receipt) -> dict:
     return {
+        **label_context(),
         "doc": doc,
         "money": partial(formats.money, currency=doc.currency, language=doc.language),
         "day": partial(formats.long_date, language=doc.language),
