@@ -7,11 +7,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from telesecond.domain import accounts as rules
 from telesecond.domain import titles
+from telesecond.domain.languages import shipped_tag
 from telesecond.domain.passwords import password_problem
 from telesecond.extensions import db
 from telesecond.models import Account
@@ -23,7 +26,7 @@ from telesecond.services.errors import Invalid
 from telesecond.services.reminders import outbox
 
 SELF_SERVICE_ROLES = ("patient", "specialist")
-PROFILE_FIELDS = ("full_name", "timezone", "phone", "notify_by", "sms_consent")
+PROFILE_FIELDS = ("full_name", "timezone", "phone", "notify_by", "sms_consent", "language")
 # Fields whose change re-plans a patient's pending reminders (channel, number, quiet hours).
 REMINDER_FIELDS = ("timezone", "phone", "notify_by", "sms_consent")
 
@@ -61,6 +64,16 @@ def _check_phone(value: str | None, errors: dict[str, list[str]]) -> str | None:
     return phone
 
 
+def _check_language(value: str, errors: dict[str, list[str]]) -> str:
+    shipped = tuple(current_app.config["LANGUAGES"])
+    tag = shipped_tag(value, shipped) if isinstance(value, str) else None
+    if tag is None:
+        errors.setdefault("language", []).append(
+            _("Choose a language tag such as {examples}.").format(examples=", ".join(shipped))
+        )
+    return tag or ""
+
+
 def _check_channels(value: Iterable[str], errors: dict[str, list[str]]) -> list[str]:
     chosen = list(dict.fromkeys(value))
     unknown = [c for c in chosen if c not in CHANNELS]
@@ -79,6 +92,7 @@ def register(
     role: str,
     timezone: str,
     phone: str | None = None,
+    language: str | None = None,
     now: datetime,
     ip: str | None = None,
 ) -> Account | None:
@@ -104,6 +118,8 @@ def register(
         errors["role"] = ["Choose patient or specialist."]
     _check_timezone(timezone, errors)
     number = _check_phone(phone, errors)
+    # The language the sign-up page was in: the first emails are written in it.
+    chosen = shipped_tag(language, tuple(current_app.config["LANGUAGES"])) if language else None
     if errors:
         raise Invalid("Some fields need attention.", errors)
     password_hash = hash_password(password)
@@ -118,6 +134,7 @@ def register(
         role=role,
         timezone=timezone,
         phone=number,
+        language=chosen,
         notify_by="email",
         created_at=now,
     )
@@ -170,6 +187,8 @@ def update_profile(
         values["phone"] = _check_phone(changes["phone"], errors)
     if "notify_by" in changes:
         values["notify_by"] = _check_channels(changes["notify_by"], errors)
+    if "language" in changes:
+        values["language"] = _check_language(changes["language"], errors)
     phone = values.get("phone", account.phone)
     channels = values.get("notify_by", account.channels)
     if "sms" in channels and not phone and "notify_by" not in errors:
@@ -178,7 +197,7 @@ def update_profile(
         errors.setdefault("sms_consent", []).append("Add a phone number before agreeing to SMS.")
     if errors:
         raise Invalid("Some fields need attention.", errors)
-    for key in ("full_name", "timezone", "phone"):
+    for key in ("full_name", "timezone", "phone", "language"):
         if key in values:
             setattr(account, key, values[key])
     if "notify_by" in values:
