@@ -68,6 +68,11 @@ def shipped_catalogs(directory: Path = TRANSLATIONS) -> list[Path]:
     return sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
+def check(pot: Path = POT, directory: Path = TRANSLATIONS) -> list[str]:
+    """What keeps any catalog under ``directory`` from being complete (empty: all are)."""
+    return [found for po in shipped_catalogs(directory) for found in problems(pot, po)]
+
+
 def compile_catalogs(directory: Path = TRANSLATIONS) -> list[Path]:
     """Write each catalog's ``.mo`` next to it when missing or older; return those written."""
     written = []
@@ -90,7 +95,7 @@ def main(argv: list[str]) -> int:
             print(f"compiled {mo.relative_to(TRANSLATIONS.parent.parent)}")
         return 0
     if command == "check":
-        found = [p for po in shipped_catalogs() for p in problems(POT, po)]
+        found = check()
         print("\n".join(found) or "every catalog is complete")
         return 1 if found else 0
     print("usage: python -m telesecond.catalogs compile|check", file=sys.stderr)
