@@ -5,23 +5,21 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import EqualTo, Length
 
-from telesecond.web.form_text import REQUIRED
+from telesecond.web.form_text import Required
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[DataRequired(REQUIRED), Length(max=254)])
+    email = EmailField(_l("Email address"), validators=[Required(), Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"), validators=[DataRequired(REQUIRED), Length(max=1024)]
-    )
+    password = PasswordField(_l("New password"), validators=[Required(), Length(max=1024)])
     confirm = PasswordField(
         _l("New password again"),
         validators=[
-            DataRequired(REQUIRED),
+            Required(),
             Length(max=1024),
             EqualTo("password", message=_l("The two passwords are not the same.")),
         ],
@@ -30,15 +28,13 @@ class ResetPasswordForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired(REQUIRED), Length(max=1024)]
+        _l("Current password"), validators=[Required(), Length(max=1024)]
     )
-    new_password = PasswordField(
-        _l("New password"), validators=[DataRequired(REQUIRED), Length(max=1024)]
-    )
+    new_password = PasswordField(_l("New password"), validators=[Required(), Length(max=1024)])
     confirm = PasswordField(
         _l("New password again"),
         validators=[
-            DataRequired(REQUIRED),
+            Required(),
             Length(max=1024),
             EqualTo("new_password", message=_l("The two passwords are not the same.")),
         ],

@@ -14,16 +14,16 @@ from wtforms import (
     TelField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from telesecond.web.form_text import REQUIRED
+from telesecond.web.form_text import Required
 
 
 class RegisterForm(FlaskForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    email = EmailField(_l("Email address"), validators=[DataRequired(REQUIRED), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=1024)])
+    full_name = StringField(_l("Full name"), validators=[Required(), Length(max=200)])
+    email = EmailField(_l("Email address"), validators=[Required(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[Required(), Length(max=1024)])
     role = RadioField(
         _l("I am"),
         choices=[
@@ -31,15 +31,15 @@ class RegisterForm(FlaskForm):
             SelectChoice("specialist", _l("A specialist offering second opinions")),
         ],
         default="patient",
-        validators=[DataRequired(REQUIRED)],
+        validators=[Required()],
     )
-    timezone = StringField(_l("Time zone"), validators=[DataRequired(REQUIRED), Length(max=64)])
+    timezone = StringField(_l("Time zone"), validators=[Required(), Length(max=64)])
     phone = TelField(_l("Mobile phone (optional)"), validators=[Optional(), Length(max=32)])
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[DataRequired(REQUIRED), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=1024)])
+    email = EmailField(_l("Email address"), validators=[Required(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[Required(), Length(max=1024)])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -48,8 +48,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ProfileForm(FlaskForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    timezone = StringField(_l("Time zone"), validators=[DataRequired(REQUIRED), Length(max=64)])
+    full_name = StringField(_l("Full name"), validators=[Required(), Length(max=200)])
+    timezone = StringField(_l("Time zone"), validators=[Required(), Length(max=64)])
     phone = TelField(_l("Mobile phone"), validators=[Optional(), Length(max=32)])
     notify_by = MultiCheckboxField(
         _l("Send my reminders by"),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
-from telesecond.web.form_text import REQUIRED
+from telesecond.web.form_text import Required
 
-_CODE = [DataRequired(REQUIRED), Length(max=64)]
-_PASSWORD = [DataRequired(REQUIRED), Length(max=1024)]
+_CODE = [Required(), Length(max=64)]
+_PASSWORD = [Required(), Length(max=1024)]
 
 
 class TotpConfirmForm(FlaskForm):
