@@ -34,9 +34,9 @@ REMINDER_FIELDS = ("timezone", "phone", "notify_by", "sms_consent")
 def _check_name(value: str, errors: dict[str, list[str]]) -> str:
     name = " ".join(value.split())
     if not name:
-        errors.setdefault("full_name", []).append("Enter your full name.")
+        errors.setdefault("full_name", []).append(_("Enter your full name."))
     elif len(name) > 200:
-        errors.setdefault("full_name", []).append("Use at most 200 characters.")
+        errors.setdefault("full_name", []).append(_("Use at most 200 characters."))
     return name
 
 
@@ -48,7 +48,7 @@ def _check_title(name: str, role: str, errors: dict[str, list[str]]) -> None:
 def _check_timezone(value: str, errors: dict[str, list[str]]) -> str:
     if not rules.is_valid_timezone(value):
         errors.setdefault("timezone", []).append(
-            "Choose a time zone such as Europe/Berlin or America/New_York."
+            _("Choose a time zone such as Europe/Berlin or America/New_York.")
         )
     return value
 
@@ -59,7 +59,7 @@ def _check_phone(value: str | None, errors: dict[str, list[str]]) -> str | None:
     phone = rules.normalize_phone(value)
     if phone is None:
         errors.setdefault("phone", []).append(
-            "Enter a valid phone number in international form, such as +491511234567."
+            _("Enter a valid phone number in international form, such as +491511234567.")
         )
     return phone
 
@@ -78,9 +78,9 @@ def _check_channels(value: Iterable[str], errors: dict[str, list[str]]) -> list[
     chosen = list(dict.fromkeys(value))
     unknown = [c for c in chosen if c not in CHANNELS]
     if unknown:
-        errors.setdefault("notify_by", []).append("Choose from email and sms.")
+        errors.setdefault("notify_by", []).append(_("Choose from email and sms."))
     elif not chosen:
-        errors.setdefault("notify_by", []).append("Choose at least one way to be reminded.")
+        errors.setdefault("notify_by", []).append(_("Choose at least one way to be reminded."))
     return [c for c in CHANNELS if c in chosen]
 
 
@@ -108,20 +108,20 @@ def register(
     errors: dict[str, list[str]] = {}
     address = rules.normalize_email(email)
     if address is None:
-        errors["email"] = ["Enter a valid email address."]
+        errors["email"] = [_("Enter a valid email address.")]
     name = _check_name(full_name, errors)
     problem = password_problem(password, role=role, user_inputs=[address or email, name])
     if problem:
         errors["password"] = [problem]
     _check_title(name, role, errors)
     if role not in SELF_SERVICE_ROLES:
-        errors["role"] = ["Choose patient or specialist."]
+        errors["role"] = [_("Choose patient or specialist.")]
     _check_timezone(timezone, errors)
     number = _check_phone(phone, errors)
     # The language the sign-up page was in: the first emails are written in it.
     chosen = shipped_tag(language, tuple(current_app.config["LANGUAGES"])) if language else None
     if errors:
-        raise Invalid("Some fields need attention.", errors)
+        raise Invalid(_("Some fields need attention."), errors)
     password_hash = hash_password(password)
     existing = db.session.scalar(select(Account).where(Account.email == address))
     if existing is not None:
@@ -192,11 +192,11 @@ def update_profile(
     phone = values.get("phone", account.phone)
     channels = values.get("notify_by", account.channels)
     if "sms" in channels and not phone and "notify_by" not in errors:
-        errors.setdefault("notify_by", []).append("Add a phone number to get SMS reminders.")
+        errors.setdefault("notify_by", []).append(_("Add a phone number to get SMS reminders."))
     if changes.get("sms_consent") and not phone:
-        errors.setdefault("sms_consent", []).append("Add a phone number before agreeing to SMS.")
+        errors.setdefault("sms_consent", []).append(_("Add a phone number before agreeing to SMS."))
     if errors:
-        raise Invalid("Some fields need attention.", errors)
+        raise Invalid(_("Some fields need attention."), errors)
     for key in ("full_name", "timezone", "phone", "language"):
         if key in values:
             setattr(account, key, values[key])
