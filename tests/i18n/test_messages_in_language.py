@@ -158,3 +158,18 @@ def test_account_emails_sent_during_someone_elses_request_use_the_recipients_lan
 def test_spanish_times_follow_the_zone_across_dst(app, spanish_patient, start, local) -> None:
     with languages.speaking(spanish_patient):
         assert messages.long_time(start, ZoneInfo("Europe/Madrid")) == local
+
+
+def test_a_calendar_feed_speaks_its_owners_language_whoever_fetches_it(
+    app, make_account, make_specialist, book_consultation, auth_header
+) -> None:
+    patient = make_account(language="hi", timezone="Asia/Kolkata")
+    book_consultation(patient, make_specialist(full_name="Anna Berg"), start=START)
+    client = app.test_client()
+    url = client.get("/api/v1/me/calendar-feed", headers=auth_header(patient)).get_json()["url"]
+
+    feed = client.get(url.removeprefix(BASE_URL), headers={"Accept-Language": "es"})
+
+    assert feed.status_code == 200
+    (event,) = Calendar.from_ical(feed.data).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Dr Anna Berg के साथ वीडियो परामर्श"
