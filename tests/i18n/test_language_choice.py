@@ -188,3 +188,14 @@ def test_pages_write_times_in_the_pages_language_with_the_zone_named(client, mak
     # The frozen clock says Mon 2 Mar 2026, 09:00 UTC: 04:00 in New York.
     assert "Mon 02 Mar 2026, 4:00 AM (America/New_York, EST)" in us
     assert "lun 02 mar 2026, 04:00 (America/New_York, EST)" in es
+
+
+def test_text_of_a_page_not_yet_translated_is_marked_english(client):
+    directory = client.get("/specialists", headers={"Accept-Language": "es"}).text
+    login_page = client.get("/login", headers={"Accept-Language": "es"}).text
+    english = client.get("/specialists", headers={"Accept-Language": "en"}).text
+
+    assert html_lang(directory) == "es"  # the header, the footer and the switcher are Spanish
+    assert '<div lang="en">' in directory  # the directory's own text is still English
+    assert '<div lang="en">' not in login_page
+    assert '<div lang="en">' not in english
