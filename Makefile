@@ -35,7 +35,7 @@ POT := telesecond/translations/messages.pot
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project telesecond --copyright-holder "telesecond contributors" -o $(POT) .
-	$(BIN)/pybabel update -i $(POT) -d telesecond/translations --no-location --width 100
+	$(BIN)/pybabel update -i $(POT) -d telesecond/translations --ignore-obsolete --width 100
 	$(BIN)/python -m telesecond.catalogs check || true
 
 run: install translations

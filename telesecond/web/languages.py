@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from babel import Locale
 from flask import Blueprint, Flask, current_app, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from telesecond.clock import utcnow
@@ -58,10 +58,8 @@ def choose():
     """Switch this browser's language; a signed-in person's account keeps it too."""
     language = (request.form.get("language") or "").strip()
     if language not in languages.shipped():
-        raise Invalid(
-            str(_l("Choose one of the languages offered.")),
-            {"language": [str(_l("Choose one of the languages offered."))]},
-        )
+        message = _("Choose one of the languages offered.")
+        raise Invalid(message, {"language": [message]})
     tag = _with_browser_region(language)
     if current_user.is_authenticated:
         registration.update_profile(
