@@ -7,6 +7,8 @@ browser's Accept-Language preference among the shipped languages; ``DEFAULT_LANG
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from babel import Locale
 from flask import Blueprint, Flask, current_app, redirect, request, url_for
 from flask_babel import gettext as _
@@ -53,6 +55,16 @@ def _with_browser_region(language: str) -> str:
     return language
 
 
+def _back() -> str:
+    """The page the switcher was on. The form names its path only (a page's query may hold
+    what it must not repeat); the query comes from the Referer when it is that same page."""
+    target = safe_next(request.form.get("next"), url_for("main.index"))
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path == target and referrer.query:
+        target = safe_next(f"{referrer.path}?{referrer.query}", target)
+    return target
+
+
 @bp.post("/language")
 def choose():
     """Switch this browser's language; a signed-in person's account keeps it too."""
@@ -65,7 +77,7 @@ def choose():
         registration.update_profile(
             current_account(), {"language": tag}, ip=request.remote_addr, now=utcnow()
         )
-    response = redirect(safe_next(request.form.get("next"), url_for("main.index")), code=303)
+    response = redirect(_back(), code=303)
     response.set_cookie(
         COOKIE,
         tag,
