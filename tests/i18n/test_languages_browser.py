@@ -92,3 +92,15 @@ def test_the_header_does_not_scroll_sideways_at_320_px_in_hindi(live_app, chromi
         )
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/login"])
+def test_hindi_pages_pass_axe_at_desktop_and_phone_width(live_app, chromium_browser, path):
+    context = chromium_browser.new_context(locale="hi-IN")
+    try:
+        page = context.new_page()
+        page.goto(live_app.url + path)
+        expect(page.locator("html")).to_have_attribute("lang", "hi-IN")
+        check_page(page)
+    finally:
+        context.close()
