@@ -49,6 +49,7 @@ class InviteTexts:
     join: str = "Join the video call: {url}"
     manage: str = "Manage the booking: {url}"
     details: str = "The details of the consultation are in your {organisation} account."
+    organizer: str = "{doctor} via {organisation}"
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,9 @@ def _event(view: InviteView, method: Method, now: datetime) -> Event:
     cancelled = method == "CANCEL" or view.status == "cancelled"
     organizer = vCalAddress.new(
         view.organizer_email.strip(),
-        cn=f"{doctor_name(view.specialist.name)} via {_clean(view.organisation)}",
+        cn=view.texts.organizer.format(
+            doctor=doctor_name(view.specialist.name), organisation=_clean(view.organisation)
+        ),
     )
     # iTIP PUBLISH carries no ATTENDEE (RFC 5546 3.2.1); it also keeps patients'
     # addresses out of feeds, whose URL is a bearer secret.

@@ -259,6 +259,7 @@ def test_view_has_no_room_for_health_information():
         "join",
         "manage",
         "details",
+        "organizer",
     }
 
 

@@ -86,6 +86,7 @@ def test_a_spanish_patient_gets_the_booking_by_email_and_sms_in_spanish(
     assert str(event["SUMMARY"]) == "Consulta por vídeo con Dr Anna Berg"
     assert str(event["DESCRIPTION"]).startswith("Entrar en la videollamada: ")
     assert "Los detalles de la consulta están en su cuenta de" in str(event["DESCRIPTION"])
+    assert event["ORGANIZER"].params["CN"] == "Dr Anna Berg a través de telesecond"
     # The specialist reads the same booking in Hindi, in their own zone.
     theirs = invites[doctor.email]
     assert str(theirs["Subject"]).strip() == "बुध 4 मार्च 2026, 15:00 CET को आपका telesecond परामर्श"

@@ -26,6 +26,7 @@ def invite_texts() -> InviteTexts:
         join=_("Join the video call: {url}"),
         manage=_("Manage the booking: {url}"),
         details=_("The details of the consultation are in your {organisation} account."),
+        organizer=_("{doctor} via {organisation}"),
     )
 
 
