@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format system-deps install install-dev bench clean
+.PHONY: run test lint format system-deps install install-dev bench clean translations messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,22 @@ install-dev: $(VENV)/.installed-dev
 system-deps:
 	@scripts/install-system-deps
 
-run: install
+# The compiled catalogs (.mo) are built here, never committed (README "Languages").
+translations: install
+	$(BIN)/python -m telesecond.catalogs compile
+
+# After wrapping new strings: refresh the template and each language's catalog.
+POT := telesecond/translations/messages.pot
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project telesecond --copyright-holder "telesecond contributors" -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d telesecond/translations --ignore-obsolete --width 100
+	$(BIN)/python -m telesecond.catalogs check || true
+
+run: install translations
 	@scripts/run-dev $(PORT)
 
-test: install-dev system-deps
+test: install-dev system-deps translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

@@ -69,6 +69,10 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "PUBLIC_BASE_URL": ("str", ""),
     "ORGANISATION_NAME": ("str", "telesecond"),
     "SUPPORT_CONTACT": ("str", "support@telesecond.example"),
+    # The languages pages and messages are shipped in (each needs its catalog under
+    # telesecond/translations), and the one used when nothing else decides.
+    "LANGUAGES": ("str", "en,es,hi"),
+    "DEFAULT_LANGUAGE": ("str", "en"),
     "MAIL_BACKEND": ("str", "console"),
     "MAIL_FROM": ("str", "telesecond <no-reply@telesecond.example>"),
     "SMTP_HOST": ("str", "localhost"),
@@ -216,6 +220,7 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
     config["PUBLIC_BASE_URL"] = public_base_url(env, config.get("PUBLIC_BASE_URL"))
     _refuse_public_rooms(env, config)
     _parse_reminder_settings(config)
+    _parse_languages(config)
     config["SMS_MAX_PER_SECOND"] = parse_rate(
         "SMS_MAX_PER_SECOND", config.get("SMS_MAX_PER_SECOND")
     )
@@ -301,6 +306,26 @@ def _refuse_public_rooms(env: str, config: dict[str, Any]) -> None:
             "Jitsi without tokens (JITSI_APP_SECRET or JaaS) cannot enforce the join window "
             "or a guest's revocation; configure tokens or set VIDEO_ALLOW_PUBLIC_ROOMS=true"
         )
+
+
+def _parse_languages(config: dict[str, Any]) -> None:
+    """``LANGUAGES`` as a tuple of language codes, ``DEFAULT_LANGUAGE`` one of them."""
+    from telesecond.domain.languages import parse_tag
+
+    raw = config.get("LANGUAGES") or SETTINGS["LANGUAGES"][1]
+    codes = []
+    for item in raw if isinstance(raw, list | tuple) else str(raw).split(","):
+        if not item.strip():
+            continue
+        tag = parse_tag(item)
+        if tag is None or tag.script or tag.region:
+            raise ConfigError(f"LANGUAGES lists language codes such as en,es,hi, not {item!r}")
+        codes.append(tag.language)
+    default = parse_tag(str(config.get("DEFAULT_LANGUAGE") or SETTINGS["DEFAULT_LANGUAGE"][1]))
+    if default is None or default.language not in codes:
+        raise ConfigError("DEFAULT_LANGUAGE must be one of LANGUAGES")
+    config["LANGUAGES"] = tuple(dict.fromkeys(codes))
+    config["DEFAULT_LANGUAGE"] = str(default)
 
 
 def _parse_reminder_settings(config: dict[str, Any]) -> None:

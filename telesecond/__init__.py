@@ -36,7 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     # extensions
     from telesecond import models  # noqa: F401  (complete metadata before binding)
-    from telesecond.extensions import csrf, db, limiter, login_manager, migrate
+    from telesecond.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     from telesecond.db.engine import setup as setup_database
@@ -49,6 +49,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Please sign in to continue."
     csrf.init_app(app)
     limiter.init_app(app)
+    from telesecond.domain.languages import babel_name
+    from telesecond.web.languages import page_language
+
+    app.config["BABEL_DEFAULT_LOCALE"] = babel_name(app.config["DEFAULT_LANGUAGE"])
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "telesecond" / "translations")
+    babel.init_app(app, locale_selector=page_language)
 
     from telesecond.web.security import init_security
 
@@ -83,6 +89,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.web import video as video_pages
     from telesecond.web.account_lifecycle import bp as lifecycle_pages
     from telesecond.web.errors import register_error_handlers
+    from telesecond.web.languages import bp as language_pages
+    from telesecond.web.languages import init_languages
     from telesecond.web.second_factor import bp as second_factor_bp
     from telesecond.web.templating import init_templating
     from telesecond.web.two_factor import bp as two_factor_bp
@@ -108,6 +116,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         lifecycle_pages,
         two_factor_bp,
         second_factor_bp,
+        language_pages,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
@@ -116,6 +125,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_console_bp)
     register_error_handlers(app)
     init_templating(app)
+    init_languages(app)
 
     # CLI
     from telesecond.cli import register_cli

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from config import database_backend
-from telesecond import create_app
+from telesecond import catalogs, create_app
 from telesecond.clock import FrozenClock
 from telesecond.extensions import db
 from telesecond.models.base import Base
@@ -48,6 +48,12 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """Spanish and Hindi pages need the .mo files, built from the committed .po files."""
+    catalogs.compile_catalogs()
 
 
 @pytest.fixture(scope="session")

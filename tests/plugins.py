@@ -107,7 +107,9 @@ def chromium_browser() -> Iterator[Browser]:
 @pytest.fixture
 def browser_page(chromium_browser: Browser) -> Iterator[Page]:
     """A Playwright ``Page`` in a fresh browser context, closed after the test."""
-    context = chromium_browser.new_context()
+    # English without a region: 24-hour times, as the default language writes them (a US
+    # browser gets a 12-hour clock; tests/i18n choose their browser's languages themselves).
+    context = chromium_browser.new_context(locale="en")
     try:
         page = context.new_page()
         page.set_default_timeout(10_000)

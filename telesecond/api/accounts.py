@@ -29,6 +29,7 @@ def account_json(account: Account) -> dict:
         "role": account.role,
         "full_name": account.full_name,
         "timezone": account.timezone,
+        "language": account.language,
         "phone": account.phone,
         "notify_by": account.channels,
         "sms_consent": account.sms_consent,
@@ -94,6 +95,8 @@ def update_me():
         changes["notify_by"] = f.strings("notify_by", max_items=2, max_len=10)
     if f.has("sms_consent"):
         changes["sms_consent"] = f.boolean("sms_consent")
+    if f.has("language"):
+        changes["language"] = f.string("language", max_len=35)
     f.check()
     account = registration.update_profile(
         g.api_account, changes, ip=request.remote_addr, now=utcnow()

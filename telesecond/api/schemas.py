@@ -48,6 +48,10 @@ SCHEMAS: dict[str, dict] = {
             "role": _STR,
             "full_name": _STR,
             "timezone": _STR,
+            "language": {
+                "type": ["string", "null"],
+                "description": "BCP 47; null until chosen (the browser's preference decides)",
+            },
             "phone": {"type": ["string", "null"]},
             "notify_by": {"type": "array", "items": {"enum": ["email", "sms"]}},
             "sms_consent": {"type": "boolean"},
@@ -65,6 +69,7 @@ SCHEMAS: dict[str, dict] = {
             "phone": {"type": ["string", "null"]},
             "notify_by": {"type": "array", "items": {"enum": ["email", "sms"]}},
             "sms_consent": {"type": "boolean"},
+            "language": {"type": "string", "description": "BCP 47, a shipped language"},
         },
     },
     "Credentials": {

@@ -39,6 +39,20 @@ class Person:
 
 
 @dataclass(frozen=True)
+class InviteTexts:
+    """The words of an invite, in its reader's language (English unless the caller
+    translates them). ``{doctor}``, ``{url}`` and ``{organisation}`` are filled in here."""
+
+    summary: str = "Video consultation with {doctor}"
+    cancelled: str = "This video consultation has been cancelled."
+    bookings: str = "Your bookings: {url}"
+    join: str = "Join the video call: {url}"
+    manage: str = "Manage the booking: {url}"
+    details: str = "The details of the consultation are in your {organisation} account."
+    organizer: str = "{doctor} via {organisation}"
+
+
+@dataclass(frozen=True)
 class InviteView:
     """What an invite needs to know about one consultation; no intake or opinion fields."""
 
@@ -55,6 +69,7 @@ class InviteView:
     manage_url: str
     organisation: str = "telesecond"
     timezone: str | None = None
+    texts: InviteTexts = InviteTexts()
 
     def __post_init__(self) -> None:
         for label, value in (("start", self.start), ("end", self.end)):
@@ -88,22 +103,17 @@ def doctor_name(name: str) -> str:
 
 def event_summary(view: InviteView) -> str:
     """The SUMMARY: who the call is with, never any health information."""
-    return f"Video consultation with {doctor_name(view.specialist.name)}"
+    return view.texts.summary.format(doctor=doctor_name(view.specialist.name))
 
 
 def _description(view: InviteView, cancelled: bool) -> str:
     org = _clean(view.organisation)
+    texts = view.texts
     if cancelled:
-        lines = [
-            "This video consultation has been cancelled.",
-            f"Your bookings: {view.manage_url}",
-        ]
+        lines = [texts.cancelled, texts.bookings.format(url=view.manage_url)]
     else:
-        lines = [
-            f"Join the video call: {view.join_url}",
-            f"Manage the booking: {view.manage_url}",
-        ]
-    lines += ["", f"The details of the consultation are in your {org} account."]
+        lines = [texts.join.format(url=view.join_url), texts.manage.format(url=view.manage_url)]
+    lines += ["", texts.details.format(organisation=org)]
     return "\n".join(lines)
 
 
@@ -145,7 +155,9 @@ def _event(view: InviteView, method: Method, now: datetime) -> Event:
     cancelled = method == "CANCEL" or view.status == "cancelled"
     organizer = vCalAddress.new(
         view.organizer_email.strip(),
-        cn=f"{doctor_name(view.specialist.name)} via {_clean(view.organisation)}",
+        cn=view.texts.organizer.format(
+            doctor=doctor_name(view.specialist.name), organisation=_clean(view.organisation)
+        ),
     )
     # iTIP PUBLISH carries no ATTENDEE (RFC 5546 3.2.1); it also keeps patients'
     # addresses out of feeds, whose URL is a bearer secret.

@@ -30,6 +30,8 @@ class Account(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(20))
+    # BCP 47 ("es", "en-US"); None until the person chooses (their browser decides).
+    language: Mapped[str | None] = mapped_column(String(35))
     notify_by: Mapped[str] = mapped_column(String(40), default="email")
     sms_consent_at: Mapped[datetime | None]
     sms_opted_out_at: Mapped[datetime | None]

@@ -12,47 +12,30 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from telesecond.domain.invites import doctor_name
+from telesecond.domain.sms_segments import gsm7_safe, sms_size
 from telesecond.models import Account, Consultation
-from telesecond.services import links
+from telesecond.services import languages, links
 
-# An SMS of one GSM-7 segment; longer texts cost more and may arrive split.
+# Every SMS stays within 160 characters in every language: one segment in GSM-7
+# (English, most Spanish), at most three in UCS-2 (Hindi, or a Spanish "sáb"): 67 a part.
 SMS_LIMIT = 160
+SMS_MAX_SEGMENTS = {"GSM-7": 1, "UCS-2": 3}
 # The organisation's name is cut to this in SMS, and further (down to the minimum) when a
-# long base URL needs the room: every text fits one segment for base URLs up to ~50 chars.
+# long base URL needs the room: every text fits for base URLs up to ~50 chars.
 SMS_ORGANISATION_MAX = 20
 SMS_ORGANISATION_MIN = 8
 # Within this time of the start, a reminder SMS carries the join link, else the manage link.
 JOIN_LINK_WITHIN = timedelta(hours=3)
 
-# The GSM 03.38 default alphabet; the extension table characters count double.
-_GSM7_BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-_GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
-_GSM7_ALL = _GSM7_BASIC | _GSM7_EXTENDED
 
-
-def gsm7_length(text: str) -> int | None:
-    """Septets ``text`` takes in GSM-7, or None if it needs UCS-2 (70 a segment)."""
-    length = 0
-    for char in text:
-        if char in _GSM7_BASIC:
-            length += 1
-        elif char in _GSM7_EXTENDED:
-            length += 2
-        else:
-            return None
-    return length
-
-
-def _gsm7_safe(text: str) -> str:
-    """``text`` with every character outside GSM-7 replaced, so one SMS stays one segment."""
-    if _GSM7_ALL.issuperset(text):
-        return text
-    return "".join(c if c in _GSM7_ALL else "?" for c in text)
+def sms_fits(text: str) -> bool:
+    """Whether ``text`` keeps the SMS limit: 160 characters, so one GSM-7 segment."""
+    size = sms_size(text)
+    return size.units <= SMS_LIMIT and size.segments <= SMS_MAX_SEGMENTS[size.encoding]
 
 
 def zone_of(account: Account) -> ZoneInfo:
@@ -78,27 +61,34 @@ def _abbreviation(local: datetime) -> str:
 
 
 def long_time(instant: datetime, zone: ZoneInfo) -> str:
-    """``Mon 2 Mar 2026, 10:00 CET (Europe/Berlin)``: for emails."""
+    """``Mon 2 Mar 2026, 10:00 (CET, Europe/Berlin)``: for emails, in the language in force."""
     local = instant.astimezone(zone)
     abbreviation = _abbreviation(local)
     named = zone.key if abbreviation == zone.key else f"{abbreviation}, {zone.key}"
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({named})"
+    return f"{languages.format_local(instant, zone, languages.patterns().long)} ({named})"
 
 
 def short_time(instant: datetime, zone: ZoneInfo) -> str:
-    """``Mon 2 Mar 10:00 CET``: for SMS and subjects."""
-    local = instant.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %H:%M} {_abbreviation(local)}"
+    """``Mon 2 Mar 10:00 CET``: for SMS."""
+    written = languages.format_local(instant, zone, languages.patterns().short)
+    return f"{written} {_abbreviation(instant.astimezone(zone))}"
 
 
 def subject_time(instant: datetime, zone: ZoneInfo) -> str:
     """``Mon 2 Mar 2026, 10:00 CET``: for email subjects."""
     local = instant.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {_abbreviation(local)}"
+    return (
+        f"{languages.format_local(instant, zone, languages.patterns().long)} {_abbreviation(local)}"
+    )
+
+
+def clock_time(instant: datetime, zone: ZoneInfo) -> str:
+    """``10:00`` (``10:00 AM`` in US English) on the wall clock of ``zone``."""
+    return languages.format_local(instant, zone, languages.patterns().clock)
 
 
 def long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    return languages.format_day(day)
 
 
 def organisation() -> str:
@@ -118,21 +108,33 @@ def other_party(consultation: Consultation, recipient: Account) -> str:
 
 def render(template: str, **context: Any) -> str:
     """Render a message template without any request-bound context processors."""
+    context.setdefault("page_lang", languages.current_tag())  # <html lang> of HTML emails
     return current_app.jinja_env.get_template(template).render(**context)
 
 
 # -- SMS ---------------------------------------------------------------------------------
 
 
+def _line(template: str, name: str, context: dict[str, Any]) -> str:
+    return " ".join(render(template, organisation=name, **context).split())
+
+
 def _sms(template: str, **context: Any) -> str:
-    """One line of GSM-7 text; the organisation's name shortened until it fits a segment."""
-    full = _gsm7_safe(organisation())
+    """One line in the language in force; the organisation's name shortened until it fits.
+
+    A name outside GSM-7 cannot turn a GSM-7 text into UCS-2 (its other letters become
+    ``?``); a text in UCS-2 anyway (Hindi) keeps the name as written.
+    """
+    full = organisation()
+    name = gsm7_safe(full)
+    if sms_size(_line(template, name, context)).encoding == "UCS-2":
+        name = full
     text = ""
     for size in range(SMS_ORGANISATION_MAX, SMS_ORGANISATION_MIN - 1, -1):
-        text = " ".join(render(template, organisation=full[:size].strip(), **context).split())
-        if (gsm7_length(text) or SMS_LIMIT + 1) <= SMS_LIMIT:
+        text = _line(template, name[:size].strip(), context)
+        if sms_fits(text):
             break
-    return _gsm7_safe(text)
+    return text
 
 
 def sms_text(
@@ -145,7 +147,22 @@ def sms_text(
     day: date | None = None,
     slot: str = "",
 ) -> str:
-    """The SMS body for a message of ``kind`` to ``recipient`` (no health information)."""
+    """The SMS body for a message of ``kind`` to ``recipient``, in their language (no
+    health information)."""
+    with languages.speaking(recipient):
+        return _sms_text(kind, consultation, recipient, now=now, agenda=agenda, day=day, slot=slot)
+
+
+def _sms_text(
+    kind: str,
+    consultation: Consultation | None,
+    recipient: Account,
+    *,
+    now: datetime,
+    agenda: list[Consultation] | None,
+    day: date | None,
+    slot: str,
+) -> str:
     zone = zone_of(recipient)
     if kind == "agenda":
         if day is None:
@@ -153,7 +170,7 @@ def sms_text(
         return _sms(
             "sms/agenda.txt",
             count=len(agenda or []),
-            day=f"{day:%a} {day.day} {day:%b}",
+            day=languages.format_day(day, "EEE d MMM"),
             link=links.absolute("/consultations"),
         )
     if consultation is None:
@@ -169,9 +186,13 @@ def sms_text(
     return _sms(f"sms/{kind}.txt", when=short_time(consultation.start, zone), link=link, join=join)
 
 
-def sms_reply(name: str) -> str:
-    """A reply to an inbound keyword: ``help``, ``stopped`` or ``started``."""
-    return _sms(f"sms/{name}.txt", contact=support_contact())
+def sms_reply(name: str, recipient: Account | None = None) -> str:
+    """A reply to an inbound keyword: ``help``, ``stopped`` or ``started``, in the language
+    of the account the number belongs to (the default language for an unknown number)."""
+    if recipient is None:
+        return _sms(f"sms/{name}.txt", contact=support_contact())
+    with languages.speaking(recipient):
+        return _sms(f"sms/{name}.txt", contact=support_contact())
 
 
 # -- emails (reminder and agenda; invites are in invite_mail) -------------------------
@@ -187,7 +208,13 @@ class EmailText:
 
 
 def reminder_email(consultation: Consultation, recipient: Account, *, now: datetime) -> EmailText:
-    """A reminder of an upcoming consultation: when (recipient's zone), join and manage links."""
+    """A reminder of an upcoming consultation: when (recipient's zone), join and manage links,
+    in the recipient's language."""
+    with languages.speaking(recipient):
+        return _reminder_email(consultation, recipient)
+
+
+def _reminder_email(consultation: Consultation, recipient: Account) -> EmailText:
     zone = zone_of(recipient)
     context = {
         "organisation": organisation(),
@@ -200,9 +227,8 @@ def reminder_email(consultation: Consultation, recipient: Account, *, now: datet
         "contact": support_contact(),
     }
     # No name in the subject: it shows in inbox lists, and a specialist's name tells why.
-    subject = (
-        f"Reminder: your {context['organisation']} consultation"
-        f" on {subject_time(consultation.start, zone)}"
+    subject = _("Reminder: your {organisation} consultation on {when}").format(
+        organisation=context["organisation"], when=subject_time(consultation.start, zone)
     )
     return EmailText(
         subject=subject,
@@ -254,12 +280,18 @@ def opinion_email(
 
 
 def agenda_email(recipient: Account, day: date, consultations: list[Consultation]) -> EmailText:
-    """A specialist's agenda for one local day: times and patient names only."""
+    """A specialist's agenda for one local day: times and patient names only, in their
+    language."""
+    with languages.speaking(recipient):
+        return _agenda_email(recipient, day, consultations)
+
+
+def _agenda_email(recipient: Account, day: date, consultations: list[Consultation]) -> EmailText:
     zone = zone_of(recipient)
     items = [
         {
-            "start": c.start.astimezone(zone).strftime("%H:%M"),
-            "end": c.end.astimezone(zone).strftime("%H:%M"),
+            "start": clock_time(c.start, zone),
+            "end": clock_time(c.end, zone),
             "patient": " ".join(c.patient.full_name.split()),
             "url": links.consultation_url(c.id),
         }
@@ -275,7 +307,11 @@ def agenda_email(recipient: Account, day: date, consultations: list[Consultation
         "contact": support_contact(),
     }
     count = len(items)
-    subject = f"Your agenda for {long_date(day)}: {count} consultation{'' if count == 1 else 's'}"
+    subject = ngettext(
+        "Your agenda for {day}: {num} consultation",
+        "Your agenda for {day}: {num} consultations",
+        count,
+    ).format(day=long_date(day), num=count)
     return EmailText(
         subject=subject,
         text=render("email/agenda.txt", **context),

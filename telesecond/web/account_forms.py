@@ -2,38 +2,41 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import EqualTo, Length
+
+from telesecond.web.form_text import Required
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email address"), validators=[Required(), Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(max=1024)])
+    password = PasswordField(_l("New password"), validators=[Required(), Length(max=1024)])
     confirm = PasswordField(
-        "New password again",
+        _l("New password again"),
         validators=[
-            DataRequired(),
+            Required(),
             Length(max=1024),
-            EqualTo("password", message="The two passwords are not the same."),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
         ],
     )
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=1024)]
+        _l("Current password"), validators=[Required(), Length(max=1024)]
     )
-    new_password = PasswordField("New password", validators=[DataRequired(), Length(max=1024)])
+    new_password = PasswordField(_l("New password"), validators=[Required(), Length(max=1024)])
     confirm = PasswordField(
-        "New password again",
+        _l("New password again"),
         validators=[
-            DataRequired(),
+            Required(),
             Length(max=1024),
-            EqualTo("new_password", message="The two passwords are not the same."),
+            EqualTo("new_password", message=_l("The two passwords are not the same.")),
         ],
     )
 

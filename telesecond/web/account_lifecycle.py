@@ -7,6 +7,7 @@ press buttons, so a fetch never spends a link.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from telesecond.clock import utcnow
@@ -47,7 +48,7 @@ def verify_email(token: str):
             verification.verify(token, now=now, ip=request.remote_addr)
         except Invalid:
             return _bad_link("verify")
-        flash("Thank you: your email address is confirmed.", "success")
+        flash(_("Thank you: your email address is confirmed."), "success")
         target = "auth.profile" if current_user.is_authenticated else "auth.login"
         return redirect(url_for(target))
     return render_template("auth/verify_email.html", form=form), _status(form)
@@ -58,7 +59,7 @@ def verify_email(token: str):
 def resend_verification():
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("The form expired. Please try again.", "error")
+        flash(_("The form expired. Please try again."), "error")
         return redirect(url_for("auth.profile"))
     try:
         verification.resend(current_account(), now=utcnow(), ip=request.remote_addr)
@@ -67,7 +68,10 @@ def resend_verification():
     except ServiceError as error:
         flash(error.detail, "error")
     else:
-        flash(f"We have sent a new confirmation link to {current_user.email}.", "success")
+        flash(
+            _("We have sent a new confirmation link to %(email)s.", email=current_user.email),
+            "success",
+        )
     return redirect(url_for("auth.profile"))
 
 
@@ -103,9 +107,9 @@ def reset_password(token: str):
         else:
             if current_user.is_authenticated:
                 signed_in.finish()
-            flash("Your new password is set. Please sign in with it.", "success")
+            flash(_("Your new password is set. Please sign in with it."), "success")
             return redirect(url_for("auth.login"))
-    hint = f"At least {min_length(account.role)} characters, hard to guess."
+    hint = _("At least %(num)d characters, hard to guess.", num=min_length(account.role))
     return render_template("auth/reset_password.html", form=form, hint=hint), _status(form)
 
 
@@ -128,7 +132,9 @@ def change_password():
         except ServiceError as error:
             apply_errors(form, error)
         else:
-            flash("Your password is changed. Every other session has been signed out.", "success")
+            flash(
+                _("Your password is changed. Every other session has been signed out."), "success"
+            )
             return redirect(url_for("auth.profile"))
-    hint = f"At least {min_length(account.role)} characters, hard to guess."
+    hint = _("At least %(num)d characters, hard to guess.", num=min_length(account.role))
     return render_template("auth/change_password.html", form=form, hint=hint), _status(form)

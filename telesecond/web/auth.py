@@ -11,10 +11,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from telesecond.clock import utcnow
 from telesecond.http.limits import sign_in_budget
+from telesecond.services import languages
 from telesecond.services.accounts import credentials, registration, sessions
 from telesecond.services.errors import NotFound, ServiceError
 from telesecond.web import second_factor as second_factor_step
@@ -38,6 +40,7 @@ def register():
                 role=form.role.data,
                 timezone=form.timezone.data,
                 phone=form.phone.data,
+                language=languages.current_tag(),
                 ip=request.remote_addr,
                 now=utcnow(),
             )
@@ -62,9 +65,9 @@ def login():
             return second_factor_step.start(account, request.args.get("next"))
         if account is not None:
             signed_in.begin(account)
-            flash(f"Signed in as {account.full_name}.", "success")
+            flash(_("Signed in as %(name)s.", name=account.full_name), "success")
             return redirect(safe_next(request.args.get("next"), url_for("main.index")))
-        form.form_errors.append("The email address or password is not correct.")
+        form.form_errors.append(_("The email address or password is not correct."))
     status = 401 if form.form_errors else (422 if form.errors else 200)
     return render_template("auth/login.html", form=form), status
 
@@ -72,7 +75,7 @@ def login():
 @bp.post("/logout")
 def logout():
     signed_in.finish()
-    flash("You are signed out.", "success")
+    flash(_("You are signed out."), "success")
     return redirect(url_for("main.index"))
 
 
@@ -96,7 +99,7 @@ def profile():
         except ServiceError as error:
             apply_errors(form, error)
         else:
-            flash("Your profile is saved.", "success")
+            flash(_("Your profile is saved."), "success")
             return redirect(url_for("auth.profile"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("auth/profile.html", form=form), status
@@ -124,9 +127,9 @@ def end_session(session_id: int):
         abort(404)
     if session_id == signed_in.current_session_id():
         signed_in.finish()
-        flash("You are signed out.", "success")
+        flash(_("You are signed out."), "success")
         return redirect(url_for("auth.login"))
-    flash("That session has ended.", "success")
+    flash(_("That session has ended."), "success")
     return redirect(url_for("auth.sessions_page"))
 
 
@@ -137,7 +140,7 @@ def revoke_token(token_id: int):
         sessions.revoke_token(current_account(), token_id, now=utcnow(), ip=request.remote_addr)
     except NotFound:
         abort(404)
-    flash("That API token no longer works.", "success")
+    flash(_("That API token no longer works."), "success")
     return redirect(url_for("auth.sessions_page"))
 
 
@@ -146,5 +149,5 @@ def revoke_token(token_id: int):
 def end_all_sessions():
     sessions.sign_out_everywhere(current_account(), now=utcnow(), ip=request.remote_addr)
     signed_in.finish()
-    flash("You are signed out everywhere.", "success")
+    flash(_("You are signed out everywhere."), "success")
     return redirect(url_for("auth.login"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -13,30 +14,32 @@ from wtforms import (
     TelField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from telesecond.web.form_text import Required
 
 
 class RegisterForm(FlaskForm):
-    full_name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    full_name = StringField(_l("Full name"), validators=[Required(), Length(max=200)])
+    email = EmailField(_l("Email address"), validators=[Required(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[Required(), Length(max=1024)])
     role = RadioField(
-        "I am",
+        _l("I am"),
         choices=[
-            SelectChoice("patient", "A patient looking for a second opinion"),
-            SelectChoice("specialist", "A specialist offering second opinions"),
+            SelectChoice("patient", _l("A patient looking for a second opinion")),
+            SelectChoice("specialist", _l("A specialist offering second opinions")),
         ],
         default="patient",
-        validators=[DataRequired()],
+        validators=[Required()],
     )
-    timezone = StringField("Time zone", validators=[DataRequired(), Length(max=64)])
-    phone = TelField("Mobile phone (optional)", validators=[Optional(), Length(max=32)])
+    timezone = StringField(_l("Time zone"), validators=[Required(), Length(max=64)])
+    phone = TelField(_l("Mobile phone (optional)"), validators=[Optional(), Length(max=32)])
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    email = EmailField(_l("Email address"), validators=[Required(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[Required(), Length(max=1024)])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -45,10 +48,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ProfileForm(FlaskForm):
-    full_name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
-    timezone = StringField("Time zone", validators=[DataRequired(), Length(max=64)])
-    phone = TelField("Mobile phone", validators=[Optional(), Length(max=32)])
+    full_name = StringField(_l("Full name"), validators=[Required(), Length(max=200)])
+    timezone = StringField(_l("Time zone"), validators=[Required(), Length(max=64)])
+    phone = TelField(_l("Mobile phone"), validators=[Optional(), Length(max=32)])
     notify_by = MultiCheckboxField(
-        "Send my reminders by", choices=[SelectChoice("email", "Email"), SelectChoice("sms", "SMS")]
+        _l("Send my reminders by"),
+        choices=[SelectChoice("email", _l("Email")), SelectChoice("sms", _l("SMS"))],
     )
-    sms_consent = BooleanField("I agree to receive appointment reminders by SMS")
+    sms_consent = BooleanField(_l("I agree to receive appointment reminders by SMS"))

@@ -17,6 +17,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from telesecond.clock import utcnow
 from telesecond.extensions import limiter
@@ -31,7 +33,7 @@ bp = Blueprint("second_factor", __name__, url_prefix="/login/second-factor")
 
 PENDING_KEY = "pending_sign_in"
 SIGN_IN = "sign_in"
-START_OVER = "Please sign in again: the sign-in expired or had too many wrong tries."
+START_OVER = _l("Please sign in again: the sign-in expired or had too many wrong tries.")
 
 
 def wanted(account: Account) -> bool:
@@ -69,7 +71,7 @@ def ask():
             return _signed_in(ticket.account, factor, pending)
         if not _try_again(ticket):
             return _start_over()
-        form.code.errors = ["That code is not right, or it was used already."]
+        form.code.errors = [_("That code is not right, or it was used already.")]
     status = 401 if form.errors else 200
     return render_template(
         "auth/second_factor.html",
@@ -112,7 +114,7 @@ def passkey_sign_in():
     if used is None:
         if not _try_again(ticket):
             return _start_over_json()
-        return passkey_json.answer({"detail": "That passkey did not work. Try again."}, 401)
+        return passkey_json.answer({"detail": _("That passkey did not work. Try again.")}, 401)
     target = _signed_in(ticket.account, second_factor.PASSKEY, pending)
     return passkey_json.answer({"redirect": target.location})
 
@@ -141,17 +143,17 @@ def _try_again(ticket: pending_sign_in.Ticket) -> bool:
 def _signed_in(account: Account, factor: str, pending: dict) -> Response:
     target = safe_next(pending.get("next"), url_for("main.index"))
     signed_in.begin(account, second_factor=factor)
-    flash(f"Signed in as {account.full_name}.", "success")
+    flash(_("Signed in as %(name)s.", name=account.full_name), "success")
     return redirect(target)
 
 
 def _start_over() -> Response:
     session.pop(PENDING_KEY, None)
-    flash(START_OVER, "error")
+    flash(str(START_OVER), "error")
     return redirect(url_for("auth.login"))
 
 
 def _start_over_json():
     session.pop(PENDING_KEY, None)
-    flash(START_OVER, "error")
-    return passkey_json.answer({"detail": START_OVER, "redirect": url_for("auth.login")}, 401)
+    flash(str(START_OVER), "error")
+    return passkey_json.answer({"detail": str(START_OVER), "redirect": url_for("auth.login")}, 401)

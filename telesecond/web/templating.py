@@ -6,15 +6,19 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from telesecond.domain.instants import to_rfc3339
+from telesecond.domain.languages import cldr_pattern, uses_12_hour_clock
+from telesecond.services import languages
 
 
 def local_time(
     value: datetime | None, zone: str | None = None, fmt: str = "%a %d %b %Y, %H:%M"
 ) -> str:
-    """An instant in a person's zone, with the zone named."""
+    """An instant in a person's zone, with the zone named, in the page's language (names
+    of days and months; a 12-hour clock in US English)."""
     if value is None:
         return ""
     if zone is None:
@@ -22,7 +26,9 @@ def local_time(
     local = value.astimezone(ZoneInfo(zone))
     abbreviation = local.strftime("%Z")
     named = zone if abbreviation in (zone, "") else f"{zone}, {abbreviation}"
-    return f"{local.strftime(fmt)} ({named})"
+    locale = languages.current_locale()
+    pattern = cldr_pattern(fmt, uses_12_hour_clock(locale.language, locale.territory))
+    return f"{languages.format_local(value, ZoneInfo(zone), pattern)} ({named})"
 
 
 def init_templating(app: Flask) -> None:
@@ -33,18 +39,18 @@ def init_templating(app: Flask) -> None:
     @app.context_processor
     def navigation():
         nav = [
-            (url_for("directory.specialists"), "Find a specialist"),
-            (url_for("main.index"), "Home"),
+            (url_for("directory.specialists"), _("Find a specialist")),
+            (url_for("main.index"), _("Home")),
         ]
         if current_user.is_authenticated:
-            label = "Agenda" if current_user.role == "specialist" else "My consultations"
+            label = _("Agenda") if current_user.role == "specialist" else _("My consultations")
             nav.append((url_for("consultations.list"), label))
             if current_user.role == "specialist":
-                nav.append((url_for("specialist.profile"), "My profile"))
-                nav.append((url_for("specialist.availability"), "Availability"))
+                nav.append((url_for("specialist.profile"), _("My profile")))
+                nav.append((url_for("specialist.availability"), _("Availability")))
             if current_user.role == "admin":
-                nav.append((url_for("admin_console.home"), "Admin"))
-                nav.append((url_for("opinions.admin"), "Opinions"))
-                nav.append((url_for("reminders.admin"), "Failed messages"))
-            nav.append((url_for("auth.profile"), "My account"))
+                nav.append((url_for("admin_console.home"), _("Admin")))
+                nav.append((url_for("opinions.admin"), _("Opinions")))
+                nav.append((url_for("reminders.admin"), _("Failed messages")))
+            nav.append((url_for("auth.profile"), _("My account")))
         return {"nav": nav}

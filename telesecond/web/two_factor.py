@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from telesecond.clock import utcnow
@@ -48,7 +49,7 @@ def clinicians_enrol_first():
     if not second_factor.must_enrol(current_account(), required=True):
         return None
     if request.method == "GET":
-        flash("Set up two-factor sign-in to continue: clinicians need it.", "warning")
+        flash(_("Set up two-factor sign-in to continue: clinicians need it."), "warning")
     return redirect(url_for("two_factor.overview"))
 
 
@@ -93,7 +94,7 @@ def enrol_totp():
         except ServiceError as error:
             apply_errors(form, error)
         else:
-            flash("Two-factor sign-in is on.", "success")
+            flash(_("Two-factor sign-in is on."), "success")
             return render_template("auth/two_factor_recovery.html", codes=codes)
     uri = second_factor.provisioning_uri(
         row, email=account.email, issuer=current_app.config["ORGANISATION_NAME"]
@@ -140,7 +141,7 @@ def disable_totp():
         except ServiceError as error:
             apply_errors(form, error)
             return overview(disable_form=form, status=error.status)
-        flash("The authenticator app is turned off.", "success")
+        flash(_("The authenticator app is turned off."), "success")
         return redirect(url_for("two_factor.overview"))
     return overview(disable_form=form, status=422)
 
@@ -164,7 +165,7 @@ def remove_passkey(passkey_id: int):
         except ServiceError as error:
             apply_errors(form, error)
             return overview(remove_form=form, status=error.status)
-        flash("The passkey is removed.", "success")
+        flash(_("The passkey is removed."), "success")
         return redirect(url_for("two_factor.overview"))
     return overview(remove_form=form, status=422)
 
@@ -201,7 +202,7 @@ def add_passkey():
         )
     except ServiceError as error:
         return passkey_json.error(error)
-    flash(f"The passkey “{row.name}” is added.", "success")
+    flash(_("The passkey “%(name)s” is added.", name=row.name), "success")
     return passkey_json.answer(
         {"id": row.id, "name": row.name, "redirect": url_for("two_factor.overview")}, 201
     )

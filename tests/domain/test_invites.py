@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from telesecond.domain.invites import (
     PRODID,
+    InviteTexts,
     InviteView,
     Person,
     build_feed,
@@ -249,6 +250,16 @@ def test_view_has_no_room_for_health_information():
         "manage_url",
         "organisation",
         "timezone",
+        "texts",  # the invite's fixed words in the reader's language (InviteTexts)
+    }
+    assert {f.name for f in dataclasses.fields(InviteTexts)} == {
+        "summary",
+        "cancelled",
+        "bookings",
+        "join",
+        "manage",
+        "details",
+        "organizer",
     }
 
 

@@ -7,9 +7,10 @@ from zoneinfo import available_timezones
 
 import pytest
 
+from telesecond.domain.sms_segments import gsm7_length
 from telesecond.extensions import db
 from telesecond.services import messages
-from telesecond.services.messages import SMS_LIMIT, gsm7_length, sms_reply, sms_text
+from telesecond.services.messages import SMS_LIMIT, sms_reply, sms_text
 from tests.factories import intake
 
 LONGEST_ZONE = max(available_timezones(), key=len)

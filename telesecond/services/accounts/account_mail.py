@@ -15,20 +15,21 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from telesecond.adapters import registry
 from telesecond.adapters.mail import MailError
 from telesecond.models import Account
-from telesecond.services import links
+from telesecond.services import languages, links
 from telesecond.services.messages import organisation, render, support_contact
 
 log = logging.getLogger(__name__)
 
 SUBJECTS = {
-    "verify_email": "Confirm your {organisation} email address",
-    "account_exists": "About your {organisation} account",
-    "password_reset": "Reset your {organisation} password",
-    "password_changed": "Your {organisation} password was changed",
+    "verify_email": _l("Confirm your {organisation} email address"),
+    "account_exists": _l("About your {organisation} account"),
+    "password_reset": _l("Reset your {organisation} password"),
+    "password_changed": _l("Your {organisation} password was changed"),
 }
 
 
@@ -41,7 +42,13 @@ def reset_url(raw: str) -> str:
 
 
 def build(kind: str, recipient: Account, *, now: datetime, **context: object) -> EmailMessage:
-    """The email of ``kind`` (a key of ``SUBJECTS``) to the account's address."""
+    """The email of ``kind`` (a key of ``SUBJECTS``) to the account's address, in the
+    account's language."""
+    with languages.speaking(recipient):
+        return _build(kind, recipient, now=now, **context)
+
+
+def _build(kind: str, recipient: Account, *, now: datetime, **context: object) -> EmailMessage:
     subject = SUBJECTS[kind].format(organisation=organisation())
     values = {
         "subject": subject,

@@ -7,11 +7,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from telesecond.domain import accounts as rules
 from telesecond.domain import titles
+from telesecond.domain.languages import shipped_tag
 from telesecond.domain.passwords import password_problem
 from telesecond.extensions import db
 from telesecond.models import Account
@@ -23,7 +26,7 @@ from telesecond.services.errors import Invalid
 from telesecond.services.reminders import outbox
 
 SELF_SERVICE_ROLES = ("patient", "specialist")
-PROFILE_FIELDS = ("full_name", "timezone", "phone", "notify_by", "sms_consent")
+PROFILE_FIELDS = ("full_name", "timezone", "phone", "notify_by", "sms_consent", "language")
 # Fields whose change re-plans a patient's pending reminders (channel, number, quiet hours).
 REMINDER_FIELDS = ("timezone", "phone", "notify_by", "sms_consent")
 
@@ -31,9 +34,9 @@ REMINDER_FIELDS = ("timezone", "phone", "notify_by", "sms_consent")
 def _check_name(value: str, errors: dict[str, list[str]]) -> str:
     name = " ".join(value.split())
     if not name:
-        errors.setdefault("full_name", []).append("Enter your full name.")
+        errors.setdefault("full_name", []).append(_("Enter your full name."))
     elif len(name) > 200:
-        errors.setdefault("full_name", []).append("Use at most 200 characters.")
+        errors.setdefault("full_name", []).append(_("Use at most 200 characters."))
     return name
 
 
@@ -45,7 +48,7 @@ def _check_title(name: str, role: str, errors: dict[str, list[str]]) -> None:
 def _check_timezone(value: str, errors: dict[str, list[str]]) -> str:
     if not rules.is_valid_timezone(value):
         errors.setdefault("timezone", []).append(
-            "Choose a time zone such as Europe/Berlin or America/New_York."
+            _("Choose a time zone such as Europe/Berlin or America/New_York.")
         )
     return value
 
@@ -56,18 +59,28 @@ def _check_phone(value: str | None, errors: dict[str, list[str]]) -> str | None:
     phone = rules.normalize_phone(value)
     if phone is None:
         errors.setdefault("phone", []).append(
-            "Enter a valid phone number in international form, such as +491511234567."
+            _("Enter a valid phone number in international form, such as +491511234567.")
         )
     return phone
+
+
+def _check_language(value: str, errors: dict[str, list[str]]) -> str:
+    shipped = tuple(current_app.config["LANGUAGES"])
+    tag = shipped_tag(value, shipped) if isinstance(value, str) else None
+    if tag is None:
+        errors.setdefault("language", []).append(
+            _("Choose a language tag such as {examples}.").format(examples=", ".join(shipped))
+        )
+    return tag or ""
 
 
 def _check_channels(value: Iterable[str], errors: dict[str, list[str]]) -> list[str]:
     chosen = list(dict.fromkeys(value))
     unknown = [c for c in chosen if c not in CHANNELS]
     if unknown:
-        errors.setdefault("notify_by", []).append("Choose from email and sms.")
+        errors.setdefault("notify_by", []).append(_("Choose from email and sms."))
     elif not chosen:
-        errors.setdefault("notify_by", []).append("Choose at least one way to be reminded.")
+        errors.setdefault("notify_by", []).append(_("Choose at least one way to be reminded."))
     return [c for c in CHANNELS if c in chosen]
 
 
@@ -79,6 +92,7 @@ def register(
     role: str,
     timezone: str,
     phone: str | None = None,
+    language: str | None = None,
     now: datetime,
     ip: str | None = None,
 ) -> Account | None:
@@ -94,18 +108,20 @@ def register(
     errors: dict[str, list[str]] = {}
     address = rules.normalize_email(email)
     if address is None:
-        errors["email"] = ["Enter a valid email address."]
+        errors["email"] = [_("Enter a valid email address.")]
     name = _check_name(full_name, errors)
     problem = password_problem(password, role=role, user_inputs=[address or email, name])
     if problem:
         errors["password"] = [problem]
     _check_title(name, role, errors)
     if role not in SELF_SERVICE_ROLES:
-        errors["role"] = ["Choose patient or specialist."]
+        errors["role"] = [_("Choose patient or specialist.")]
     _check_timezone(timezone, errors)
     number = _check_phone(phone, errors)
+    # The language the sign-up page was in: the first emails are written in it.
+    chosen = shipped_tag(language, tuple(current_app.config["LANGUAGES"])) if language else None
     if errors:
-        raise Invalid("Some fields need attention.", errors)
+        raise Invalid(_("Some fields need attention."), errors)
     password_hash = hash_password(password)
     existing = db.session.scalar(select(Account).where(Account.email == address))
     if existing is not None:
@@ -118,6 +134,7 @@ def register(
         role=role,
         timezone=timezone,
         phone=number,
+        language=chosen,
         notify_by="email",
         created_at=now,
     )
@@ -170,15 +187,17 @@ def update_profile(
         values["phone"] = _check_phone(changes["phone"], errors)
     if "notify_by" in changes:
         values["notify_by"] = _check_channels(changes["notify_by"], errors)
+    if "language" in changes:
+        values["language"] = _check_language(changes["language"], errors)
     phone = values.get("phone", account.phone)
     channels = values.get("notify_by", account.channels)
     if "sms" in channels and not phone and "notify_by" not in errors:
-        errors.setdefault("notify_by", []).append("Add a phone number to get SMS reminders.")
+        errors.setdefault("notify_by", []).append(_("Add a phone number to get SMS reminders."))
     if changes.get("sms_consent") and not phone:
-        errors.setdefault("sms_consent", []).append("Add a phone number before agreeing to SMS.")
+        errors.setdefault("sms_consent", []).append(_("Add a phone number before agreeing to SMS."))
     if errors:
-        raise Invalid("Some fields need attention.", errors)
-    for key in ("full_name", "timezone", "phone"):
+        raise Invalid(_("Some fields need attention."), errors)
+    for key in ("full_name", "timezone", "phone", "language"):
         if key in values:
             setattr(account, key, values[key])
     if "notify_by" in values:

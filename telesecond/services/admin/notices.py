@@ -13,21 +13,22 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from telesecond.adapters import registry
 from telesecond.adapters.mail import MailError
 from telesecond.extensions import db
 from telesecond.models import Account
-from telesecond.services import links
+from telesecond.services import languages, links
 
 log = logging.getLogger(__name__)
 
 SUBJECTS = {
-    "refused": "your specialist application",
-    "suspended": "your specialist account",
-    "expiring": "a licence expires soon",
-    "lapse_flags": "consultations need a licence review",
+    "refused": _l("your specialist application"),
+    "suspended": _l("your specialist account"),
+    "expiring": _l("a licence expires soon"),
+    "lapse_flags": _l("consultations need a licence review"),
     "opinion_due_soon": "a written opinion is due soon",
     "opinion_overdue": "a written opinion is overdue",
 }
@@ -41,7 +42,7 @@ def admins() -> list[Account]:
 
 
 def send(kind: str, recipients: Iterable[Account], *, now: datetime, **context) -> int:
-    """Email each recipient the ``kind`` notice; returns how many went out."""
+    """Email each recipient the ``kind`` notice, in their language; returns how many went out."""
     config = current_app.config
     organisation = config["ORGANISATION_NAME"]
     template = current_app.jinja_env.get_template(f"email/admin/{kind}.txt")
@@ -51,15 +52,16 @@ def send(kind: str, recipients: Iterable[Account], *, now: datetime, **context) 
         message = EmailMessage()
         message["From"] = config["MAIL_FROM"]
         message["To"] = person.email
-        message["Subject"] = f"{organisation}: {SUBJECTS[kind]}"
         message["Date"] = format_datetime(now)
         message["Message-ID"] = make_msgid(idstring=kind, domain=domain)
         message["Auto-Submitted"] = "auto-generated"
-        message.set_content(
-            template.render(
-                organisation=organisation, recipient=person, absolute=links.absolute, **context
+        with languages.speaking(person):
+            message["Subject"] = f"{organisation}: {SUBJECTS[kind]}"
+            message.set_content(
+                template.render(
+                    organisation=organisation, recipient=person, absolute=links.absolute, **context
+                )
             )
-        )
         try:
             registry.current().mail.send(message)
         except MailError as error:

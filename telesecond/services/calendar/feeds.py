@@ -24,7 +24,7 @@ from telesecond.domain.invites import build_feed
 from telesecond.domain.tokens import digest
 from telesecond.extensions import db
 from telesecond.models import Account, CalendarFeed, Consultation
-from telesecond.services import audit, links
+from telesecond.services import audit, languages, links
 from telesecond.services.calendar.downloads import known_zone
 from telesecond.services.calendar.invite_content import invite_view
 
@@ -236,5 +236,6 @@ def body(feed: CalendarFeed, feed_state: FeedState, *, now: datetime) -> bytes:
         )
     )
     zone = known_zone(feed.account.timezone)
-    views = [invite_view(c, timezone=zone) for c in consultations]
+    with languages.speaking(feed.account):  # a calendar app asks, in the owner's language
+        views = [invite_view(c, timezone=zone) for c in consultations]
     return build_feed(views, name=FEED_NAME, now=feed_state.last_modified)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from email.utils import parseaddr
 
 from flask import current_app
+from flask_babel import gettext as _
 
-from telesecond.domain.invites import InviteView, Person
+from telesecond.domain.invites import InviteTexts, InviteView, Person
 from telesecond.models import Consultation
 from telesecond.services import links
 
@@ -14,6 +15,19 @@ from telesecond.services import links
 def organizer_email() -> str:
     """The bare address of ``MAIL_FROM``: emails come from it and invites name it."""
     return parseaddr(current_app.config["MAIL_FROM"])[1]
+
+
+def invite_texts() -> InviteTexts:
+    """The invite's words in the language in force (the recipient's, for an email)."""
+    return InviteTexts(
+        summary=_("Video consultation with {doctor}"),
+        cancelled=_("This video consultation has been cancelled."),
+        bookings=_("Your bookings: {url}"),
+        join=_("Join the video call: {url}"),
+        manage=_("Manage the booking: {url}"),
+        details=_("The details of the consultation are in your {organisation} account."),
+        organizer=_("{doctor} via {organisation}"),
+    )
 
 
 def invite_view(consultation: Consultation, *, timezone: str | None = None) -> InviteView:
@@ -32,4 +46,5 @@ def invite_view(consultation: Consultation, *, timezone: str | None = None) -> I
         join_url=links.join_url(consultation.id),
         manage_url=links.consultation_url(consultation.id),
         timezone=timezone,
+        texts=invite_texts(),
     )

@@ -14,10 +14,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from telesecond.domain.invites import build_invite
 from telesecond.models import Account, Consultation
-from telesecond.services import links
+from telesecond.services import languages, links
 from telesecond.services.calendar.invite_content import invite_view
 from telesecond.services.messages import (
     long_time,
@@ -33,9 +34,9 @@ INVITE_KINDS = ("confirmation", "rescheduled", "cancelled")
 # Subjects show in inbox lists and on lock screens: the organisation and the time only,
 # never who the consultation is with (a specialist's name tells the specialty) or why.
 _SUBJECTS = {
-    "confirmation": "Your {organisation} consultation on {when}",
-    "rescheduled": "Moved: your {organisation} consultation, now on {when}",
-    "cancelled": "Cancelled: your {organisation} consultation on {when}",
+    "confirmation": _l("Your {organisation} consultation on {when}"),
+    "rescheduled": _l("Moved: your {organisation} consultation, now on {when}"),
+    "cancelled": _l("Cancelled: your {organisation} consultation on {when}"),
 }
 
 
@@ -47,7 +48,9 @@ def invite_method(kind: str) -> str:
 
 
 def invite_subject(kind: str, consultation: Consultation, recipient: Account) -> str:
-    """ "Your telesecond consultation on Mon 2 Mar 2026, 10:00 CET": no name, nothing clinical."""
+    """ "Your telesecond consultation on Mon 2 Mar 2026, 10:00 CET": no name, nothing clinical.
+
+    In the language in force (``invite_email`` speaks the recipient's)."""
     when = subject_time(consultation.start, zone_of(recipient))
     return _SUBJECTS[kind].format(organisation=organisation(), when=when)
 
@@ -85,6 +88,13 @@ def invite_email(
 
     :raise ValueError: a REQUEST for a consultation that has since been cancelled.
     """
+    with languages.speaking(recipient):
+        return _invite_email(kind, consultation, recipient, now=now, msgid=msgid)
+
+
+def _invite_email(
+    kind: str, consultation: Consultation, recipient: Account, *, now: datetime, msgid: str
+) -> EmailMessage:
     method = invite_method(kind)
     zone = zone_of(recipient)
     ics = build_invite(invite_view(consultation, timezone=zone.key), method=method, now=now)

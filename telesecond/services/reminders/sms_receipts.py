@@ -73,10 +73,14 @@ def handle_inbound(
     if not webhook_replays.first_copy("sms-inbound", sid, now=now):
         logger.info("inbound SMS %s: a copy already acted on, ignored", sid)
         return None
+    # The reply speaks the language of the number's one account (the default language when
+    # the number is unknown or shared by accounts).
+    owners = sms_optout.accounts_with_phone(number)
+    owner = owners[0] if len(owners) == 1 else None
     if word == "help":
         db.session.commit()
-        return messages.sms_reply("help")
+        return messages.sms_reply("help", owner)
     matched = sms_optout.apply_keyword(number, word, now=now)
     db.session.commit()
     logger.info("inbound SMS keyword %s matched %d account(s)", word, matched)
-    return messages.sms_reply("stopped" if word == "stop" else "started")
+    return messages.sms_reply("stopped" if word == "stop" else "started", owner)

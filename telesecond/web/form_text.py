@@ -1,0 +1,21 @@
+"""What the forms share: "This field is required." in the page's language.
+
+WTForms' own catalogs have no Hindi, and an error must reach the page as text (the form
+macros skip anything else), so the message is translated when the field is checked.
+"""
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import DataRequired, StopValidation
+
+
+class Required(DataRequired):
+    """``DataRequired`` whose message is in the page's language."""
+
+    def __init__(self) -> None:
+        super().__init__(message=_l("This field is required."))
+
+    def __call__(self, form, field) -> None:
+        try:
+            super().__call__(form, field)
+        except StopValidation as stop:
+            raise StopValidation(str(stop.args[0]) if stop.args else "") from None
