@@ -52,8 +52,9 @@ class Assistance:
 
 @dataclass(frozen=True)
 class Line:
-    """One reduction on a quote (``amount_cents`` is negative)."""
+    """One reduction on a quote (``amount_cents`` is negative); ``kind`` says whose."""
 
+    kind: str  # "sponsor" or "assistance"
     label: str
     amount_cents: int
 
@@ -71,6 +72,10 @@ class Quote:
     def reduced(self) -> bool:
         """Whether anything lowers the fee."""
         return bool(self.lines)
+
+    def covered_by(self, kind: str) -> int:
+        """How much of the fee one kind of reduction covers (a positive amount)."""
+        return -sum(line.amount_cents for line in self.lines if line.kind == kind)
 
 
 def quote(
@@ -96,10 +101,10 @@ def quote(
             covered = sponsor.amount_off_cents or 0
         covered = min(covered, due)
         if covered:
-            lines.append(Line(f"Paid by {sponsor.name}", -covered))
+            lines.append(Line("sponsor", f"Paid by {sponsor.name}", -covered))
             due -= covered
     if assistance is not None and due > assistance.amount_cents:
-        lines.append(Line("Financial assistance", assistance.amount_cents - due))
+        lines.append(Line("assistance", "Financial assistance", assistance.amount_cents - due))
         due = assistance.amount_cents
     return Quote(fee_cents, currency, tuple(lines), due)
 

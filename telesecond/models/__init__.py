@@ -6,6 +6,7 @@ from telesecond.models.base import Base
 from telesecond.models.busy_calendar import BusyCalendar, BusyInterval
 from telesecond.models.calendar_feed import CalendarFeed
 from telesecond.models.consultation import Consultation, ConsultationEvent, Hold
+from telesecond.models.fee_reduction import AssistanceRequest, SponsorCode, SponsorCodeUse
 from telesecond.models.licence import SpecialistLicence
 from telesecond.models.physician_link import PhysicianLink
 from telesecond.models.record import Document, Opinion
@@ -31,6 +32,7 @@ from telesecond.models.webhook_receipt import WebhookReceipt
 __all__ = [
     "Account",
     "AccountToken",
+    "AssistanceRequest",
     "ApiToken",
     "AuditEvent",
     "Base",
@@ -58,5 +60,7 @@ __all__ = [
     "VideoRoom",
     "WeeklyWindowRow",
     "SignInThrottle",
+    "SponsorCode",
+    "SponsorCodeUse",
     "WebhookReceipt",
 ]

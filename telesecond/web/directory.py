@@ -15,6 +15,7 @@ from telesecond.domain.slots import Slot
 from telesecond.domain.wall_clock import local_midnight
 from telesecond.models import SpecialistProfile
 from telesecond.services.errors import ServiceError
+from telesecond.services.fees import terms as fee_terms
 from telesecond.services.scheduling import availability, directory
 from telesecond.web.helpers import apply_errors
 from telesecond.web.specialist_forms import DirectorySearchForm
@@ -186,6 +187,7 @@ def specialists():
         first_page_args=args if request.args.get("cursor") else None,
         tz_arg=request.args.get("tz") or None,
         money=money,
+        terms=fee_terms.current(),
     ), 422 if failed else 200
 
 
@@ -208,4 +210,5 @@ def specialist(specialist_id: int):
         next_available=availability.next_available(profile, now),
         licences=directory.current_licences([specialist_id], now)[specialist_id],
         money=money,
+        terms=fee_terms.current(),
     )

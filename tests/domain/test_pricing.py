@@ -15,33 +15,42 @@ ACME_HALF = Sponsor("Acme Insurance", percent_off=50)
     ("assistance", "sponsor", "lines", "due"),
     [
         (None, None, (), 20000),
-        (Assistance(0), None, (Line("Financial assistance", -20000),), 0),
-        (Assistance(5000), None, (Line("Financial assistance", -15000),), 5000),
+        (Assistance(0), None, (Line("assistance", "Financial assistance", -20000),), 0),
+        (Assistance(5000), None, (Line("assistance", "Financial assistance", -15000),), 5000),
         (Assistance(25000), None, (), 20000),  # approved more than the fee: nothing changes
-        (None, ACME_HALF, (Line("Paid by Acme Insurance", -10000),), 10000),
-        (None, Sponsor("Acme", percent_off=100), (Line("Paid by Acme", -20000),), 0),
+        (None, ACME_HALF, (Line("sponsor", "Paid by Acme Insurance", -10000),), 10000),
+        (None, Sponsor("Acme", percent_off=100), (Line("sponsor", "Paid by Acme", -20000),), 0),
         (
             None,
             Sponsor("Acme", amount_off_cents=7500, currency="EUR"),
-            (Line("Paid by Acme", -7500),),
+            (Line("sponsor", "Paid by Acme", -7500),),
             12500,
         ),
         (
             None,
             Sponsor("Acme", amount_off_cents=90000, currency="EUR"),
-            (Line("Paid by Acme", -20000),),
+            (Line("sponsor", "Paid by Acme", -20000),),
             0,
         ),
         (
             Assistance(4000),
             ACME_HALF,
-            (Line("Paid by Acme Insurance", -10000), Line("Financial assistance", -6000)),
+            (
+                Line("sponsor", "Paid by Acme Insurance", -10000),
+                Line("assistance", "Financial assistance", -6000),
+            ),
             4000,
         ),
     ],
 )
 def test_quotes(assistance, sponsor, lines, due):
     assert quote(20000, "EUR", assistance, sponsor) == Quote(20000, "EUR", lines, due)
+
+
+def test_what_each_kind_covers():
+    both = quote(20000, "EUR", Assistance(4000), ACME_HALF)
+    assert (both.covered_by("sponsor"), both.covered_by("assistance")) == (10000, 6000)
+    assert quote(20000, "EUR").covered_by("sponsor") == 0
 
 
 def test_percentages_round_to_the_nearest_cent_halves_up():

@@ -28,6 +28,7 @@ SUBJECTS = {
     "suspended": "your specialist account",
     "expiring": "a licence expires soon",
     "lapse_flags": "consultations need a licence review",
+    "assistance": "your request for help with a fee",
 }
 
 

@@ -1,0 +1,136 @@
+"""Patients' pages about the fee: ask for financial assistance, see their requests.
+
+Also the price card of the booking page (the quote, with a sponsor code when one is
+applied), which the booking views render through :func:`booking_price`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.validators import InputRequired, Optional
+
+from telesecond.clock import utcnow
+from telesecond.domain.pricing import money
+from telesecond.models import SpecialistProfile
+from telesecond.models.base import MAX_ID
+from telesecond.services.errors import Invalid, NotFound
+from telesecond.services.fees import assistance, quotes, terms
+from telesecond.services.scheduling import availability
+from telesecond.web.helpers import apply_errors, current_account
+from telesecond.web.specialist_forms import MoneyField, no_nul
+
+bp = Blueprint("fees", __name__)
+
+MAX_CODE_TEXT = 60
+
+
+class AssistanceForm(FlaskForm):
+    """A request for a waiver or a reduced fee, with the patient's short reason."""
+
+    specialist_id = HiddenField()
+    consultation_id = HiddenField()
+    kind = RadioField(
+        "What are you asking for?",
+        choices=[("waiver", "A waiver: I cannot pay the fee"), ("reduction", "A reduced fee")],
+        validators=[InputRequired("Choose a waiver or a reduced fee.")],
+    )
+    offered = MoneyField("The amount you can pay (for a reduced fee)", validators=[Optional()])
+    reason = TextAreaField(
+        "Why you are asking",
+        validators=[InputRequired("Tell us briefly why you are asking."), no_nul],
+    )
+
+    def number(self, field: HiddenField) -> int | None:
+        """A hidden id, if it is one."""
+        text = (field.data or "").strip()
+        if text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_ID:
+            return int(text)
+        return None
+
+
+def _about(form: AssistanceForm):
+    """What the request is about: a specialist's profile or a consultation, and its quote."""
+    consultation_id = form.number(form.consultation_id)
+    if consultation_id is not None:
+        return None, consultation_id, quotes.for_consultation(current_account(), consultation_id)
+    specialist_id = form.number(form.specialist_id)
+    if specialist_id is None:
+        raise NotFound("Choose a specialist first.")
+    profile = availability.get_profile(specialist_id)
+    return profile, None, quotes.for_booking(current_account(), profile, now=utcnow())
+
+
+@bp.get("/assistance")
+@login_required
+def assistance_list():
+    """The patient's requests and what was decided."""
+    return render_template(
+        "fees/assistance_list.html", requests=assistance.mine(current_account()), money=money
+    )
+
+
+@bp.route("/assistance/new", methods=["GET", "POST"])
+@login_required
+def assistance_new():
+    """Ask for a waiver or a reduced fee before paying."""
+    form = AssistanceForm()
+    if request.method == "GET":
+        form.specialist_id.data = request.args.get("specialist", "")
+        form.consultation_id.data = request.args.get("consultation", "")
+    profile, consultation_id, quote = _about(form)
+    status = 200
+    if form.validate_on_submit():
+        ask = assistance.Ask(
+            kind=form.kind.data,
+            reason=form.reason.data or "",
+            specialist_id=None if consultation_id else profile.account_id,
+            consultation_id=consultation_id,
+            offered_cents=form.offered.data if form.kind.data == "reduction" else None,
+        )
+        try:
+            assistance.ask(current_account(), ask, now=utcnow(), ip=request.remote_addr)
+        except Invalid as error:
+            error.errors["offered"] = error.errors.pop("offered_cents", [])
+            if not error.errors["offered"]:
+                del error.errors["offered"]
+            apply_errors(form, error)
+        else:
+            flash("We have your request. We will email you our answer.", "success")
+            return redirect(url_for("fees.assistance_list"))
+    if request.method == "POST":
+        status = 422
+    return render_template(
+        "fees/assistance_new.html",
+        form=form,
+        profile=profile,
+        consultation_id=consultation_id,
+        quote=quote,
+        max_reason=assistance.MAX_REASON,
+        money=money,
+    ), status
+
+
+def booking_price(profile: SpecialistProfile, code_text: str | None) -> dict:
+    """The booking page's price card: the quote (with the sponsor code when it can be used).
+
+    A code that cannot be used is shown back with the reason, and the fee without it.
+    """
+    code = (code_text or "").strip()[:MAX_CODE_TEXT]
+    patient = current_account() if current_user.is_authenticated else None
+    error = None
+    try:
+        quote = quotes.for_booking(patient, profile, sponsor_code=code or None, now=utcnow())
+    except Invalid as problem:
+        error = (problem.errors.get("sponsor_code") or [problem.detail])[0]
+        quote = quotes.for_booking(patient, profile, now=utcnow())
+    return {
+        "quote": quote,
+        "terms": terms.current(),
+        "sponsor_code": code,
+        "sponsor_code_applied": code if code and error is None else "",
+        "sponsor_code_error": error,
+        "money": money,
+    }
