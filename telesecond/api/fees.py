@@ -212,7 +212,28 @@ def check_sponsor_code():
     code = f.string("code", max_len=MAX_CODE)
     specialist_id = f.integer("specialist_id", minimum=1)
     f.check()
-    quote = quotes.check_code(g.api_account, code or "", specialist_id or 0, now=utcnow())
+    if not (code or "").strip():
+        raise Invalid.field("code", "This field is required.")
+    try:
+        quote = quotes.for_specialist(
+            g.api_account, specialist_id or 0, sponsor_code=code, now=utcnow()
+        )
+    except Invalid as error:  # the body calls the code "code"
+        raise Invalid(error.detail, {"code": error.errors.get("sponsor_code", [])}) from None
+    return jsonify(quote_json(quote))
+
+
+@bp.get("/specialists/<int(max=2147483647):specialist_id>/quote")
+@documented(
+    "Patient: what they would pay to book this specialist (approved assistance counted; "
+    "sponsor_code? in the query)",
+    response="Quote",
+    errors=("403", "404", "422"),
+)
+@require_auth("patient")
+def specialist_quote(specialist_id: int):
+    code = request.args.get("sponsor_code", "")[:MAX_CODE]
+    quote = quotes.for_specialist(g.api_account, specialist_id, sponsor_code=code, now=utcnow())
     return jsonify(quote_json(quote))
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from telesecond.clock import utcnow
@@ -19,8 +20,9 @@ from telesecond.domain.wall_clock import local_midnight
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.fees import assistance, sponsor_codes
 from telesecond.web.admin_access import LATEST_YEAR, Filters, bp
+from telesecond.web.fees import OptionalMoneyField
 from telesecond.web.helpers import apply_errors, current_account
-from telesecond.web.specialist_forms import MoneyField, no_nul
+from telesecond.web.specialist_forms import no_nul
 
 
 class DecisionForm(FlaskForm):
@@ -29,13 +31,13 @@ class DecisionForm(FlaskForm):
     decision = RadioField(
         "Decision",
         choices=[
-            ("waive", "Approve: waive the fee"),
-            ("reduce", "Approve: the patient pays a reduced amount"),
-            ("decline", "Decline"),
+            SelectChoice("waive", "Approve: waive the fee"),
+            SelectChoice("reduce", "Approve: the patient pays a reduced amount"),
+            SelectChoice("decline", "Decline"),
         ],
         validators=[InputRequired("Choose a decision.")],
     )
-    approved = MoneyField("Reduced amount the patient pays", validators=[Optional()])
+    approved = OptionalMoneyField("Reduced amount the patient pays")
     note = TextAreaField("Note to the patient (optional)", validators=[no_nul])
 
 
@@ -48,7 +50,7 @@ class SponsorCodeForm(FlaskForm):
         "Share of the fee covered, in percent",
         validators=[Optional(), NumberRange(1, 100, "Give a percentage from 1 to 100.")],
     )
-    amount_off = MoneyField("Or an amount covered", validators=[Optional()])
+    amount_off = OptionalMoneyField("Or an amount covered")
     currency = StringField("Currency of the amount", validators=[Optional(), no_nul])
     max_uses = IntegerField(
         "Number of uses",
@@ -110,7 +112,7 @@ def assistance_csv():
 def assistance_decision(request_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
-        approve = form.decision.data in ("waive", "reduce")
+        approve = form.decision.data in SelectChoice("waive", "reduce")
         amount = 0 if form.decision.data == "waive" else form.approved.data
         try:
             assistance.decide(

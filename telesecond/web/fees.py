@@ -10,7 +10,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
-from wtforms.validators import InputRequired, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
 
 from telesecond.clock import utcnow
 from telesecond.domain.pricing import money
@@ -27,6 +28,13 @@ bp = Blueprint("fees", __name__)
 MAX_CODE_TEXT = 60
 
 
+class OptionalMoneyField(MoneyField):
+    """An amount that may be left empty (None)."""
+
+    def parse(self, text: str) -> int | None:
+        return super().parse(text) if text.strip() else None
+
+
 class AssistanceForm(FlaskForm):
     """A request for a waiver or a reduced fee, with the patient's short reason."""
 
@@ -34,10 +42,13 @@ class AssistanceForm(FlaskForm):
     consultation_id = HiddenField()
     kind = RadioField(
         "What are you asking for?",
-        choices=[("waiver", "A waiver: I cannot pay the fee"), ("reduction", "A reduced fee")],
+        choices=[
+            SelectChoice("waiver", "A waiver: I cannot pay the fee"),
+            SelectChoice("reduction", "A reduced fee"),
+        ],
         validators=[InputRequired("Choose a waiver or a reduced fee.")],
     )
-    offered = MoneyField("The amount you can pay (for a reduced fee)", validators=[Optional()])
+    offered = OptionalMoneyField("The amount you can pay (for a reduced fee)")
     reason = TextAreaField(
         "Why you are asking",
         validators=[InputRequired("Tell us briefly why you are asking."), no_nul],

@@ -40,11 +40,13 @@ def for_booking(
     )
 
 
-def check_code(patient: Account, code: str, specialist_id: int, *, now: datetime) -> Quote:
-    """The quote a patient would get with a sponsor code (the code is not used up)."""
+def for_specialist(
+    patient: Account, specialist_id: int, *, sponsor_code: str | None = None, now: datetime
+) -> Quote:
+    """The quote a patient would get booking this specialist (the code is not used up)."""
     if patient.role != "patient":
-        raise Forbidden("Only patients use sponsor codes.")
-    return for_booking(patient, get_profile(specialist_id), sponsor_code=code, now=now)
+        raise Forbidden("Only patients get a quote.")
+    return for_booking(patient, get_profile(specialist_id), sponsor_code=sponsor_code, now=now)
 
 
 def for_consultation(patient: Account, consultation_id: int) -> Quote:
