@@ -8,6 +8,10 @@ import pytest
 
 from telesecond.extensions import db
 from telesecond.models import SponsorCode
+from tests.consultations.conftest import (  # noqa: F401 (the booking tests' own fixtures)
+    make_new_york_specialist,
+    signed_in_patient,
+)
 
 
 @pytest.fixture
