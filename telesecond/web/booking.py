@@ -30,7 +30,7 @@ from telesecond.services.consultations.verified_patients import needs_verificati
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.fees import checkout
 from telesecond.services.scheduling import availability, directory
-from telesecond.web import fees as fee_pages
+from telesecond.web import fee_prices
 from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import no_nul
 from telesecond.web.templating import local_time
@@ -210,7 +210,7 @@ def _unreadable(profile: SpecialistProfile):
 
 def _intake_page(profile: SpecialistProfile, form: IntakeForm, start: datetime, status: int = 200):
     # fees: the price card; only a code that can be used goes into the booking form
-    price = fee_pages.booking_price(profile, form.sponsor_code.data)
+    price = fee_prices.booking_price(profile, form.sponsor_code.data)
     form.sponsor_code.data = price["sponsor_code_applied"]
     values = list(form.questions.data or [])
     while values and not (values[-1] or "").strip():

@@ -1,31 +1,24 @@
-"""Patients' pages about the fee: ask for financial assistance, see their requests.
-
-Also the price card of the booking page (the quote, with a sponsor code when one is
-applied), which the booking views render through :func:`booking_price`.
-"""
+"""Patients' pages about the fee: ask for financial assistance, see their requests."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
 
 from telesecond.clock import utcnow
 from telesecond.domain.pricing import money
-from telesecond.models import SpecialistProfile
 from telesecond.models.base import MAX_ID
 from telesecond.services.errors import Invalid, NotFound
-from telesecond.services.fees import assistance, quotes, terms
+from telesecond.services.fees import assistance, quotes
 from telesecond.services.scheduling import availability
+from telesecond.web.booking import Needed
 from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import MoneyField, no_nul
 
 bp = Blueprint("fees", __name__)
-
-MAX_CODE_TEXT = 60
 
 
 class OptionalMoneyField(MoneyField):
@@ -46,12 +39,13 @@ class AssistanceForm(FlaskForm):
             SelectChoice("waiver", "A waiver: I cannot pay the fee"),
             SelectChoice("reduction", "A reduced fee"),
         ],
-        validators=[InputRequired("Choose a waiver or a reduced fee.")],
+        validators=[Needed()],
+        validate_choice=False,  # the service names a missing or unknown choice
     )
     offered = OptionalMoneyField("The amount you can pay (for a reduced fee)")
     reason = TextAreaField(
         "Why you are asking",
-        validators=[InputRequired("Tell us briefly why you are asking."), no_nul],
+        validators=[Needed(), no_nul],
     )
 
     def number(self, field: HiddenField) -> int | None:
@@ -122,26 +116,3 @@ def assistance_new():
         max_reason=assistance.MAX_REASON,
         money=money,
     ), status
-
-
-def booking_price(profile: SpecialistProfile, code_text: str | None) -> dict:
-    """The booking page's price card: the quote (with the sponsor code when it can be used).
-
-    A code that cannot be used is shown back with the reason, and the fee without it.
-    """
-    code = (code_text or "").strip()[:MAX_CODE_TEXT]
-    patient = current_account() if current_user.is_authenticated else None
-    error = None
-    try:
-        quote = quotes.for_booking(patient, profile, sponsor_code=code or None, now=utcnow())
-    except Invalid as problem:
-        error = (problem.errors.get("sponsor_code") or [problem.detail])[0]
-        quote = quotes.for_booking(patient, profile, now=utcnow())
-    return {
-        "quote": quote,
-        "terms": terms.current(),
-        "sponsor_code": code,
-        "sponsor_code_applied": code if code and error is None else "",
-        "sponsor_code_error": error,
-        "money": money,
-    }
