@@ -277,6 +277,10 @@ _ASSISTANCE = {
     "created_at": {"type": "string", "format": "date-time"},
 }
 
+SCHEMAS["ConsultationInput"]["properties"]["sponsor_code"] = {
+    "type": "string",
+    "description": "a sponsor code; one use is counted when the booking is made",
+}
 SCHEMAS.update(
     {
         "Quote": {

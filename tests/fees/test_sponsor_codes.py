@@ -217,3 +217,32 @@ def test_assistance_export_is_formula_safe(
     reasons = {row[rows[0].index("reason")] for row in rows[1:]}
     assert reasons == {"'@SUM(1,2) is what I can pay", "'-plain"}
     assert client.get("/admin/assistance.csv?status=nope").status_code == 422
+
+
+def test_the_booking_api_takes_a_sponsor_code(client, make_account, doctor, make_code, auth_header):
+    code = make_code(max_uses=1)
+    patient = auth_header(make_account())
+    body = {
+        "specialist_id": doctor.id,
+        "start": first_slot(doctor).isoformat().replace("+00:00", "Z"),
+        "patient_region": "DE",
+        "reason": "A second look.",
+        "current_diagnosis": "Stage II",
+        "proposed_treatment": "Surgery",
+        "questions": ["Is surgery needed?"],
+        "telehealth_consent": True,
+        "sponsor_code": "ACME-2027",
+    }
+    booked = client.post("/api/v1/consultations", json=body, headers=patient)
+    assert booked.status_code == 201, booked.text
+    db.session.expire_all()
+    assert db.session.get(SponsorCode, code.id).uses == 1
+    again = client.post(
+        "/api/v1/consultations",
+        json=body,
+        headers=auth_header(make_account()),
+    )
+    assert again.status_code == 422
+    assert again.get_json()["errors"]["sponsor_code"] == [
+        "This code has been used as many times as the sponsor allowed."
+    ]
