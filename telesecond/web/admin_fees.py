@@ -20,6 +20,7 @@ from telesecond.domain.wall_clock import local_midnight
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.fees import assistance, sponsor_codes
 from telesecond.web.admin_access import LATEST_YEAR, Filters, bp
+from telesecond.web.booking import Needed
 from telesecond.web.fees import OptionalMoneyField
 from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import no_nul
@@ -35,7 +36,8 @@ class DecisionForm(FlaskForm):
             SelectChoice("reduce", "Approve: the patient pays a reduced amount"),
             SelectChoice("decline", "Decline"),
         ],
-        validators=[InputRequired("Choose a decision.")],
+        validators=[Needed()],
+        validate_choice=False,  # the service names a missing decision, after the request
     )
     approved = OptionalMoneyField("Reduced amount the patient pays")
     note = TextAreaField("Note to the patient (optional)", validators=[no_nul])
