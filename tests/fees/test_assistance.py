@@ -184,3 +184,45 @@ def test_the_admin_decides_on_the_page(client, make_account, doctor, admin, auth
     assert "Pays 45.50 EUR" in client.get("/admin/assistance?status=approved").text.replace(
         "Approved: pays", "Pays"
     )
+
+
+def test_help_with_the_fee_of_a_booked_consultation(
+    client, make_account, doctor, admin, auth_header, sign_in, book_consultation
+):
+    patient = make_account()
+    consultation = book_consultation(patient, doctor, n=5)
+    sign_in(patient)
+    detail = client.get(f"/consultations/{consultation.id}")
+    assert f"/assistance/new?consultation={consultation.id}" in detail.text
+    page = client.get(f"/assistance/new?consultation={consultation.id}")
+    assert "The fee for your consultation" in page.text and "200.00 EUR" in page.text
+    sent = client.post(
+        "/assistance/new",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "consultation_id": str(consultation.id),
+            "kind": "waiver",
+            "reason": "My savings are gone.",
+        },
+    )
+    assert sent.status_code == 302
+    row = db.session.scalars(select(AssistanceRequest)).one()
+    assert (row.consultation_id, row.specialist_id) == (consultation.id, doctor.id)
+    decide(client, auth_header(admin), row.id, decision="approve", approved_cents=0)
+    from telesecond.services.fees import quotes
+
+    assert quotes.for_consultation(patient, consultation.id).amount_cents == 0
+    # Another patient cannot ask about it: it is not theirs.
+    other = auth_header(make_account())
+    refused = client.post(
+        "/api/v1/assistance-requests",
+        json={"consultation_id": consultation.id, "kind": "waiver", "reason": "x"},
+        headers=other,
+    )
+    assert refused.status_code == 404
+
+
+def test_the_specialist_sees_what_the_fee_includes(client, doctor, sign_in):
+    sign_in(doctor)
+    page = client.get("/specialist/profile")
+    assert "Patients see that it includes: The video consultation;" in page.text
