@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from telesecond.extensions import db
+from telesecond.models import AssistanceRequest
+from telesecond.services.fees import assistance
 from tests.accounts.accessibility import axe_violations, scrolls_sideways
 from tests.credentials import PASSWORD
 
@@ -53,4 +56,40 @@ def test_a_patient_asks_for_a_reduced_fee_on_a_phone(live_app, browser_page, mak
     expect(page.get_by_role("status")).to_contain_text("We have your request")
     expect(page.get_by_text("To pay 60.00 EUR instead of 200.00 EUR")).to_be_visible()
     expect(page.get_by_text("Waiting for our answer")).to_be_visible()
+    accessible_on_the_phone(page)
+
+
+def test_the_admin_pages_are_accessible_and_decide_by_keyboard(
+    live_app, browser_page, clock, admin, make_account, doctor, make_code
+):
+    patient = make_account(email="olu@example.org")
+    assistance.ask(
+        patient,
+        assistance.Ask(kind="waiver", reason="Out of work.", specialist_id=doctor.id),
+        now=clock(),
+        ip=None,
+    )
+    make_code()
+    page = browser_page
+    page.set_viewport_size(PHONE_390)
+    page.goto(live_app.url + "/login")
+    page.get_by_label("Email address").fill(admin.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_app.url + "/admin/assistance")
+    expect(page.get_by_role("heading", name="Financial assistance")).to_be_visible()
+    accessible_on_the_phone(page)
+    page.get_by_text("Decide").click()
+    page.get_by_role("radio", name="Approve: waive the fee").check()
+    page.get_by_role("button", name="Save the decision").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("The decision is saved")
+    accessible_on_the_phone(page)
+    db.session.expire_all()
+    assert db.session.scalars(db.select(AssistanceRequest)).one().approved_cents == 0
+
+    page.goto(live_app.url + "/admin/sponsor-codes")
+    expect(page.get_by_role("cell", name="Acme Insurance")).to_be_visible()
+    accessible_on_the_phone(page)
+    page.get_by_role("button", name="Create the code").click()
+    expect(page.get_by_role("alert")).to_contain_text("Type the code.")
     accessible_on_the_phone(page)
