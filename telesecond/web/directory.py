@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from telesecond.clock import utcnow
 from telesecond.domain.accounts import is_valid_timezone
+from telesecond.domain.pricing import money
 from telesecond.domain.slots import Slot
 from telesecond.domain.wall_clock import local_midnight
 from telesecond.models import SpecialistProfile
@@ -23,11 +24,6 @@ from telesecond.web.specialist_forms import DirectorySearchForm
 bp = Blueprint("directory", __name__)
 
 _WEEK = timedelta(days=7)
-
-
-def money(cents: int, currency: str) -> str:
-    """``150.00 EUR`` for 15000 cents."""
-    return f"{cents // 100:,}.{cents % 100:02d} {currency}"
 
 
 def viewer_zone(requested: str | None) -> tuple[str, str | None]:

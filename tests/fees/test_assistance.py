@@ -6,25 +6,16 @@ from sqlalchemy import func, select
 
 from telesecond.extensions import db
 from telesecond.models import AssistanceRequest, AuditEvent
+from telesecond.services.fees import checkout, quotes
 from tests.factories import intake
+from tests.fees.steps import ask, decide, first_slot
 from tests.web_forms import csrf_token
-
-
-def ask(client, headers, specialist_id, **body):
-    payload = {"specialist_id": specialist_id, "kind": "waiver", "reason": "I lost my job.", **body}
-    return client.post("/api/v1/assistance-requests", json=payload, headers=headers)
 
 
 def quote_of(client, headers, specialist_id):
     answer = client.get(f"/api/v1/specialists/{specialist_id}/quote", headers=headers)
     assert answer.status_code == 200, answer.text
     return answer.get_json()
-
-
-def decide(client, headers, request_id, **body):
-    return client.post(
-        f"/api/v1/admin/assistance-requests/{request_id}/decision", json=body, headers=headers
-    )
 
 
 def actions() -> list[str]:
@@ -80,25 +71,13 @@ def test_a_waiver_goes_with_the_next_booking_only(
     )
     assert quote_of(client, mine, doctor.id)["amount_cents"] == 0
 
-    from telesecond.services.fees import checkout
-
     consultation = checkout.book(
         patient, doctor.id, first_slot(doctor), intake(), now=app.config["CLOCK"]()
     )
     db.session.expire_all()
     assert db.session.get(AssistanceRequest, request_id).consultation_id == consultation.id
     assert quote_of(client, mine, doctor.id)["amount_cents"] == 20000  # the next one pays
-    from telesecond.services.fees import quotes
-
     assert quotes.for_consultation(patient, consultation.id).amount_cents == 0
-
-
-def first_slot(doctor):
-    from telesecond.clock import utcnow
-    from telesecond.services.scheduling import availability
-
-    now = utcnow()
-    return availability.free_slots(doctor.id, now, now + availability.MAX_WINDOW, now=now)[0].start
 
 
 def test_a_declined_request_leaves_the_fee_and_says_so(
@@ -209,8 +188,6 @@ def test_help_with_the_fee_of_a_booked_consultation(
     row = db.session.scalars(select(AssistanceRequest)).one()
     assert (row.consultation_id, row.specialist_id) == (consultation.id, doctor.id)
     decide(client, auth_header(admin), row.id, decision="approve", approved_cents=0)
-    from telesecond.services.fees import quotes
-
     assert quotes.for_consultation(patient, consultation.id).amount_cents == 0
     # Another patient cannot ask about it: it is not theirs.
     other = auth_header(make_account())

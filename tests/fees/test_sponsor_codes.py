@@ -14,7 +14,8 @@ from telesecond.models import AuditEvent, Consultation, SponsorCode, SponsorCode
 from telesecond.services.errors import Invalid
 from telesecond.services.fees import checkout
 from tests.factories import intake
-from tests.fees.test_assistance import first_slot
+from tests.fees.steps import ask, first_slot
+from tests.web_forms import csrf_token
 
 
 def check(client, headers, specialist_id, code):
@@ -148,8 +149,6 @@ def test_admin_pages_filter_create_and_export_formula_safe(
     make_code("FULL-CODE", uses=2, max_uses=2)
     sign_in(admin)
     page = client.get("/admin/sponsor-codes")
-    from tests.web_forms import csrf_token
-
     token = csrf_token(page.text)
     bad = client.post(
         "/admin/sponsor-codes",
@@ -207,8 +206,6 @@ def test_admin_pages_filter_create_and_export_formula_safe(
 def test_assistance_export_is_formula_safe(
     client, admin, sign_in, make_account, doctor, auth_header
 ):
-    from tests.fees.test_assistance import ask
-
     ask(client, auth_header(make_account()), doctor.id, reason="@SUM(1,2) is what I can pay")
     ask(client, auth_header(make_account()), doctor.id, reason="-plain")
     sign_in(admin)

@@ -18,7 +18,7 @@ from telesecond.domain.instants import to_rfc3339
 from telesecond.extensions import db
 from telesecond.models import Account, AuditEvent
 from telesecond.services import audit
-from telesecond.services.admin.paging import PAGE_SIZE, Page, page_of
+from telesecond.services.admin.paging import PAGE_SIZE, Page, like_escaped, page_of
 from telesecond.services.errors import Invalid
 
 MAX_FILTER = 254
@@ -69,11 +69,14 @@ def _statement(filters: Filters) -> Select:
     if person.isdigit():
         query = query.where(AuditEvent.actor_id == int(person[:12]))
     elif person:
-        query = query.where(Account.email.like(f"%{_escape(person)}%", escape="\\"))
+        query = query.where(Account.email.like(f"%{like_escaped(person)}%", escape="\\"))
     action = filters.action.strip()
     if action:
         query = query.where(
-            or_(AuditEvent.action == action, AuditEvent.action.like(f"{_escape(action)}.%", "\\"))
+            or_(
+                AuditEvent.action == action,
+                AuditEvent.action.like(f"{like_escaped(action)}.%", "\\"),
+            )
         )
     if filters.target_type.strip():
         query = query.where(AuditEvent.target_type == filters.target_type.strip())
@@ -84,10 +87,6 @@ def _statement(filters: Filters) -> Select:
     if filters.before is not None:
         query = query.where(AuditEvent.at < filters.before)
     return query
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def search(filters: Filters, *, page: int = 1, size: int = PAGE_SIZE) -> Page:

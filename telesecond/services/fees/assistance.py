@@ -20,7 +20,7 @@ from telesecond.extensions import db
 from telesecond.models import Account, AssistanceRequest
 from telesecond.services import audit
 from telesecond.services.admin import notices
-from telesecond.services.admin.paging import PAGE_SIZE, Page, page_of
+from telesecond.services.admin.paging import PAGE_SIZE, Page, like_escaped, page_of
 from telesecond.services.consultations.access import get_for
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
 from telesecond.services.scheduling.availability import get_profile
@@ -103,7 +103,7 @@ def ask(patient: Account, request: Ask, *, now: datetime, ip: str | None) -> Ass
         select(AssistanceRequest.id).where(
             AssistanceRequest.patient_id == patient.id,
             AssistanceRequest.specialist_id == profile.account_id,
-            AssistanceRequest.consultation_id.is_(request.consultation_id)
+            AssistanceRequest.consultation_id.is_(None)
             if request.consultation_id is None
             else AssistanceRequest.consultation_id == request.consultation_id,
             AssistanceRequest.status == "pending",
@@ -236,8 +236,7 @@ def _statement(filters: Filters) -> Select:
         query = query.where(AssistanceRequest.status == filters.status)
     person = filters.person.strip().lower()
     if person:
-        pattern = person.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Account.email.like(f"%{pattern}%", escape="\\"))
+        query = query.where(Account.email.like(f"%{like_escaped(person)}%", escape="\\"))
     return query
 
 

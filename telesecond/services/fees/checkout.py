@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from telesecond.domain.intake import Intake, check_intake
+from telesecond.domain.pricing import quote
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation
 from telesecond.services.consultations import booking
 from telesecond.services.errors import Invalid, ServiceError
-from telesecond.services.fees import assistance, quotes, sponsor_codes
+from telesecond.services.fees import assistance, sponsor_codes
 from telesecond.services.scheduling.availability import get_profile
 
 
@@ -34,14 +35,14 @@ def book(
     if sponsor_code and sponsor_code.strip():
         profile = get_profile(specialist_id)
         try:
-            price = quotes.for_booking(patient, profile, sponsor_code=sponsor_code, now=now)
             code = sponsor_codes.usable(sponsor_code, currency=profile.currency, now=now)
-        except Invalid as error:
+        except Invalid as error:  # named together with the intake's own answers
             _, intake_errors = check_intake(intake)
             raise Invalid(
                 "Some fields need attention.", {**intake_errors, **error.errors}
             ) from None
-        use = sponsor_codes.take_use(code, patient, price.covered_by("sponsor"), now=now)
+        cover = quote(profile.fee_cents, profile.currency, sponsor=sponsor_codes.sponsor_of(code))
+        use = sponsor_codes.take_use(code, patient, cover.covered_by("sponsor"), now=now)
     try:
         consultation = booking.book(
             patient, specialist_id, start, intake, now=now, hold_id=hold_id, ip=ip

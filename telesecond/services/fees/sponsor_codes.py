@@ -23,7 +23,7 @@ from telesecond.domain.pricing import MAX_CENTS, Sponsor
 from telesecond.extensions import db
 from telesecond.models import Account, SponsorCode, SponsorCodeUse
 from telesecond.services import audit
-from telesecond.services.admin.paging import PAGE_SIZE, Page, page_of
+from telesecond.services.admin.paging import PAGE_SIZE, Page, like_escaped, page_of
 from telesecond.services.errors import Forbidden, Invalid
 
 CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{3,39}")
@@ -225,7 +225,7 @@ def _statement(filters: Filters, now: datetime) -> Select:
     query = select(SponsorCode).order_by(SponsorCode.created_at.desc(), SponsorCode.id.desc())
     text = filters.text.strip()
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = f"%{like_escaped(text)}%"
         query = query.where(
             or_(
                 SponsorCode.code.like(pattern.upper(), escape="\\"),
