@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from telesecond.clock import utcnow
 from telesecond.domain.pricing import money
 from telesecond.models.base import MAX_ID
-from telesecond.services.errors import Invalid, NotFound
+from telesecond.services.errors import Conflict, Invalid, NotFound
 from telesecond.services.fees import assistance, quotes
 from telesecond.services.scheduling import availability
 from telesecond.web.booking import Needed
@@ -86,10 +86,9 @@ def assistance_new():
         form.specialist_id.data = request.args.get("specialist", "")
         form.consultation_id.data = request.args.get("consultation", "")
     profile, consultation_id, quote = _about(form)
-    status = 200
     if form.validate_on_submit():
         ask = assistance.Ask(
-            kind=form.kind.data,
+            kind=form.kind.data or "",
             reason=form.reason.data or "",
             specialist_id=None if consultation_id else profile.account_id,
             consultation_id=consultation_id,
@@ -97,16 +96,13 @@ def assistance_new():
         )
         try:
             assistance.ask(current_account(), ask, now=utcnow(), ip=request.remote_addr)
-        except Invalid as error:
-            error.errors["offered"] = error.errors.pop("offered_cents", [])
-            if not error.errors["offered"]:
-                del error.errors["offered"]
+        except (Invalid, Conflict) as error:  # shown on the form; a pending request too
+            if "offered_cents" in error.errors:
+                error.errors["offered"] = error.errors.pop("offered_cents")
             apply_errors(form, error)
         else:
             flash("We have your request. We will email you our answer.", "success")
             return redirect(url_for("fees.assistance_list"))
-    if request.method == "POST":
-        status = 422
     return render_template(
         "fees/assistance_new.html",
         form=form,
@@ -115,4 +111,4 @@ def assistance_new():
         quote=quote,
         max_reason=assistance.MAX_REASON,
         money=money,
-    ), status
+    ), (422 if request.method == "POST" else 200)

@@ -203,3 +203,22 @@ def test_the_specialist_sees_what_the_fee_includes(client, doctor, sign_in):
     sign_in(doctor)
     page = client.get("/specialist/profile")
     assert "Patients see that it includes: The video consultation;" in page.text
+
+
+def test_asking_twice_before_an_answer_is_refused_on_the_form(
+    client, make_account, doctor, sign_in
+):
+    sign_in(make_account())
+    url = f"/assistance/new?specialist={doctor.id}"
+    data = {"specialist_id": str(doctor.id), "kind": "waiver", "reason": "No income."}
+    first = client.post(
+        "/assistance/new", data={**data, "csrf_token": csrf_token(client.get(url).text)}
+    )
+    assert first.status_code == 302
+    again = client.post(
+        "/assistance/new", data={**data, "csrf_token": csrf_token(client.get(url).text)}
+    )
+    assert again.status_code == 422
+    assert "You have already asked about this fee" in again.text
+    assert db.session.scalar(select(func.count()).select_from(AssistanceRequest)) == 1
+    assert client.get("/assistance/new?specialist=abc").status_code == 404
