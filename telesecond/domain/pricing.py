@@ -114,3 +114,8 @@ def money(cents: int, currency: str) -> str:
     sign = "-" if cents < 0 else ""
     cents = abs(cents)
     return f"{sign}{cents // 100:,}.{cents % 100:02d} {currency}"
+
+
+def decimal_amount(cents: int | None) -> str | None:
+    """``150.00`` for 15000 cents (for exports); None stays None."""
+    return None if cents is None else f"{cents // 100}.{cents % 100:02d}"

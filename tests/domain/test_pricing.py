@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from telesecond.domain.pricing import MAX_CENTS, Assistance, Line, Quote, Sponsor, money, quote
+from telesecond.domain.pricing import (
+    MAX_CENTS,
+    Assistance,
+    Line,
+    Quote,
+    Sponsor,
+    decimal_amount,
+    money,
+    quote,
+)
 
 ACME_HALF = Sponsor("Acme Insurance", percent_off=50)
 
@@ -109,3 +118,11 @@ def test_lines_add_up_and_nothing_goes_below_zero(fee, percent, amount, assisted
 def test_money():
     assert money(1234567, "EUR") == "12,345.67 EUR"
     assert money(-500, "USD") == "-5.00 USD"
+
+
+def test_decimal_amount():
+    assert (decimal_amount(5), decimal_amount(123456), decimal_amount(None)) == (
+        "0.05",
+        "1234.56",
+        None,
+    )

@@ -5,15 +5,13 @@ An export carries who read what, so the export itself is audited.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, or_, select
 
-from telesecond.domain.csv_cells import neutralise_row
+from telesecond.domain.csv_cells import csv_text
 from telesecond.domain.instants import to_rfc3339
 from telesecond.extensions import db
 from telesecond.models import Account, AuditEvent
@@ -117,20 +115,18 @@ def export_csv(admin: Account, filters: Filters, *, ip: str | None) -> str:
         detail={"filters": filters.used(), "rows": len(rows)},
     )
     db.session.commit()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for event, email in rows:
-        detail = event.detail and json.dumps(event.detail, sort_keys=True, ensure_ascii=False)
-        values = (
-            to_rfc3339(event.at),
-            event.actor_id,
-            email,
-            event.action,
-            event.target_type,
-            event.target_id,
-            event.ip,
-            detail,
-        )
-        writer.writerow(neutralise_row(values))
-    return buffer.getvalue()
+    return csv_text(COLUMNS, (_export_row(event, email) for event, email in rows))
+
+
+def _export_row(event: AuditEvent, email: str | None) -> tuple:
+    detail = event.detail and json.dumps(event.detail, sort_keys=True, ensure_ascii=False)
+    return (
+        to_rfc3339(event.at),
+        event.actor_id,
+        email,
+        event.action,
+        event.target_type,
+        event.target_id,
+        event.ip,
+        detail,
+    )

@@ -6,16 +6,14 @@ asked for, the audit log keeps no reason, and the email's subject names only the
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, select
 
-from telesecond.domain.csv_cells import neutralise_row
+from telesecond.domain.csv_cells import csv_text
 from telesecond.domain.instants import to_rfc3339
-from telesecond.domain.pricing import money
+from telesecond.domain.pricing import decimal_amount, money
 from telesecond.extensions import db
 from telesecond.models import Account, AssistanceRequest
 from telesecond.services import audit
@@ -256,29 +254,25 @@ def export_csv(admin: Account, filters: Filters, *, ip: str | None) -> str:
         detail={"rows": len(rows)},
     )
     db.session.commit()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    cents = lambda value: None if value is None else f"{value / 100:.2f}"  # noqa: E731
-    for row, email in rows:
-        writer.writerow(
-            neutralise_row(
-                (
-                    row.id,
-                    to_rfc3339(row.created_at),
-                    email,
-                    row.specialist.full_name,
-                    row.consultation_id,
-                    row.kind,
-                    cents(row.fee_cents),
-                    cents(row.offered_cents),
-                    row.currency,
-                    row.reason,
-                    row.status,
-                    cents(row.approved_cents),
-                    to_rfc3339(row.decided_at),
-                    row.decision_note,
-                )
+    return csv_text(
+        COLUMNS,
+        (
+            (
+                row.id,
+                to_rfc3339(row.created_at),
+                email,
+                row.specialist.full_name,
+                row.consultation_id,
+                row.kind,
+                decimal_amount(row.fee_cents),
+                decimal_amount(row.offered_cents),
+                row.currency,
+                row.reason,
+                row.status,
+                decimal_amount(row.approved_cents),
+                to_rfc3339(row.decided_at),
+                row.decision_note,
             )
-        )
-    return buffer.getvalue()
+            for row, email in rows
+        ),
+    )

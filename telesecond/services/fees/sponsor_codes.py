@@ -9,17 +9,15 @@ the last word.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, delete, or_, select, update
 
-from telesecond.domain.csv_cells import neutralise_row
+from telesecond.domain.csv_cells import csv_text
 from telesecond.domain.instants import to_rfc3339
-from telesecond.domain.pricing import MAX_CENTS, Sponsor
+from telesecond.domain.pricing import MAX_CENTS, Sponsor, decimal_amount
 from telesecond.extensions import db
 from telesecond.models import Account, SponsorCode, SponsorCodeUse
 from telesecond.services import audit
@@ -257,27 +255,24 @@ def export_csv(admin: Account, filters: Filters, *, now: datetime, ip: str | Non
         detail={"rows": len(rows)},
     )
     db.session.commit()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for code in rows:
-        writer.writerow(
-            neutralise_row(
-                (
-                    code.code,
-                    code.sponsor_name,
-                    code.percent_off,
-                    None if code.amount_off_cents is None else f"{code.amount_off_cents / 100:.2f}",
-                    code.currency,
-                    code.uses,
-                    code.max_uses,
-                    to_rfc3339(code.expires_at),
-                    state(code, now),
-                    to_rfc3339(code.created_at),
-                )
+    return csv_text(
+        COLUMNS,
+        (
+            (
+                code.code,
+                code.sponsor_name,
+                code.percent_off,
+                decimal_amount(code.amount_off_cents),
+                code.currency,
+                code.uses,
+                code.max_uses,
+                to_rfc3339(code.expires_at),
+                state(code, now),
+                to_rfc3339(code.created_at),
             )
-        )
-    return buffer.getvalue()
+            for code in rows
+        ),
+    )
 
 
 def use_for(consultation_id: int) -> SponsorCodeUse | None:
