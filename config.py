@@ -153,6 +153,15 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     # Failed sign-ins per email address before it waits (1, 2, 4 ... minutes, capped).
     "SIGN_IN_MAX_FAILURES": ("int", 5),
     "SIGN_IN_MAX_WAIT_MINUTES": ("int", 15),
+    # Fees: who collects them ("none": the clinic bills patients itself), what the fee
+    # includes ("|" between items) and the refund rules (telesecond/domain/refund_policy.py).
+    "PAYMENTS_PROVIDER": ("str", "none"),
+    "FEE_INCLUDES": (
+        "str",
+        "The video consultation|A written second opinion you can share with your doctor"
+        "|Answers to your follow-up questions about the opinion",
+    ),
+    "REFUND_POLICY": ("str", "full:24h,half:0h,none:signed"),
     # gunicorn's number of workers (gunicorn.conf.py reads it too); unset: not known here.
     "WEB_CONCURRENCY": ("int", None),
     # The patient's own doctor: how long a link to the opinion lives; what the doctor must
@@ -225,6 +234,7 @@ def finalize(config: dict[str, Any], instance_dir: Path) -> dict[str, Any]:
         "SMS_MAX_PER_SECOND", config.get("SMS_MAX_PER_SECOND")
     )
     refuse_unshared_limits(config, config.get("WEB_CONCURRENCY"))
+    _parse_fee_settings(config)
     return config
 
 
@@ -352,3 +362,17 @@ def _parse_reminder_settings(config: dict[str, Any]) -> None:
         raise ConfigError(f"reminder settings: {exc}") from None
     config["REMINDER_POLICY"] = ReminderPolicy(offsets, quiet_start, quiet_end)
     config["AGENDA_AT"] = agenda_at
+
+
+def _parse_fee_settings(config: dict[str, Any]) -> None:
+    """Read ``REFUND_POLICY`` into ``REFUND_RULES`` and ``FEE_INCLUDES`` into a list, once."""
+    from telesecond.domain import refund_policy
+
+    try:
+        config["REFUND_RULES"] = refund_policy.parse(
+            str(config.get("REFUND_POLICY") or refund_policy.DEFAULT)
+        )
+    except ValueError as exc:
+        raise ConfigError(f"REFUND_POLICY: {exc}") from None
+    items = [i.strip() for i in str(config.get("FEE_INCLUDES") or "").split("|")]
+    config["FEE_INCLUDES_LIST"] = [i for i in items if i]

@@ -83,6 +83,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.web import calendar as calendar_pages
     from telesecond.web import consultations as consultation_pages
     from telesecond.web import documents as document_pages
+    from telesecond.web import fees as fee_pages
     from telesecond.web import opinions as opinion_pages
     from telesecond.web import physician_links as physician_link_pages
     from telesecond.web import reminders as reminder_pages
@@ -107,6 +108,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         opinion_pages.bp,
         physician_link_pages.bp,
         document_pages.bp,
+        fee_pages.bp,
         calendar_pages.bp,
         busy_calendar_pages.bp,
         reminder_pages.bp,

@@ -17,6 +17,7 @@ from telesecond.models.consultation import STATUSES
 from telesecond.services import audit, links
 from telesecond.services.consultations import access, booking
 from telesecond.services.errors import Invalid
+from telesecond.services.fees import checkout
 
 
 def _person(account) -> dict:
@@ -106,6 +107,7 @@ def create_consultation():
     specialist_id = f.integer("specialist_id")
     start = f.instant("start")
     hold_id = f.integer("hold_id", required=False)
+    sponsor_code = f.string("sponsor_code", required=False, max_len=60)  # fees (issue 21)
     intake = Intake(
         patient_region=f.string("patient_region", max_len=10, allow_empty=True) or "",
         reason=f.string("reason", max_len=4000, allow_empty=True) or "",
@@ -121,7 +123,7 @@ def create_consultation():
         emergency_acknowledged=f.boolean("emergency_acknowledged", required=False, default=True),
     )
     f.check()
-    consultation = booking.book(
+    consultation = checkout.book(
         g.api_account,
         specialist_id,
         start,
@@ -129,6 +131,7 @@ def create_consultation():
         now=utcnow(),
         hold_id=hold_id,
         ip=request.remote_addr,
+        sponsor_code=sponsor_code,
     )
     response = jsonify(consultation_json(consultation))
     response.status_code = 201

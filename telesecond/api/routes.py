@@ -9,6 +9,7 @@ from telesecond.api import (  # noqa: F401 (each module registers its routes whe
     calendar,
     consultations,
     documents,
+    fees,
     meta,
     opinions,
     physician_links,

@@ -9,6 +9,8 @@ it is.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -27,3 +29,12 @@ def neutralise(value: object) -> str:
 def neutralise_row(values: Iterable[object]) -> list[str]:
     """Every cell of a row neutralised."""
     return [neutralise(value) for value in values]
+
+
+def csv_text(header: Iterable[object], rows: Iterable[Iterable[object]]) -> str:
+    """A header and rows as CSV text (CRLF line ends), every cell neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(neutralise_row(header))
+    writer.writerows(neutralise_row(row) for row in rows)
+    return buffer.getvalue()

@@ -6,6 +6,7 @@ from telesecond.models.base import Base
 from telesecond.models.busy_calendar import BusyCalendar, BusyInterval
 from telesecond.models.calendar_feed import CalendarFeed
 from telesecond.models.consultation import Consultation, ConsultationEvent, Hold
+from telesecond.models.fee_reduction import AssistanceRequest, SponsorCode, SponsorCodeUse
 from telesecond.models.licence import SpecialistLicence
 from telesecond.models.opinion_deadline import OpinionDeadlineWarning
 from telesecond.models.opinion_lifecycle import FollowUpQuestion, OpinionAddendum, OpinionDraft
@@ -33,6 +34,7 @@ from telesecond.models.webhook_receipt import WebhookReceipt
 __all__ = [
     "Account",
     "AccountToken",
+    "AssistanceRequest",
     "ApiToken",
     "AuditEvent",
     "Base",
@@ -64,5 +66,7 @@ __all__ = [
     "VideoRoom",
     "WeeklyWindowRow",
     "SignInThrottle",
+    "SponsorCode",
+    "SponsorCodeUse",
     "WebhookReceipt",
 ]

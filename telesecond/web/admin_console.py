@@ -3,6 +3,7 @@
 from telesecond.web import (  # noqa: F401  (each module adds its pages to the blueprint)
     admin_audit,
     admin_consultations,
+    admin_fees,
     admin_home,
     admin_messages,
     admin_turnaround,

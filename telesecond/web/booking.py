@@ -28,7 +28,9 @@ from telesecond.models.base import MAX_ID
 from telesecond.services.consultations import booking
 from telesecond.services.consultations.verified_patients import needs_verification
 from telesecond.services.errors import Conflict, Invalid
+from telesecond.services.fees import checkout
 from telesecond.services.scheduling import availability, directory
+from telesecond.web import fee_prices
 from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import no_nul
 from telesecond.web.templating import local_time
@@ -87,6 +89,7 @@ class IntakeForm(FlaskForm):
     start = HiddenField()
     hold_id = HiddenField()
     hold_expires = HiddenField()  # display only: when the hold placed on the GET ends
+    sponsor_code = HiddenField()  # fees: a code applied on the price card (issue 21)
     patient_region = StringField("Country or state code", validators=[Needed(), no_nul])
     current_diagnosis = TextAreaField("Your current diagnosis", validators=[Needed(), no_nul])
     proposed_treatment = TextAreaField(
@@ -208,6 +211,9 @@ def _unreadable(profile: SpecialistProfile):
 
 
 def _intake_page(profile: SpecialistProfile, form: IntakeForm, start: datetime, status: int = 200):
+    # fees: the price card; only a code that can be used goes into the booking form
+    price = fee_prices.booking_price(profile, form.sponsor_code.data)
+    form.sponsor_code.data = price["sponsor_code_applied"]
     values = list(form.questions.data or [])
     while values and not (values[-1] or "").strip():
         values.pop()
@@ -231,6 +237,7 @@ def _intake_page(profile: SpecialistProfile, form: IntakeForm, start: datetime, 
         consent_text=CONSENT_TEXT,
         consent_version=CONSENT_VERSION,
         draft_key=f"intake:{current_user.id}:{profile.account_id}",
+        **price,
     ), status
 
 
@@ -262,6 +269,7 @@ def intake(specialist_id: int):
         # Directory (issue 19.1): the place the patient searched for comes along as
         # ?region=US-NY from the specialist's page; the booking service still checks it.
         patient_region=(request.args.get("region") or "").strip()[:10],
+        sponsor_code=request.args.get("sponsor_code", ""),
     )
     return _intake_page(profile, form, hold.start)
 
@@ -279,7 +287,7 @@ def book(specialist_id: int):
         return _unreadable(profile)
     if form.validate_on_submit():
         try:
-            consultation = booking.book(
+            consultation = checkout.book(
                 current_account(),
                 specialist_id,
                 start,
@@ -287,6 +295,7 @@ def book(specialist_id: int):
                 now=utcnow(),
                 hold_id=form.hold_number(),
                 ip=request.remote_addr,
+                sponsor_code=form.sponsor_code.data,
             )
         except Conflict as error:
             return _taken(profile, error)

@@ -18,10 +18,12 @@ from flask_login import current_user
 from telesecond.clock import utcnow
 from telesecond.domain import language_names, licensure, region_names
 from telesecond.domain.accounts import is_valid_timezone
+from telesecond.domain.pricing import money
 from telesecond.domain.slots import Slot
 from telesecond.domain.wall_clock import local_midnight
 from telesecond.models import SpecialistProfile
 from telesecond.services.errors import ServiceError
+from telesecond.services.fees import terms as fee_terms
 from telesecond.services.scheduling import availability, directory
 from telesecond.web.helpers import apply_errors
 from telesecond.web.specialist_forms import DirectorySearchForm
@@ -42,11 +44,6 @@ def region_name(code: str) -> str:
 
 
 _WEEK = timedelta(days=7)
-
-
-def money(cents: int, currency: str) -> str:
-    """``150.00 EUR`` for 15000 cents."""
-    return f"{cents // 100:,}.{cents % 100:02d} {currency}"
 
 
 def viewer_zone(requested: str | None) -> tuple[str, str | None]:
@@ -229,6 +226,7 @@ def specialists():
         first_page_args=args if request.args.get("cursor") else None,
         tz_arg=request.args.get("tz") or None,
         money=money,
+        terms=fee_terms.current(),
     ), 422 if failed else 200
 
 
@@ -294,4 +292,5 @@ def specialist(specialist_id: int):
         next_available=availability.next_available(profile, now),
         licences=licences,
         money=money,
+        terms=fee_terms.current(),
     ), 422 if form.region.errors else 200

@@ -15,6 +15,7 @@ from flask import (
 
 from telesecond.clock import utcnow
 from telesecond.services.errors import ServiceError
+from telesecond.services.fees import terms as fee_terms
 from telesecond.services.scheduling import availability, specialists
 from telesecond.web.helpers import apply_errors, current_account, specialists_only
 from telesecond.web.specialist_forms import AvailabilityForm, SpecialistProfileForm, TimeOffForm
@@ -71,7 +72,9 @@ def profile():
     elif request.method == "GET":
         form.fill(specialists.ensure_profile(current_account(), now=utcnow()))
     review = specialists.verification_of(current_account())
-    return render_template("specialist/profile.html", form=form, review=review), _status(form)
+    return render_template(
+        "specialist/profile.html", form=form, review=review, fee_terms=fee_terms.current()
+    ), _status(form)
 
 
 def availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fill: bool):

@@ -5,20 +5,18 @@ An export carries who read what, so the export itself is audited.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, or_, select
 
-from telesecond.domain.csv_cells import neutralise_row
+from telesecond.domain.csv_cells import csv_text
 from telesecond.domain.instants import to_rfc3339
 from telesecond.extensions import db
 from telesecond.models import Account, AuditEvent
 from telesecond.services import audit
-from telesecond.services.admin.paging import PAGE_SIZE, Page, page_of
+from telesecond.services.admin.paging import PAGE_SIZE, Page, like_escaped, page_of
 from telesecond.services.errors import Invalid
 
 MAX_FILTER = 254
@@ -69,11 +67,14 @@ def _statement(filters: Filters) -> Select:
     if person.isdigit():
         query = query.where(AuditEvent.actor_id == int(person[:12]))
     elif person:
-        query = query.where(Account.email.like(f"%{_escape(person)}%", escape="\\"))
+        query = query.where(Account.email.like(f"%{like_escaped(person)}%", escape="\\"))
     action = filters.action.strip()
     if action:
         query = query.where(
-            or_(AuditEvent.action == action, AuditEvent.action.like(f"{_escape(action)}.%", "\\"))
+            or_(
+                AuditEvent.action == action,
+                AuditEvent.action.like(f"{like_escaped(action)}.%", "\\"),
+            )
         )
     if filters.target_type.strip():
         query = query.where(AuditEvent.target_type == filters.target_type.strip())
@@ -84,10 +85,6 @@ def _statement(filters: Filters) -> Select:
     if filters.before is not None:
         query = query.where(AuditEvent.at < filters.before)
     return query
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def search(filters: Filters, *, page: int = 1, size: int = PAGE_SIZE) -> Page:
@@ -118,20 +115,18 @@ def export_csv(admin: Account, filters: Filters, *, ip: str | None) -> str:
         detail={"filters": filters.used(), "rows": len(rows)},
     )
     db.session.commit()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for event, email in rows:
-        detail = event.detail and json.dumps(event.detail, sort_keys=True, ensure_ascii=False)
-        values = (
-            to_rfc3339(event.at),
-            event.actor_id,
-            email,
-            event.action,
-            event.target_type,
-            event.target_id,
-            event.ip,
-            detail,
-        )
-        writer.writerow(neutralise_row(values))
-    return buffer.getvalue()
+    return csv_text(COLUMNS, (_export_row(event, email) for event, email in rows))
+
+
+def _export_row(event: AuditEvent, email: str | None) -> tuple:
+    detail = event.detail and json.dumps(event.detail, sort_keys=True, ensure_ascii=False)
+    return (
+        to_rfc3339(event.at),
+        event.actor_id,
+        email,
+        event.action,
+        event.target_type,
+        event.target_id,
+        event.ip,
+        detail,
+    )

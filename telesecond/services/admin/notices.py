@@ -31,6 +31,7 @@ SUBJECTS = {
     "lapse_flags": _l("consultations need a licence review"),
     "opinion_due_soon": "a written opinion is due soon",
     "opinion_overdue": "a written opinion is overdue",
+    "assistance": "your request for help with a fee",
 }
 
 

@@ -36,6 +36,11 @@ class Page:
         return self.number < self.pages
 
 
+def like_escaped(text: str) -> str:
+    """``text`` with LIKE's wildcards taken literally (use with ``escape="\\"``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def page_of(statement: Select, *, number: int, size: int = PAGE_SIZE, rows: bool = False) -> Page:
     """Page ``number`` (from 1) of the statement's objects (or whole ``rows``), with the
     count of them all."""

@@ -1,0 +1,62 @@
+"""Book a consultation with what lowers its fee: a sponsor code and approved assistance.
+
+The code's use is counted (and committed) before the booking, so two patients cannot
+both take its last use; a booking that then fails gives the use back. The approved
+assistance for "the next booking" with this specialist is tied to the new consultation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telesecond.domain.intake import Intake, check_intake
+from telesecond.domain.pricing import quote
+from telesecond.extensions import db
+from telesecond.models import Account, Consultation
+from telesecond.services.consultations import booking
+from telesecond.services.errors import Invalid, ServiceError
+from telesecond.services.fees import assistance, sponsor_codes
+from telesecond.services.scheduling.availability import get_profile
+
+
+def book(
+    patient: Account,
+    specialist_id: int,
+    start: datetime,
+    intake: Intake,
+    *,
+    now: datetime,
+    hold_id: int | None = None,
+    ip: str | None = None,
+    sponsor_code: str | None = None,
+) -> Consultation:
+    """Book as ``booking.book`` does, using ``sponsor_code`` when one is given."""
+    use = None
+    if sponsor_code and sponsor_code.strip():
+        profile = get_profile(specialist_id)
+        try:
+            code = sponsor_codes.usable(sponsor_code, currency=profile.currency, now=now)
+        except Invalid as error:  # named together with the intake's own answers
+            _, intake_errors = check_intake(intake)
+            raise Invalid(
+                "Some fields need attention.", {**intake_errors, **error.errors}
+            ) from None
+        cover = quote(profile.fee_cents, profile.currency, sponsor=sponsor_codes.sponsor_of(code))
+        use = sponsor_codes.take_use(code, patient, cover.covered_by("sponsor"), now=now)
+    try:
+        consultation = booking.book(
+            patient, specialist_id, start, intake, now=now, hold_id=hold_id, ip=ip
+        )
+    except ServiceError:
+        if use is not None:
+            sponsor_codes.give_back(use)
+        raise
+    approved = assistance.approved_for(patient.id, specialist_id)
+    if approved is not None:
+        approved.consultation_id = consultation.id
+    if use is not None:
+        use = db.session.merge(use)
+        use.consultation_id = consultation.id
+    if approved is not None or use is not None:
+        db.session.commit()
+    return consultation
