@@ -123,6 +123,17 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "TOKEN_TTL_HOURS": ("int", 24),
     "HOLD_MINUTES": ("int", 10),
     "CANCEL_CUTOFF_HOURS": ("int", 24),
+    # Payments at booking: "none" (the clinic bills outside telesecond) or "stripe".
+    "PAYMENTS_PROVIDER": ("str", "none"),
+    # Stripe's secret API key and the webhook endpoint's signing secret (whsec_...).
+    "STRIPE_SECRET_KEY": ("str", ""),
+    "STRIPE_WEBHOOK_SECRET": ("str", ""),
+    # Send Stripe API calls elsewhere (a test double); empty: Stripe's own address.
+    "STRIPE_API_BASE": ("str", ""),
+    # How long a booking awaiting payment holds its slot.
+    "PAYMENT_HOLD_MINUTES": ("int", 30),
+    # What a patient's cancellation refunds (README "Payments"): share:when, ...
+    "REFUND_POLICY": ("str", "full:24h,half:0h,none:signed"),
     "MAX_CONTENT_MB": ("int", 25),
     "MAX_DOCUMENT_MB": ("int", 20),
     "MAX_CONSULTATION_DOCUMENTS_MB": ("int", 100),

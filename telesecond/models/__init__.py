@@ -7,6 +7,7 @@ from telesecond.models.busy_calendar import BusyCalendar, BusyInterval
 from telesecond.models.calendar_feed import CalendarFeed
 from telesecond.models.consultation import Consultation, ConsultationEvent, Hold
 from telesecond.models.licence import SpecialistLicence
+from telesecond.models.payment import Payment, Refund
 from telesecond.models.physician_link import PhysicianLink
 from telesecond.models.record import Document, Opinion
 from telesecond.models.reminder import Reminder, SpecialistAlert
@@ -42,6 +43,8 @@ __all__ = [
     "Hold",
     "Opinion",
     "Passkey",
+    "Payment",
+    "Refund",
     "PhysicianLink",
     "RecoveryCode",
     "Reminder",

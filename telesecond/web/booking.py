@@ -28,6 +28,7 @@ from telesecond.models.base import MAX_ID
 from telesecond.services.consultations import booking
 from telesecond.services.consultations.verified_patients import needs_verification
 from telesecond.services.errors import Conflict, Invalid
+from telesecond.services.payments import checkout as payment_checkout
 from telesecond.services.scheduling import availability, directory
 from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import no_nul
@@ -274,7 +275,7 @@ def book(specialist_id: int):
         return _unreadable(profile)
     if form.validate_on_submit():
         try:
-            consultation = booking.book(
+            booked = payment_checkout.book(
                 current_account(),
                 specialist_id,
                 start,
@@ -283,6 +284,9 @@ def book(specialist_id: int):
                 hold_id=form.hold_number(),
                 ip=request.remote_addr,
             )
+        except payment_checkout.PaymentUnavailable as error:
+            flash(error.detail, "error")
+            return _intake_page(profile, form, start, 503)
         except Conflict as error:
             return _taken(profile, error)
         except Invalid as error:
@@ -292,6 +296,9 @@ def book(specialist_id: int):
                 form.hold_id.data = form.hold_expires.data = ""
             apply_errors(form, error)
         else:
+            consultation = booked.consultation
+            if booked.checkout_url:  # paid on the provider's page, confirmed by its webhook
+                return redirect(booked.checkout_url, code=303)
             flash(
                 f"Your consultation with {profile.account.full_name} is booked for "
                 f"{local_time(consultation.start)}.",

@@ -23,6 +23,8 @@ from telesecond.domain.slots import Slot
 from telesecond.models import Consultation, ConsultationEvent
 from telesecond.services.consultations import access, booking, case_file
 from telesecond.services.errors import Conflict, Invalid
+from telesecond.services.payments import ledger as payment_state
+from telesecond.services.payments import refunds as payment_refunds
 from telesecond.web.booking import parse_start
 from telesecond.web.helpers import current_account
 from telesecond.web.templating import local_time
@@ -34,6 +36,7 @@ STATUS_LABELS = {
     "cancelled": "Cancelled",
     "completed": "Completed",
     "no_show": "No-show",
+    "awaiting_payment": "Awaiting payment",
 }
 EVENT_LABELS = {
     "booked": "Booked",
@@ -41,6 +44,8 @@ EVENT_LABELS = {
     "cancelled": "Cancelled",
     "completed": "Marked completed",
     "no_show": "Marked as no-show",
+    "awaiting_payment": "Booked, awaiting payment",
+    "payment_lapsed": "Released: the payment was not completed",
 }
 DOCUMENTS_PANEL = "documents/_panel.html"
 
@@ -181,6 +186,8 @@ def detail(consultation_id: int):
         status_labels=STATUS_LABELS,
         show_documents=case.documents is not None and _has_template(DOCUMENTS_PANEL),
         draft_key=f"intake:{c.patient_id}:{c.specialist_id}",
+        payment=payment_state.view_of(c.id),
+        payment_returned=request.args.get("payment") == "done",
     )
 
 
@@ -218,7 +225,7 @@ def cancel(consultation_id: int):
     """Cancel the consultation, with an optional reason."""
     reason = (request.form.get("reason") or "").replace("\x00", "")[:500]
     try:
-        booking.cancel(
+        payment_refunds.cancel(
             current_account(),
             consultation_id,
             reason=reason,

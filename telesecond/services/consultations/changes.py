@@ -20,6 +20,9 @@ from telesecond.models import Consultation, ConsultationEvent
 from telesecond.services import audit
 
 KINDS = ("booked", "rescheduled", "cancelled", "completed", "no_show")
+# A booking that awaits payment, and one whose payment lapsed or failed (its slot freed):
+# no invite, reminder or room follows either (services/payments).
+PAYMENT_KINDS = ("awaiting_payment", "payment_lapsed")
 
 # A listener gets (consultation, kind, now=..., detail=...) inside the transaction. It
 # queues new rows (``db.row_batch.queue``) and changes stored rows in the session. It must
@@ -48,7 +51,7 @@ def consultation_changed(
     """Record the change in the consultation's history and the audit log, and tell every
     listener. Their new rows are queued in the transaction and written together.
     """
-    if kind not in KINDS:
+    if kind not in KINDS + PAYMENT_KINDS:
         raise ValueError(f"unknown consultation change {kind!r}")
     if consultation.id is None:
         db.session.flush()
