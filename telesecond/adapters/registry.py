@@ -25,6 +25,7 @@ from telesecond.adapters.video import VideoProvider
 from telesecond.adapters.video_daily import DailyVideo
 from telesecond.adapters.video_jitsi import JitsiVideo
 from telesecond.adapters.video_twilio import TwilioVideo
+from telesecond.domain.refund_policy import parse_policy
 
 EXTENSION = "telesecond.adapters"
 VIDEO_PROVIDERS = ("jitsi", "twilio", "daily")
@@ -212,6 +213,7 @@ def build_payments(config: Mapping[str, Any]) -> PaymentGateway:
     missing = [k for k in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET") if not _setting(config, k)]
     if missing:
         raise ValueError("PAYMENTS_PROVIDER=stripe needs " + ", ".join(missing))
+    parse_policy(str(config.get("REFUND_POLICY") or ""))  # refuse to start with a bad one
     return StripePayments(
         _setting(config, "STRIPE_SECRET_KEY"),
         _setting(config, "STRIPE_WEBHOOK_SECRET"),
