@@ -65,11 +65,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.services.reminders import outbox
     from telesecond.services.video import rooms
 
-    changes.follow_with(
-        rooms.on_consultation_changed,
-        outbox.on_consultation_changed,
-        payments.on_consultation_changed,
-    )
+    changes.follow_with(rooms.on_consultation_changed, outbox.on_consultation_changed)
+    changes.follow_payments_with(payments.on_consultation_changed)
 
     # blueprints (converters first: rules bind them when they are added)
     from telesecond.web.converters import IdConverter

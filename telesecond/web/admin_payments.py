@@ -10,7 +10,7 @@ from telesecond.services.payments import refunds, reports
 from telesecond.web.admin_access import Filters, admins_only
 from telesecond.web.helpers import current_account
 
-bp = Blueprint("admin_payments", __name__, url_prefix="/admin/payments")
+bp = Blueprint("admin_payments", __name__, url_prefix="/admin")
 bp.before_request(admins_only)
 
 
@@ -38,7 +38,7 @@ def _list_page(found, totals, errors, status: int = 200):
     ), status
 
 
-@bp.get("")
+@bp.get("/payments")
 def payments():
     """Payments and refunds, newest first, with totals per month."""
     chosen, reader = _read_filters()
@@ -48,7 +48,7 @@ def payments():
     return _list_page(reports.search(chosen, page=number), reports.month_totals(chosen), {})
 
 
-@bp.get(".csv")
+@bp.get("/payments.csv")
 def payments_csv():
     """The filtered payments and their refunds as CSV (the export is audited)."""
     chosen, reader = _read_filters()
@@ -66,7 +66,7 @@ def payments_csv():
     )
 
 
-@bp.get("/<int(max=2147483647):payment_id>")
+@bp.get("/payments/<int(max=2147483647):payment_id>")
 def payment(payment_id: int):
     """One payment, its refunds and the refund form."""
     return render_template(
@@ -74,7 +74,7 @@ def payment(payment_id: int):
     )
 
 
-@bp.post("/<int(max=2147483647):payment_id>/refund")
+@bp.post("/payments/<int(max=2147483647):payment_id>/refund")
 def refund(payment_id: int):
     """Refund by hand, with a reason that goes into the audit log."""
     form = request.form

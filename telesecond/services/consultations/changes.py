@@ -31,12 +31,20 @@ Listener = Callable[..., None]
 
 _HISTORY = ConsultationEvent.__table__
 _listeners: tuple[Listener, ...] = ()
+_payment_listener: Listener | None = None
 
 
 def follow_with(*listeners: Listener) -> None:
     """Name the features that follow every change, in the order they run (at start-up)."""
     global _listeners
     _listeners = listeners
+
+
+def follow_payments_with(listener: Listener | None) -> None:
+    """Name the payments feature (at start-up): it hears every change, and alone hears
+    the payment kinds (``PAYMENT_KINDS``), which no room, invite or reminder follows."""
+    global _payment_listener
+    _payment_listener = listener
 
 
 def consultation_changed(
@@ -76,5 +84,8 @@ def consultation_changed(
     )
     if "events" not in inspect(consultation).unloaded:
         db.session.expire(consultation, ["events"])
-    for listener in _listeners:
+    listeners = () if kind in PAYMENT_KINDS else _listeners
+    if _payment_listener is not None:
+        listeners = (*listeners, _payment_listener)
+    for listener in listeners:
         listener(consultation, kind, now=now, detail=detail)

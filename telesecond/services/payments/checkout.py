@@ -24,7 +24,7 @@ from telesecond.services.consultations import booking
 from telesecond.services.errors import ServiceError
 from telesecond.services.messages import organisation
 from telesecond.services.payments import ledger, refunds
-from telesecond.services.payments.amounts import amount_due
+from telesecond.services.payments.amounts import Money, amount_due
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +51,17 @@ class Booked:
         return self.payment.checkout_url if self.payment is not None else None
 
 
-def payment_required(patient: Account, specialist_id: int, start: datetime) -> bool:
-    """True when the booking must be paid here before it is confirmed."""
+# Where ``book`` leaves the amount due for the listener, in the booking's session: the
+# listener runs inside the booking's statement batch and must not query.
+_DUE = "telesecond.payments.due"
+
+
+def payment_due(patient: Account, specialist_id: int, start: datetime) -> Money | None:
+    """What the booking must be paid here before it is confirmed (None: nothing)."""
     if not registry.current().payments.enabled:
-        return False
+        return None
     probe = Consultation(specialist_id=specialist_id, patient_id=patient.id, start=start)
-    return amount_due(probe) is not None
+    return amount_due(probe)
 
 
 def book(
@@ -74,17 +79,22 @@ def book(
     :raise PaymentUnavailable: the page could not be opened (the slot is free again);
         and whatever ``booking.book`` raises.
     """
-    awaiting = payment_required(patient, specialist_id, start)
-    consultation = booking.book(
-        patient,
-        specialist_id,
-        start,
-        intake,
-        now=now,
-        hold_id=hold_id,
-        ip=ip,
-        awaiting_payment=awaiting,
-    )
+    due = payment_due(patient, specialist_id, start)
+    awaiting = due is not None
+    db.session.info[_DUE] = due
+    try:
+        consultation = booking.book(
+            patient,
+            specialist_id,
+            start,
+            intake,
+            now=now,
+            hold_id=hold_id,
+            ip=ip,
+            awaiting_payment=awaiting,
+        )
+    finally:
+        db.session.info.pop(_DUE, None)
     if not awaiting:
         return Booked(consultation)
     payment = ledger.payment_of(consultation.id)
@@ -130,7 +140,9 @@ def on_consultation_changed(
 ) -> None:
     """Listener: a booking awaiting payment gets its payment; a cancellation its refund."""
     if kind == "awaiting_payment":
-        provider = registry.current().payments.name
-        ledger.open_payment(consultation, now=now, provider=provider)
+        due = db.session.info.get(_DUE)
+        if due is None:
+            raise RuntimeError("a booking awaits payment without an amount (use checkout.book)")
+        ledger.open_payment(consultation, due, now=now, provider=registry.current().payments.name)
     elif kind == "cancelled":
         refunds.refund_for_cancellation(consultation, now=now)

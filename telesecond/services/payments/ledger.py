@@ -15,12 +15,14 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from telesecond.db import row_batch
 from telesecond.extensions import db
 from telesecond.models import Consultation, Payment, Refund
 from telesecond.services.consultations.changes import consultation_changed
-from telesecond.services.payments.amounts import amount_due
+from telesecond.services.payments.amounts import Money
 from telesecond.services.scheduling import availability
 
+_PAYMENTS = Payment.__table__
 RELEASED_REASON = "The payment was not completed in time; the time was released."
 FAILED_REASON = "The payment did not go through; the time was released."
 
@@ -63,26 +65,33 @@ def view_of(consultation_id: int) -> PaymentView:
     )
 
 
-def open_payment(consultation: Consultation, *, now: datetime, provider: str) -> None:
-    """Write the payment of a consultation just booked as awaiting payment (listener)."""
-    due = amount_due(consultation)
-    if due is None:  # the fee went to zero between the check and the booking
-        raise RuntimeError("a consultation awaiting payment has nothing to pay")
+def open_payment(consultation: Consultation, due: Money, *, now: datetime, provider: str) -> None:
+    """Queue the payment of a consultation just booked as awaiting payment.
+
+    Runs inside the booking's statement batch (a listener), so it reads nothing from the
+    database: a query here would write the booking's rows before the booking checks its
+    conflicts. The amount was decided before the booking (``amount_due``).
+    """
     minutes = int(current_app.config["PAYMENT_HOLD_MINUTES"])
-    db.session.add(
-        Payment(
-            consultation_id=consultation.id,
-            patient_id=consultation.patient_id,
-            specialist_id=consultation.specialist_id,
-            amount_cents=due.amount_cents,
-            currency=due.currency,
-            status="awaiting_payment",
-            provider=provider,
-            expires_at=now + timedelta(minutes=minutes),
-            created_at=now,
-            updated_at=now,
-            refunded_cents=0,
-        )
+    row_batch.queue(
+        _PAYMENTS,
+        {
+            "consultation_id": consultation.id,
+            "patient_id": consultation.patient_id,
+            "specialist_id": consultation.specialist_id,
+            "amount_cents": due.amount_cents,
+            "currency": due.currency,
+            "status": "awaiting_payment",
+            "provider": provider,
+            "checkout_session_id": None,
+            "checkout_url": None,
+            "payment_intent_id": None,
+            "expires_at": now + timedelta(minutes=minutes),
+            "created_at": now,
+            "updated_at": now,
+            "paid_at": None,
+            "refunded_cents": 0,
+        },
     )
 
 
