@@ -298,7 +298,16 @@ def book(specialist_id: int):
         else:
             consultation = booked.consultation
             if booked.checkout_url:  # paid on the provider's page, confirmed by its webhook
-                return redirect(booked.checkout_url, code=303)
+                # A link to it, not a redirect: the pages' CSP (form-action 'self') stops a
+                # form's redirect to another site.
+                flash(
+                    f"Your time with {profile.account.full_name} on "
+                    f"{local_time(consultation.start)} is held for you. Pay now to confirm it.",
+                    "success",
+                )
+                return redirect(
+                    url_for("consultations.detail", consultation_id=consultation.id) + "#payment"
+                )
             flash(
                 f"Your consultation with {profile.account.full_name} is booked for "
                 f"{local_time(consultation.start)}.",
