@@ -179,3 +179,37 @@ def test_a_checkout_that_cannot_open_frees_the_slot(
     keys = {c.idempotency_key for c in fake_stripe.calls}
     assert len(keys) == 1 and None not in keys
     assert book(client, headers, doctor.id).status_code == 201  # the slot is free again
+
+
+def test_a_failed_or_expired_checkout_by_webhook_frees_the_slot_and_tells_the_patient(
+    pay_app, doctor, make_account, auth_header, fake_stripe, smtp_server
+):
+    client = pay_app.test_client()
+    first = auth_header(make_account(email="declined@example.org"))
+    body = book(client, first, doctor.id).json
+    [session] = fake_stripe.sessions.values()
+    fake_stripe.sessions[session["id"]]["payment_status"] = "unpaid"
+    failed = webhook(
+        client, *fake_stripe.event("checkout.session.async_payment_failed", session["id"])
+    )
+    assert failed.json["outcome"] == "released"
+    after = consultation(client, first, body["id"])
+    assert (after["status"], after["payment"]["status"]) == ("cancelled", "failed")
+    [mail] = smtp_server.wait_for(1)
+    assert "the payment did not go through" in mail.get_body(("plain",)).get_content()
+
+    second = auth_header(make_account())
+    body = book(client, second, doctor.id).json
+    session = list(fake_stripe.sessions.values())[-1]  # the newest
+    fake_stripe.sessions[session["id"]]["status"] = "expired"
+    expired = webhook(client, *fake_stripe.event("checkout.session.expired", session["id"]))
+    assert expired.json["outcome"] == "released"
+    assert consultation(client, second, body["id"])["payment"]["status"] == "lapsed"
+    # An expiry that comes after the payment was confirmed changes nothing.
+    third = auth_header(make_account())
+    body = book(client, third, doctor.id).json
+    session = list(fake_stripe.sessions.values())[-1]  # the newest
+    assert webhook(client, *fake_stripe.pay(session["id"])).json["outcome"] == "confirmed"
+    late = webhook(client, *fake_stripe.event("checkout.session.expired", session["id"]))
+    assert late.json["outcome"] == "ignored"
+    assert consultation(client, third, body["id"])["status"] == "confirmed"
