@@ -44,3 +44,23 @@ def test_without_payments_the_page_has_no_payment_panel(
     login(browser, patient)
     page = browser.get(f"/consultations/{body['id']}").text
     assert 'id="payment"' not in page and "Join the video call" in page
+
+
+def test_the_booking_form_says_so_when_the_payment_page_cannot_open(
+    pay_app, doctor, make_account, fake_stripe
+):
+    from tests.consultations.test_booking_pages import send_intake
+
+    browser = pay_app.test_client()
+    login(browser, make_account())
+    slot = "2026-03-03T09:00:00Z"
+    page = browser.get(f"/book/{doctor.id}?start={slot}").text
+    for _ in range(3):  # the call and the library's two retries
+        fake_stripe.fail_next(503)
+    refused = send_intake(browser, page, doctor.id)
+    assert refused.status_code == 503
+    assert "The payment page could not be opened" in refused.text
+    assert "nothing was charged" in refused.text
+    again = send_intake(browser, browser.get(f"/book/{doctor.id}?start={slot}").text, doctor.id)
+    assert again.status_code == 302  # the time was free again; now it is held for payment
+    assert again.headers["Location"].endswith("#payment")
