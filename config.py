@@ -132,6 +132,18 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "TOKEN_TTL_HOURS": ("int", 24),
     "HOLD_MINUTES": ("int", 10),
     "CANCEL_CUTOFF_HOURS": ("int", 24),
+    # Payments at booking: "none" (the clinic bills outside telesecond) or "stripe".
+    "PAYMENTS_PROVIDER": ("str", "none"),
+    # Stripe's secret API key and the webhook endpoint's signing secret (whsec_...).
+    "STRIPE_SECRET_KEY": ("str", ""),
+    "STRIPE_WEBHOOK_SECRET": ("str", ""),
+    # Send Stripe API calls elsewhere (a test double); empty: Stripe's own address.
+    "STRIPE_API_BASE": ("str", ""),
+    # How long a booking awaiting payment holds its slot.
+    "PAYMENT_HOLD_MINUTES": ("int", 30),
+    # What a patient's cancellation refunds, shown in words before booking (README
+    # "Payments"; telesecond/domain/refund_policy.py): amount:when, ...
+    "REFUND_POLICY": ("str", "full:24h,half:0h,none:signed"),
     "MAX_CONTENT_MB": ("int", 25),
     "MAX_DOCUMENT_MB": ("int", 20),
     "MAX_CONSULTATION_DOCUMENTS_MB": ("int", 100),
@@ -153,15 +165,12 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     # Failed sign-ins per email address before it waits (1, 2, 4 ... minutes, capped).
     "SIGN_IN_MAX_FAILURES": ("int", 5),
     "SIGN_IN_MAX_WAIT_MINUTES": ("int", 15),
-    # Fees: who collects them ("none": the clinic bills patients itself), what the fee
-    # includes ("|" between items) and the refund rules (telesecond/domain/refund_policy.py).
-    "PAYMENTS_PROVIDER": ("str", "none"),
+    # What the fee includes ("|" between items), shown beside every price.
     "FEE_INCLUDES": (
         "str",
         "The video consultation|A written second opinion you can share with your doctor"
         "|Answers to your follow-up questions about the opinion",
     ),
-    "REFUND_POLICY": ("str", "full:24h,half:0h,none:signed"),
     # gunicorn's number of workers (gunicorn.conf.py reads it too); unset: not known here.
     "WEB_CONCURRENCY": ("int", None),
     # The patient's own doctor: how long a link to the opinion lives; what the doctor must

@@ -67,10 +67,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     # services: the features that follow every change of a consultation
     from telesecond.services.consultations import changes
+    from telesecond.services.payments import checkout as payments
     from telesecond.services.reminders import outbox
     from telesecond.services.video import rooms
 
     changes.follow_with(rooms.on_consultation_changed, outbox.on_consultation_changed)
+    changes.follow_payments_with(payments.on_consultation_changed)
 
     # blueprints (converters first: rules bind them when they are added)
     from telesecond.web.converters import IdConverter
@@ -98,6 +100,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     csrf.exempt(api_bp)
     csrf.exempt(webhooks.bp)  # Twilio signs its calls instead
+    from telesecond.web import admin_payments, payment_webhooks
+
+    csrf.exempt(payment_webhooks.bp)  # Stripe signs its calls instead
     for blueprint in (
         main.bp,
         auth.bp,
@@ -114,6 +119,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         reminder_pages.bp,
         video_pages.bp,
         webhooks.bp,
+        payment_webhooks.bp,
+        admin_payments.bp,
         admin_specialists.bp,
         lifecycle_pages,
         two_factor_bp,

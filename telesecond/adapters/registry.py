@@ -18,6 +18,7 @@ from flask import Flask, current_app
 
 from telesecond.adapters.ics_fetch import HttpIcsFetcher, IcsFetcher
 from telesecond.adapters.mail import ConsoleMail, MailSender, SmtpMail
+from telesecond.adapters.payments import NoPayments, PaymentGateway, StripePayments
 from telesecond.adapters.sms import ConsoleSms, SmsSender, TwilioSms
 from telesecond.adapters.storage import DocumentStore, EncryptedFileStore, load_or_create_key
 from telesecond.adapters.video import VideoProvider
@@ -27,6 +28,7 @@ from telesecond.adapters.video_twilio import TwilioVideo
 
 EXTENSION = "telesecond.adapters"
 VIDEO_PROVIDERS = ("jitsi", "twilio", "daily")
+PAYMENTS_PROVIDERS = ("none", "stripe")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Adapters:
     video: VideoProvider
     storage: DocumentStore
     ics_fetcher: IcsFetcher
+    payments: PaymentGateway = dataclasses.field(default_factory=NoPayments)
 
 
 def build_adapters(config: Mapping[str, Any], instance_path: str | os.PathLike[str]) -> Adapters:
@@ -51,6 +54,7 @@ def build_adapters(config: Mapping[str, Any], instance_path: str | os.PathLike[s
         video=build_video_provider(config),
         storage=build_document_store(config, instance_path),
         ics_fetcher=build_ics_fetcher(config),
+        payments=build_payments(config),
     )
 
 
@@ -190,4 +194,26 @@ def build_ics_fetcher(config: Mapping[str, Any]) -> IcsFetcher:
         timeout=config.get("BUSY_CALENDAR_TIMEOUT_SECONDS", 10),
         max_bytes=config.get("BUSY_CALENDAR_MAX_BYTES", 5 * 1024 * 1024),
         allow_local=bool(config.get("BUSY_CALENDAR_ALLOW_LOCAL", False)),
+    )
+
+
+def build_payments(config: Mapping[str, Any]) -> PaymentGateway:
+    """The gateway ``PAYMENTS_PROVIDER`` names: ``none`` (default) or ``stripe``.
+
+    :raise ValueError: unknown provider, or Stripe without its keys.
+    """
+    name = (_setting(config, "PAYMENTS_PROVIDER") or "none").lower()
+    if name == "none":
+        return NoPayments()
+    if name != "stripe":
+        raise ValueError(
+            f"PAYMENTS_PROVIDER must be one of {', '.join(PAYMENTS_PROVIDERS)}, not {name!r}"
+        )
+    missing = [k for k in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET") if not _setting(config, k)]
+    if missing:
+        raise ValueError("PAYMENTS_PROVIDER=stripe needs " + ", ".join(missing))
+    return StripePayments(
+        _setting(config, "STRIPE_SECRET_KEY"),
+        _setting(config, "STRIPE_WEBHOOK_SECRET"),
+        api_base=_setting(config, "STRIPE_API_BASE"),
     )

@@ -18,10 +18,26 @@ from telesecond.services import audit, links
 from telesecond.services.consultations import access, booking
 from telesecond.services.errors import Invalid
 from telesecond.services.fees import checkout
+from telesecond.services.payments import refunds as payment_refunds
+from telesecond.services.payments.ledger import view_of as payment_view
 
 
 def _person(account) -> dict:
     return {"id": account.id, "full_name": account.full_name}
+
+
+def payment_json(consultation_id: int) -> dict:
+    """The consultation's payment: its state, amount and, while due, where to pay."""
+    view = payment_view(consultation_id)
+    return {
+        "status": view.status,
+        "amount_cents": view.amount_cents,
+        "currency": view.currency,
+        "refunded_cents": view.refunded_cents,
+        "checkout_url": view.checkout_url,
+        "expires_at": to_rfc3339(view.expires_at),
+        "paid_at": to_rfc3339(view.paid_at),
+    }
 
 
 def consultation_summary(c: Consultation) -> dict:
@@ -36,6 +52,7 @@ def consultation_summary(c: Consultation) -> dict:
         "patient": _person(c.patient),
         # The app's own join page: it checks who asks and when, then redirects to the room.
         "join_url": links.join_url(c.id) if c.status != "cancelled" else None,
+        "payment": payment_json(c.id),
     }
 
 
@@ -99,7 +116,7 @@ def create_hold():
     body="ConsultationInput",
     ok="201",
     response="Consultation",
-    errors=("400", "403", "404", "409", "422"),
+    errors=("400", "403", "404", "409", "422", "503"),
 )
 @require_auth("patient")
 def create_consultation():
@@ -132,7 +149,7 @@ def create_consultation():
         hold_id=hold_id,
         ip=request.remote_addr,
         sponsor_code=sponsor_code,
-    )
+    ).consultation
     response = jsonify(consultation_json(consultation))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_consultation", consultation_id=consultation.id)
@@ -204,7 +221,7 @@ def cancel_consultation(consultation_id: int):
     f = Fields(data)
     reason = f.string("reason", required=False, max_len=500, default="")
     f.check()
-    consultation = booking.cancel(
+    consultation = payment_refunds.cancel(
         g.api_account,
         consultation_id,
         reason=reason,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from telesecond.models import reminder as reminder_model
+from telesecond.models.consultation import STATUSES as CONSULTATION_STATUSES
+from telesecond.models.payment import VIEW_STATUSES as PAYMENT_VIEW_STATUSES
 
 _STR = {"type": "string"}
 _INSTANT = {"type": "string", "format": "date-time"}
@@ -256,10 +258,11 @@ SCHEMAS: dict[str, dict] = {
         "type": "object",
         "properties": {
             "id": {"type": "integer"},
-            "status": {"enum": ["confirmed", "cancelled", "completed", "no_show"]},
+            "status": {"enum": list(CONSULTATION_STATUSES)},
             "start": _INSTANT,
             "end": _INSTANT,
             "sequence": {"type": "integer"},
+            "payment": {"$ref": "#/components/schemas/Payment"},
             "specialist": {"$ref": "#/components/schemas/Person"},
             "patient": {"$ref": "#/components/schemas/Person"},
             "join_url": {"type": ["string", "null"]},
@@ -268,6 +271,24 @@ SCHEMAS: dict[str, dict] = {
             "current_diagnosis": _STR,
             "proposed_treatment": _STR,
             "questions": _STRS,
+        },
+    },
+    "Payment": {
+        "type": "object",
+        "description": "What the patient pays for the consultation through this site "
+        "(PAYMENTS_PROVIDER); not_required when the clinic bills outside it",
+        "required": ["status"],
+        "properties": {
+            "status": {"enum": list(PAYMENT_VIEW_STATUSES)},
+            "amount_cents": {"type": ["integer", "null"], "description": "minor units"},
+            "currency": {"type": ["string", "null"], "description": "ISO 4217"},
+            "refunded_cents": {"type": "integer"},
+            "checkout_url": {
+                "type": ["string", "null"],
+                "description": "the provider's hosted page, while awaiting_payment",
+            },
+            "expires_at": {"type": ["string", "null"], "format": "date-time"},
+            "paid_at": {"type": ["string", "null"], "format": "date-time"},
         },
     },
     "ConsultationPage": {

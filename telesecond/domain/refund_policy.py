@@ -54,12 +54,25 @@ class RefundPolicy:
 
         ``hours_before_start`` is negative once the call has started.
         """
+        return self.applied(hours_before_start, opinion_signed)[0]
+
+    def applied(self, hours_before_start: float, opinion_signed: bool) -> tuple[Fraction, str]:
+        """The share refunded and the rule that decided it, as written (``half:0h``), or
+        ``none:started`` when no rule is reached."""
         if opinion_signed and self.after_signing is not None:
-            return self.after_signing
+            return self.after_signing, f"{_written(self.after_signing)}:signed"
         for tier in self.tiers:
             if hours_before_start >= tier.hours:
-                return tier.fraction
-        return Fraction(0)
+                return tier.fraction, f"{_written(tier.fraction)}:{tier.hours}h"
+        return Fraction(0), "none:started"
+
+
+def _written(fraction: Fraction) -> str:
+    """An amount as a rule writes it: ``full``, ``half``, ``none`` or ``NN%``."""
+    for name, value in _NAMED.items():
+        if fraction == value:
+            return name
+    return f"{float(fraction * 100):g}%"
 
 
 def _amount(text: str) -> Fraction:

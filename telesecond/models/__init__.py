@@ -10,6 +10,7 @@ from telesecond.models.fee_reduction import AssistanceRequest, SponsorCode, Spon
 from telesecond.models.licence import SpecialistLicence
 from telesecond.models.opinion_deadline import OpinionDeadlineWarning
 from telesecond.models.opinion_lifecycle import FollowUpQuestion, OpinionAddendum, OpinionDraft
+from telesecond.models.payment import Payment, Refund
 from telesecond.models.physician_link import PhysicianLink
 from telesecond.models.record import Document, Opinion
 from telesecond.models.reminder import Reminder, SpecialistAlert
@@ -50,6 +51,8 @@ __all__ = [
     "OpinionDraft",
     "FollowUpQuestion",
     "Passkey",
+    "Payment",
+    "Refund",
     "PhysicianLink",
     "RecoveryCode",
     "Reminder",

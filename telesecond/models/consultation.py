@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from telesecond.models.account import Account
 from telesecond.models.base import Base
 
-STATUSES = ("confirmed", "cancelled", "completed", "no_show")
+# "awaiting_payment": booked, the slot held, until the payment provider confirms payment.
+STATUSES = ("confirmed", "cancelled", "completed", "no_show", "awaiting_payment")
 ACTIVE_STATUSES = ("confirmed", "completed", "no_show")
 
 
@@ -21,7 +22,8 @@ class Consultation(Base):
     __table_args__ = (
         CheckConstraint('start < "end"', name="ordered"),
         CheckConstraint(
-            "status IN ('confirmed', 'cancelled', 'completed', 'no_show')", name="status"
+            "status IN ('confirmed', 'cancelled', 'completed', 'no_show', 'awaiting_payment')",
+            name="status",
         ),
         Index("ix_consultation_specialist_start", "specialist_id", "start"),
         Index("ix_consultation_patient_start", "patient_id", "start"),

@@ -20,10 +20,17 @@ def _tasks() -> list[Task]:
     """The registered tasks, imported lazily so this module stays import-light."""
     from telesecond.services.admin.licence_checks import run_checks
     from telesecond.services.opinions.deadline_warnings import warn_opinion_deadlines
+    from telesecond.services.payments import sweep as payment_sweep
     from telesecond.services.scheduling.busy_calendars import refresh_due_calendars
     from telesecond.services.video.rooms import retry_pending_rooms
 
-    return [refresh_due_calendars, retry_pending_rooms, run_checks, warn_opinion_deadlines]
+    return [
+        refresh_due_calendars,
+        retry_pending_rooms,
+        run_checks,
+        warn_opinion_deadlines,
+        payment_sweep.run,
+    ]
 
 
 def run_maintenance(now: datetime) -> None:

@@ -29,6 +29,7 @@ from telesecond.services.consultations import booking
 from telesecond.services.consultations.verified_patients import needs_verification
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.fees import checkout
+from telesecond.services.payments.checkout import PaymentUnavailable
 from telesecond.services.scheduling import availability, directory
 from telesecond.web import fee_prices
 from telesecond.web.helpers import apply_errors, current_account
@@ -287,7 +288,7 @@ def book(specialist_id: int):
         return _unreadable(profile)
     if form.validate_on_submit():
         try:
-            consultation = checkout.book(
+            booked = checkout.book(
                 current_account(),
                 specialist_id,
                 start,
@@ -297,6 +298,9 @@ def book(specialist_id: int):
                 ip=request.remote_addr,
                 sponsor_code=form.sponsor_code.data,
             )
+        except PaymentUnavailable as error:
+            flash(error.detail, "error")
+            return _intake_page(profile, form, start, 503)
         except Conflict as error:
             return _taken(profile, error)
         except Invalid as error:
@@ -306,6 +310,18 @@ def book(specialist_id: int):
                 form.hold_id.data = form.hold_expires.data = ""
             apply_errors(form, error)
         else:
+            consultation = booked.consultation
+            if booked.checkout_url:  # paid on the provider's page, confirmed by its webhook
+                # A link to it, not a redirect: the pages' CSP (form-action 'self') stops a
+                # form's redirect to another site.
+                flash(
+                    f"Your time with {profile.account.full_name} on "
+                    f"{local_time(consultation.start)} is held for you. Pay now to confirm it.",
+                    "success",
+                )
+                return redirect(
+                    url_for("consultations.detail", consultation_id=consultation.id) + "#payment"
+                )
             flash(
                 f"Your consultation with {profile.account.full_name} is booked for "
                 f"{local_time(consultation.start)}.",

@@ -24,6 +24,8 @@ from telesecond.models import Consultation, ConsultationEvent
 from telesecond.services.consultations import access, booking, case_file
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.opinions import case_timeline, physician_link_status, turnaround
+from telesecond.services.payments import ledger as payment_state
+from telesecond.services.payments import refunds as payment_refunds
 from telesecond.web.booking import parse_start
 from telesecond.web.helpers import current_account
 from telesecond.web.templating import local_time
@@ -35,6 +37,7 @@ STATUS_LABELS = {
     "cancelled": "Cancelled",
     "completed": "Completed",
     "no_show": "No-show",
+    "awaiting_payment": "Awaiting payment",
 }
 EVENT_LABELS = {
     "booked": "Booked",
@@ -42,6 +45,8 @@ EVENT_LABELS = {
     "cancelled": "Cancelled",
     "completed": "Marked completed",
     "no_show": "Marked as no-show",
+    "awaiting_payment": "Booked, awaiting payment",
+    "payment_lapsed": "Released: the payment was not completed",
 }
 DOCUMENTS_PANEL = "documents/_panel.html"
 
@@ -186,6 +191,8 @@ def detail(consultation_id: int):
         draft_key=f"intake:{c.patient_id}:{c.specialist_id}",
         timeline=case_timeline.timeline_for(c, now=now, for_patient=not is_specialist),
         doctor_panel=None if is_specialist else physician_link_status.panel_for(c, now=now),
+        payment=payment_state.view_of(c.id),
+        payment_returned=request.args.get("payment") == "done",
     )
 
 
@@ -223,7 +230,7 @@ def cancel(consultation_id: int):
     """Cancel the consultation, with an optional reason."""
     reason = (request.form.get("reason") or "").replace("\x00", "")[:500]
     try:
-        booking.cancel(
+        payment_refunds.cancel(
             current_account(),
             consultation_id,
             reason=reason,

@@ -171,7 +171,13 @@ def _invalidate_if_first(
 
 
 def _consultation_values(
-    patient: Account, specialist_id: int, slot, intake: Intake, buffer: timedelta, now: datetime
+    patient: Account,
+    specialist_id: int,
+    slot,
+    intake: Intake,
+    buffer: timedelta,
+    now: datetime,
+    status: str = "confirmed",
 ) -> dict:
     """Every column of a new consultation but its id, from a checked intake."""
     values = {k: v for k, v in vars(intake).items() if k not in _NOT_STORED}
@@ -181,7 +187,7 @@ def _consultation_values(
         start=slot.start,
         end=slot.end,
         block_end=slot.end + buffer,
-        status="confirmed",
+        status=status,
         sequence=0,
         consent_version=CONSENT_VERSION,
         consent_at=now,
@@ -208,6 +214,7 @@ def book(
     now: datetime,
     hold_id: int | None = None,
     ip: str | None = None,
+    awaiting_payment: bool = False,
 ) -> Consultation:
     """Book a consultation; raise Invalid (422), Conflict (409) or NotFound (404).
 
@@ -215,6 +222,10 @@ def book(
     first and the busy time around the slot is read with them; a conflict rolls every
     new row back. On PostgreSQL the exclusion constraints, not a check, refuse an overlap
     with a booked consultation.
+
+    ``awaiting_payment``: the consultation occupies its slot like any booking but is
+    ``awaiting_payment`` (change ``awaiting_payment``, no invites or reminders) until
+    ``services/payments`` confirms it as ``booked``.
     """
     if patient.role != "patient":
         raise Forbidden("Only patients can book a consultation.")
@@ -245,7 +256,8 @@ def book(
     slot = availability.slot_at(facts, start, now=now, busy_time=busy.BusyTime())
     if slot is None:
         raise _lost_race(specialist_id, start, now)
-    values = _consultation_values(patient, specialist_id, slot, intake, buffer, now)
+    status = "awaiting_payment" if awaiting_payment else "confirmed"
+    values = _consultation_values(patient, specialist_id, slot, intake, buffer, now, status)
     _invalidate_if_first(locked, specialist_id, slot.start, length + buffer)
     try:
         new_id = row_batch.add_with_id(
@@ -256,7 +268,8 @@ def book(
     consultation = row_batch.as_stored(
         Consultation, {"id": new_id, **values}, patient=patient, specialist=locked.account
     )
-    consultation_changed(consultation, "booked", actor_id=patient.id, now=now, ip=ip)
+    kind = "awaiting_payment" if awaiting_payment else "booked"
+    consultation_changed(consultation, kind, actor_id=patient.id, now=now, ip=ip)
     busy_around = busy.busy_query(
         specialist_id,
         start - length - buffer,

@@ -20,6 +20,9 @@ from telesecond.models import Consultation, ConsultationEvent
 from telesecond.services import audit
 
 KINDS = ("booked", "rescheduled", "cancelled", "completed", "no_show")
+# A booking that awaits payment, and one whose payment lapsed or failed (its slot freed):
+# no invite, reminder or room follows either (services/payments).
+PAYMENT_KINDS = ("awaiting_payment", "payment_lapsed")
 
 # A listener gets (consultation, kind, now=..., detail=...) inside the transaction. It
 # queues new rows (``db.row_batch.queue``) and changes stored rows in the session. It must
@@ -28,12 +31,20 @@ Listener = Callable[..., None]
 
 _HISTORY = ConsultationEvent.__table__
 _listeners: tuple[Listener, ...] = ()
+_payment_listener: Listener | None = None
 
 
 def follow_with(*listeners: Listener) -> None:
     """Name the features that follow every change, in the order they run (at start-up)."""
     global _listeners
     _listeners = listeners
+
+
+def follow_payments_with(listener: Listener | None) -> None:
+    """Name the payments feature (at start-up): it hears every change, and alone hears
+    the payment kinds (``PAYMENT_KINDS``), which no room, invite or reminder follows."""
+    global _payment_listener
+    _payment_listener = listener
 
 
 def consultation_changed(
@@ -48,7 +59,7 @@ def consultation_changed(
     """Record the change in the consultation's history and the audit log, and tell every
     listener. Their new rows are queued in the transaction and written together.
     """
-    if kind not in KINDS:
+    if kind not in KINDS + PAYMENT_KINDS:
         raise ValueError(f"unknown consultation change {kind!r}")
     if consultation.id is None:
         db.session.flush()
@@ -73,5 +84,8 @@ def consultation_changed(
     )
     if "events" not in inspect(consultation).unloaded:
         db.session.expire(consultation, ["events"])
-    for listener in _listeners:
+    listeners = () if kind in PAYMENT_KINDS else _listeners
+    if _payment_listener is not None:
+        listeners = (*listeners, _payment_listener)
+    for listener in listeners:
         listener(consultation, kind, now=now, detail=detail)

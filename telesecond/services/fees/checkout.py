@@ -1,8 +1,11 @@
-"""Book a consultation with what lowers its fee: a sponsor code and approved assistance.
+"""Book a consultation at its price: the fee, less a sponsor code and approved assistance.
 
 The code's use is counted (and committed) before the booking, so two patients cannot
 both take its last use; a booking that then fails gives the use back. The approved
 assistance for "the next booking" with this specialist is tied to the new consultation.
+What is left to pay goes to the payments checkout (``services/payments/checkout.py``),
+which holds the slot until it is paid, or books at once when nothing is due or the
+clinic bills outside telesecond.
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from telesecond.domain.intake import Intake, check_intake
-from telesecond.domain.pricing import quote
+from telesecond.domain.pricing import Assistance, quote
 from telesecond.extensions import db
-from telesecond.models import Account, Consultation
-from telesecond.services.consultations import booking
+from telesecond.models import Account
 from telesecond.services.errors import Invalid, ServiceError
 from telesecond.services.fees import assistance, sponsor_codes
+from telesecond.services.payments import checkout as payments
+from telesecond.services.payments.amounts import Money
 from telesecond.services.scheduling.availability import get_profile
 
 
@@ -29,11 +33,11 @@ def book(
     hold_id: int | None = None,
     ip: str | None = None,
     sponsor_code: str | None = None,
-) -> Consultation:
-    """Book as ``booking.book`` does, using ``sponsor_code`` when one is given."""
-    use = None
+) -> payments.Booked:
+    """Book as ``booking.book`` does, at the price after ``sponsor_code`` and assistance."""
+    profile = get_profile(specialist_id)
+    sponsor = use = None
     if sponsor_code and sponsor_code.strip():
-        profile = get_profile(specialist_id)
         try:
             code = sponsor_codes.usable(sponsor_code, currency=profile.currency, now=now)
         except Invalid as error:  # named together with the intake's own answers
@@ -41,17 +45,32 @@ def book(
             raise Invalid(
                 "Some fields need attention.", {**intake_errors, **error.errors}
             ) from None
-        cover = quote(profile.fee_cents, profile.currency, sponsor=sponsor_codes.sponsor_of(code))
+        sponsor = sponsor_codes.sponsor_of(code)
+        cover = quote(profile.fee_cents, profile.currency, sponsor=sponsor)
         use = sponsor_codes.take_use(code, patient, cover.covered_by("sponsor"), now=now)
+    approved = assistance.approved_for(patient.id, specialist_id)
+    price = quote(
+        profile.fee_cents,
+        profile.currency,
+        Assistance(approved.approved_cents or 0) if approved else None,
+        sponsor,
+    )
     try:
-        consultation = booking.book(
-            patient, specialist_id, start, intake, now=now, hold_id=hold_id, ip=ip
+        booked = payments.book(
+            patient,
+            specialist_id,
+            start,
+            intake,
+            now=now,
+            hold_id=hold_id,
+            ip=ip,
+            price=Money(price.amount_cents, price.currency.upper()),
         )
     except ServiceError:
         if use is not None:
             sponsor_codes.give_back(use)
         raise
-    approved = assistance.approved_for(patient.id, specialist_id)
+    consultation = booked.consultation
     if approved is not None:
         approved.consultation_id = consultation.id
     if use is not None:
@@ -59,4 +78,4 @@ def book(
         use.consultation_id = consultation.id
     if approved is not None or use is not None:
         db.session.commit()
-    return consultation
+    return booked

@@ -1,0 +1,1 @@
+"""Payments at booking (Stripe Checkout), refunds by rule, and their admin reports."""
