@@ -54,7 +54,14 @@ def babel_locale(tag: str) -> Locale:
 @contextmanager
 def speaking(account: Account) -> Iterator[None]:
     """Render what the block renders in ``account``'s language (gettext, dates)."""
-    with force_locale(babel_locale(language_of(account))):
+    with in_language(language_of(account)):
+        yield
+
+
+@contextmanager
+def in_language(tag: str) -> Iterator[None]:
+    """Render what the block renders in the language ``tag`` (gettext, dates)."""
+    with force_locale(babel_locale(tag)):
         yield
 
 

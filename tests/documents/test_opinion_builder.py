@@ -7,40 +7,42 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from telesecond.domain.opinion_document import Addendum, Answer
+from telesecond.domain.opinion_document import Answer
 from telesecond.extensions import db
-from telesecond.models import AuditEvent, SpecialistLicence
+from telesecond.models import AuditEvent, Opinion, SpecialistLicence
 from telesecond.services.errors import NotFound
-from telesecond.services.opinions import document, second_opinion
-from tests.documents import samples
+from telesecond.services.opinions import document, signing
+from tests.credentials import PASSWORD
 from tests.documents.pdf_reading import all_text, squeezed
-from tests.opinions.scenario import BODY, INTAKE, QUESTIONS
+from tests.opinions.scenario import BODY, INTAKE, QUESTIONS, write_signed
 
 
 @pytest.fixture
 def case(make_specialist, make_account, book_consultation, clock):
-    """A booked consultation in Berlin whose specialist wrote the opinion; signed an hour later."""
+    """A booked consultation in Berlin; its opinion signed after the call, and an addendum
+    signed a day later."""
     specialist = make_specialist(full_name="Dr Lena Brandt", notice=60)
     patient = make_account(full_name="Maria Keller", timezone="America/New_York")
     consultation = book_consultation(patient, specialist, **INTAKE)
-    second_opinion.write(specialist, consultation.id, **BODY, ip=None, now=clock())
+    clock.advance(seconds=(consultation.end - clock()).total_seconds() + 60)
+    write_signed(consultation, now=clock(), copy_to_doctor=False)
+    clock.advance(days=1)
+    signing.add_addendum(
+        specialist,
+        consultation.id,
+        text="A later note.",
+        password=PASSWORD,
+        otp=None,
+        question_ids=[],
+        ip=None,
+        now=clock(),
+    )
     return specialist, patient, consultation
 
 
 def _read(case, reader, clock, **changes):
-    specialist, _, consultation = case
-    values = {
-        "signer": specialist,
-        "signed_at": clock() + timedelta(hours=1),
-        "digest": samples.sha256("signed"),
-        "addenda": (
-            Addendum(
-                "A later note.", "Dr Lena Brandt", clock() + timedelta(days=1), samples.sha256("a")
-            ),
-        ),
-        "ip": "203.0.113.5",
-    }
-    return document.read_document(reader, consultation.id, **{**values, **changes})
+    _, _, consultation = case
+    return document.read_document(reader, consultation.id, **{"ip": "203.0.113.5", **changes})
 
 
 def test_the_document_holds_the_case_the_opinion_and_the_signature(case, clock):
@@ -58,8 +60,9 @@ def test_the_document_holds_the_case_the_opinion_and_the_signature(case, clock):
     )
     assert doc.recommendations == BODY["recommendations"]
     assert [a.text for a in doc.addenda] == ["A later note."]
+    opinion = db.session.get(Opinion, consultation.id)
     assert doc.signature.signer == "Dr Lena Brandt"
-    assert doc.signature.digest == samples.sha256("signed")
+    assert doc.signature.digest == opinion.digest and len(opinion.digest) == 64
     # Shown in the patient's zone unless the caller names the reader's.
     assert doc.zone == "America/New_York"
     assert _read(case, specialist, clock, zone="Europe/Berlin").zone == "Europe/Berlin"
@@ -73,7 +76,7 @@ def test_only_licences_current_when_signed_are_listed(case, clock):
             region="AT",
             number="OLD-1",
             issuer="Österreichische Ärztekammer",
-            expires_on=clock().date() - timedelta(days=1),
+            expires_on=date(2026, 3, 1),  # lapsed the day before the opinion was signed
             verified_by_id=specialist.id,
             verified_at=clock() - timedelta(days=400),
         )
@@ -101,13 +104,17 @@ def test_every_read_is_audited_and_strangers_see_nothing(case, clock, make_accou
 
 
 def test_the_built_document_renders_every_answer_and_the_digest(case, clock):
-    _, patient, _ = case
-    doc = _read(case, patient, clock, language="de", zone="Europe/Berlin")
+    _, patient, consultation = case
+    patient.language = "es"
+    db.session.commit()
+    doc = _read(case, patient, clock, zone="Europe/Berlin")
     text = all_text(document.opinion_pdf(doc))
     for answer in BODY["answers"]:
         assert squeezed(answer) in text
     assert squeezed("Ask for a sentinel node biopsy.") in text
     assert squeezed("A later note.") in text
-    assert samples.sha256("signed") in text
-    # Signed at 10:00 UTC: 11:00 in Berlin, the date in German.
-    assert squeezed("Montag, 2. März 2026, 11:00 (Europe/Berlin, CET)") in text
+    assert db.session.get(Opinion, consultation.id).digest in text
+    # The patient reads Spanish: the fixed text and the dates are Spanish, the specialist's
+    # words stay as written. The call began at 10:00 UTC, 11:00 in Berlin.
+    assert squeezed("Recomendaciones") in text
+    assert squeezed("lunes, 2 de marzo de 2026, 11:00 (Europe/Berlin, CET)") in text

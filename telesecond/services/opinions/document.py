@@ -1,19 +1,10 @@
 """The signed opinion as a document to keep: built from the records, rendered as PDF or page.
 
-Wiring (for the routes that serve it)::
-
-    doc = document.read_document(
-        current_user, consultation_id,
-        signer=signer_account, signed_at=opinion.signed_at, digest=opinion.digest,
-        addenda=[Addendum(a.text, a.signed_by.full_name, a.signed_at, a.digest) for a in rows],
-        language="en", zone=current_user.timezone, ip=client_ip,
-    )
-    pdf_bytes = document.opinion_pdf(doc)   # send as application/pdf (an attachment)
-    html = document.opinion_html(doc)       # return as the page (needs the request)
-
-The signature fields come in as arguments: the signing feature owns where they are
-stored. ``read_document`` checks that the reader is the patient or the specialist and
-records the read (``opinion.viewed``), as every read of an opinion is.
+``read_document`` checks that the reader is the patient or the specialist, records the
+read (``opinion.viewed``, as every read of an opinion is) and takes the signature and the
+addenda as they were signed; ``opinion_pdf`` and ``opinion_html`` render it. The fixed
+text is in the patient's language where a translation exists (the routes render inside
+``languages.speaking(patient)``); the specialist's own words stay as written.
 """
 
 from __future__ import annotations
@@ -32,6 +23,8 @@ from telesecond.domain.opinion_document import (
 )
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation, Opinion, SpecialistProfile
+from telesecond.services import languages
+from telesecond.services.errors import NotFound
 from telesecond.services.opinions import second_opinion
 from telesecond.services.rendering import opinion as rendering
 
@@ -103,11 +96,6 @@ def read_document(
     actor: Account,
     consultation_id: int,
     *,
-    signer: Account,
-    signed_at: datetime,
-    digest: str,
-    addenda: Sequence[Addendum] = (),
-    language: str = "en",
     zone: str | None = None,
     patient_birth_date: date | None = None,
     ip: str | None,
@@ -116,27 +104,38 @@ def read_document(
 
     Times are shown in ``zone`` (pass the reader's), or the patient's zone.
 
-    :raise NotFound: not a participant, or no opinion written yet.
+    :raise NotFound: not a participant, or the opinion is not signed yet.
     """
     found = second_opinion.read(actor, consultation_id, ip)
+    opinion = found.opinion
+    if opinion is None:  # the author's own draft is no document
+        raise NotFound(second_opinion.NOT_YET)
+    patient = found.consultation.patient
     return build(
         found.consultation,
-        found.opinion,
-        signer=signer,
-        signed_at=signed_at,
-        digest=digest,
-        addenda=addenda,
-        language=language,
+        opinion,
+        signer=opinion.signed_by,
+        signed_at=opinion.signed_at,
+        digest=opinion.digest,
+        addenda=[
+            Addendum(row.text, row.signed_by.full_name, row.signed_at, row.digest)
+            for row in found.addenda
+        ],
+        language=languages.language_of(patient),
         zone=zone,
-        patient_birth_date=patient_birth_date,
+        patient_birth_date=patient_birth_date or found.consultation.patient_birth_date,
     )
 
 
 def opinion_pdf(doc: OpinionDocument) -> bytes:
-    """The document as a tagged PDF (PDF/UA-1); needs the app context."""
-    return rendering.pdf(doc)
+    """The document as a tagged PDF (PDF/UA-1), its fixed text in the document's language;
+    needs the app context."""
+    with languages.in_language(doc.language):
+        return rendering.pdf(doc)
 
 
 def opinion_html(doc: OpinionDocument) -> str:
-    """The document as an HTML page in the site's layout; call it while serving a request."""
-    return rendering.page(doc)
+    """The document as an HTML page in the site's layout, its fixed text in the document's
+    language; call it while serving a request."""
+    with languages.in_language(doc.language):
+        return rendering.page(doc)
