@@ -38,6 +38,7 @@ def register():
                 role=form.role.data,
                 timezone=form.timezone.data,
                 phone=form.phone.data,
+                sms_consent=form.sms_consent.data,
                 ip=request.remote_addr,
                 now=utcnow(),
             )

@@ -32,6 +32,7 @@ class RegisterForm(FlaskForm):
     )
     timezone = StringField("Time zone", validators=[DataRequired(), Length(max=64)])
     phone = TelField("Mobile phone (optional)", validators=[Optional(), Length(max=32)])
+    sms_consent = BooleanField("Text me appointment reminders by SMS at this number")
 
 
 class LoginForm(FlaskForm):

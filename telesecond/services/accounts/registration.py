@@ -71,6 +71,23 @@ def _check_channels(value: Iterable[str], errors: dict[str, list[str]]) -> list[
     return [c for c in CHANNELS if c in chosen]
 
 
+SMS_NEEDS_CONSENT = (
+    "To get reminders by SMS, tick the box to agree to text messages, or choose email only."
+)
+SMS_NEEDS_PHONE = "Add your mobile phone number to agree to SMS reminders."
+
+
+def _check_sms(
+    *, channels: list[str], consent: bool, phone: str | None, errors: dict[str, list[str]]
+) -> None:
+    """SMS goes only to a number whose owner agreed: refuse the choice otherwise (one message
+    per field, so a form shows each once)."""
+    if consent and not phone:
+        errors.setdefault("sms_consent", []).append(SMS_NEEDS_PHONE)
+    elif "sms" in channels and not consent and "notify_by" not in errors:
+        errors.setdefault("sms_consent", []).append(SMS_NEEDS_CONSENT)
+
+
 def register(
     *,
     email: str,
@@ -79,6 +96,7 @@ def register(
     role: str,
     timezone: str,
     phone: str | None = None,
+    sms_consent: bool = False,
     now: datetime,
     ip: str | None = None,
 ) -> Account | None:
@@ -104,6 +122,8 @@ def register(
         errors["role"] = ["Choose patient or specialist."]
     _check_timezone(timezone, errors)
     number = _check_phone(phone, errors)
+    if sms_consent and "phone" not in errors:
+        _check_sms(channels=["sms"], consent=True, phone=number, errors=errors)
     if errors:
         raise Invalid("Some fields need attention.", errors)
     password_hash = hash_password(password)
@@ -118,7 +138,9 @@ def register(
         role=role,
         timezone=timezone,
         phone=number,
-        notify_by="email",
+        # Agreeing to SMS at sign-up is asking for them: reminders go by both channels.
+        notify_by="email,sms" if sms_consent else "email",
+        sms_consent_at=now if sms_consent else None,
         created_at=now,
     )
     db.session.add(account)
@@ -171,11 +193,15 @@ def update_profile(
     if "notify_by" in changes:
         values["notify_by"] = _check_channels(changes["notify_by"], errors)
     phone = values.get("phone", account.phone)
+    consent = bool(changes.get("sms_consent", account.sms_consent))
+    if "sms_consent" in changes and not consent and "notify_by" not in changes:
+        # Withdrawing consent alone also stops the texts; it is never refused.
+        values["notify_by"] = [c for c in account.channels if c != "sms"] or ["email"]
     channels = values.get("notify_by", account.channels)
     if "sms" in channels and not phone and "notify_by" not in errors:
         errors.setdefault("notify_by", []).append("Add a phone number to get SMS reminders.")
-    if changes.get("sms_consent") and not phone:
-        errors.setdefault("sms_consent", []).append("Add a phone number before agreeing to SMS.")
+    if "phone" not in errors:
+        _check_sms(channels=channels, consent=consent, phone=phone, errors=errors)
     if errors:
         raise Invalid("Some fields need attention.", errors)
     for key in ("full_name", "timezone", "phone"):
