@@ -166,7 +166,7 @@ def test_missing_fields_are_all_named_and_the_input_is_kept(
     html = response.text
     for message in [
         "There is a problem with this form",
-        "is not a country code",
+        "Enter a country code such as DE, or a state code such as US-CA.",
         "Tell the specialist what you want from the second opinion.",
         "Tell the specialist the treatment you have been offered.",
         "Agree to the video consultation terms to book.",
