@@ -224,12 +224,49 @@ def _intake_page(profile: SpecialistProfile, form: IntakeForm, start: datetime, 
         ),
         start=start,
         hold_expires=parse_start(form.hold_expires.data),
+        now=utcnow(),
         question_values=values,
         max_questions=MAX_QUESTIONS,
         consent_text=CONSENT_TEXT,
         consent_version=CONSENT_VERSION,
         draft_key=f"intake:{current_user.id}:{profile.account_id}",
     ), status
+
+
+LAPSED_AND_TAKEN = (
+    "Your hold on this time ended and someone else booked it. "
+    "Your answers are kept in this browser: choose one of the next free times."
+)
+
+
+def _booked(profile: SpecialistProfile, consultation):
+    flash(
+        f"Your consultation with {profile.account.full_name} is booked for "
+        f"{local_time(consultation.start)}.",
+        "success",
+    )
+    return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+
+
+def _book_after_lapse(profile: SpecialistProfile, form: IntakeForm, start: datetime):
+    """The hold lapsed before the form came: book if the time is still free, or say it was taken."""
+    try:
+        consultation = booking.book(
+            current_account(),
+            profile.account_id,
+            start,
+            form.intake(),
+            now=utcnow(),
+            hold_id=None,
+            ip=request.remote_addr,
+        )
+    except Conflict as error:
+        return _taken(profile, error, title="This time was taken", message=LAPSED_AND_TAKEN)
+    except Invalid as error:
+        form.hold_id.data = form.hold_expires.data = ""
+        apply_errors(form, error)
+        return _intake_page(profile, form, start, status=422)
+    return _booked(profile, consultation)
 
 
 @bp.get("/book/<int(max=2147483647):specialist_id>")
@@ -284,18 +321,19 @@ def book(specialist_id: int):
                 ip=request.remote_addr,
             )
         except Conflict as error:
+            lapsed = parse_start(form.hold_expires.data)
+            if lapsed is not None and lapsed <= utcnow() and "alternatives" in error.extra:
+                return _taken(profile, error, title="This time was taken", message=LAPSED_AND_TAKEN)
             return _taken(profile, error)
         except Invalid as error:
+            if "hold_id" in error.errors and not error.errors.keys() - {"hold_id"}:
+                # The hold lapsed: book the time now if it is still free, else say it was taken.
+                return _book_after_lapse(profile, form, start)
             if "hold_id" in error.errors:
                 # Without a hold the next try re-checks the time itself.
                 error.errors["hold_id"] = [HOLD_GONE]
                 form.hold_id.data = form.hold_expires.data = ""
             apply_errors(form, error)
         else:
-            flash(
-                f"Your consultation with {profile.account.full_name} is booked for "
-                f"{local_time(consultation.start)}.",
-                "success",
-            )
-            return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+            return _booked(profile, consultation)
     return _intake_page(profile, form, start, status=422)
