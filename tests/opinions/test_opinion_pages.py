@@ -74,6 +74,8 @@ def test_the_form_shows_every_problem_and_keeps_what_was_typed(
         r'<ul class="field-errors" id="answer-2-error">(.*?)</ul>', response.text, re.S
     )
     assert beside and "Write the answer to question 2." in beside.group(1)
+    # Once beside the question and once in the summary at the top, never twice there.
+    assert response.text.count("Write the answer to question 2.") == 2
     assert 'id="answer-1-error"' not in response.text
     assert "Kept answer.</textarea>" in response.text
     assert db.session.get(Opinion, consultation.id) is None
