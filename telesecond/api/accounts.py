@@ -66,6 +66,7 @@ def create_account():
         "role": f.string("role", max_len=20),
         "timezone": f.string("timezone", max_len=64),
         "phone": f.string("phone", required=False, max_len=32),
+        "sms_consent": bool(f.boolean("sms_consent", required=False, default=False)),
     }
     f.check()
     registration.register(**values, ip=request.remote_addr, now=utcnow())

@@ -40,6 +40,10 @@ SCHEMAS: dict[str, dict] = {
             "role": {"enum": ["patient", "specialist"]},
             "timezone": _STR,
             "phone": {"type": "string", "description": "E.164"},
+            "sms_consent": {
+                "type": "boolean",
+                "description": "agree to SMS reminders (needs phone); reminders then go by SMS too",
+            },
         },
     },
     "Account": {

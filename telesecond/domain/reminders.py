@@ -17,7 +17,10 @@ in as arguments. The rules, in the order they apply:
 3. **Late bookings.** A reminder whose (shifted) due time is before ``booked_at`` is
    dropped, except, per channel, the one closest to the start, which is due at
    ``booked_at`` ("at once"). That send may fall in quiet hours: the patient is
-   booking right then. Nothing is planned at or after the start.
+   booking right then. Nothing is planned at or after the start. That catch-up is
+   left out for a channel in ``confirmed_on``: a confirmation (the booking's, or the
+   notice of a move) goes out on that channel at ``booked_at`` too, in the same
+   minute, and already says when the call is. It is kept on every other channel.
 4. **Duplicates** (same channel and due time, e.g. two offsets shifted to the same
    21:00) collapse to the one closest to the start.
 5. **SMS caps**, counting ``existing_sms``: at most ``sms_per_day`` per local calendar
@@ -219,9 +222,10 @@ def channel_allowed(channel: str, prefs: PatientPrefs) -> bool:
     return channel in prefs.channels and (channel != "sms" or prefs.sms_allowed)
 
 
-def _fits_caps(
+def fits_sms_caps(
     candidate: datetime, taken: Sequence[datetime], zone: ZoneInfo, policy: ReminderPolicy
 ) -> bool:
+    """Whether one more SMS at ``candidate`` keeps within the caps (rule 5), counting ``taken``."""
     day = candidate.astimezone(zone).date()
     if sum(t.astimezone(zone).date() == day for t in taken) + 1 > policy.sms_per_day:
         return False
@@ -234,12 +238,13 @@ def _fits_caps(
     )
 
 
-def fits_sms_caps(
+def patient_fits_sms_caps(
     candidate: datetime, existing: Sequence[ExistingSms], timezone: str, policy: ReminderPolicy
 ) -> bool:
-    """Whether one more SMS at ``candidate`` keeps the patient within the caps (rule 5)."""
+    """Whether one more SMS at ``candidate`` keeps the patient, with the SMS they already
+    have (``existing``) in their zone, within the caps (rule 5)."""
     taken = [_utc(e.due_at, "ExistingSms.due_at") for e in existing]
-    return _fits_caps(_utc(candidate, "candidate"), taken, _zone(timezone), policy)
+    return fits_sms_caps(_utc(candidate, "candidate"), taken, _zone(timezone), policy)
 
 
 def _apply_sms_caps(
@@ -254,7 +259,7 @@ def _apply_sms_caps(
     for reminder in sorted(planned, key=lambda r: (-r.due_at.timestamp(), r.offset)):
         if reminder.channel != "sms":
             kept.append(reminder)
-        elif _fits_caps(reminder.due_at, taken, zone, policy):
+        elif fits_sms_caps(reminder.due_at, taken, zone, policy):
             taken.append(reminder.due_at)
             kept.append(reminder)
     return kept
@@ -267,10 +272,12 @@ def plan_reminders(
     policy: ReminderPolicy,
     prefs: PatientPrefs,
     existing_sms: Sequence[ExistingSms] = (),
+    confirmed_on: frozenset[str] = frozenset(),
 ) -> list[PlannedReminder]:
     """The reminders to store for a consultation booked (or rescheduled) at ``booked_at``.
 
-    See the module docstring for the rules. Sorted by due time, then channel.
+    ``confirmed_on``: the channels on which a confirmation goes out at ``booked_at``
+    (rule 3). See the module docstring for the rules. Sorted by due time, then channel.
 
     :raise ValueError: for naive datetimes or an unknown patient zone.
     """
@@ -301,6 +308,8 @@ def plan_reminders(
             continue
         keep(PlannedReminder(offset.channel, offset.before, due))
     for channel, offset in late.items():
+        if channel in confirmed_on:
+            continue
         keep(PlannedReminder(channel, offset.before, booked_at))
 
     kept = _apply_sms_caps(by_slot.values(), existing_sms, zone, policy)

@@ -46,7 +46,10 @@ def normalize_region(text: str) -> str:
     code = text.strip().upper()
     country = code.split("-", 1)[0]
     if country not in _COUNTRIES or not (len(code) == 2 or _SUBDIVISION.match(code)):
-        raise ValueError(f"{text!r} is not a country code (DE) or subdivision code (US-CA).")
+        # Said in words: the message is shown to people as it is.
+        if not code:
+            raise ValueError("Enter a country code such as DE, or a state code such as US-CA.")
+        raise ValueError(f"“{text.strip()}” is not a country code (DE) or state code (US-CA).")
     return code
 
 

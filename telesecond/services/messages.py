@@ -30,6 +30,7 @@ SMS_ORGANISATION_MAX = 20
 SMS_ORGANISATION_MIN = 8
 # Within this time of the start, a reminder SMS carries the join link, else the manage link.
 JOIN_LINK_WITHIN = timedelta(hours=3)
+JOIN_KINDS = ("reminder", "confirmation", "rescheduled")
 
 
 def sms_fits(text: str) -> bool:
@@ -181,7 +182,9 @@ def _sms_text(
             addendum=is_addendum_slot(slot),
             link=opinion_url(consultation.id),
         )
-    join = kind == "reminder" and consultation.start - now <= JOIN_LINK_WITHIN
+    # Close to the start, a text that says when the call is carries the join link: a late
+    # booking's confirmation stands in for the reminder it makes needless.
+    join = kind in JOIN_KINDS and consultation.start - now <= JOIN_LINK_WITHIN
     link = links.join_url(consultation.id) if join else links.consultation_url(consultation.id)
     return _sms(f"sms/{kind}.txt", when=short_time(consultation.start, zone), link=link, join=join)
 

@@ -41,6 +41,7 @@ def register():
                 timezone=form.timezone.data,
                 phone=form.phone.data,
                 language=languages.current_tag(),
+                sms_consent=form.sms_consent.data,
                 ip=request.remote_addr,
                 now=utcnow(),
             )

@@ -29,7 +29,7 @@ from telesecond.services.consultations import booking
 from telesecond.services.consultations.verified_patients import needs_verification
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.fees import checkout
-from telesecond.services.payments.checkout import PaymentUnavailable
+from telesecond.services.payments.checkout import Booked, PaymentUnavailable
 from telesecond.services.scheduling import availability, directory
 from telesecond.web import fee_prices
 from telesecond.web.helpers import apply_errors, current_account
@@ -233,6 +233,7 @@ def _intake_page(profile: SpecialistProfile, form: IntakeForm, start: datetime, 
         ),
         start=start,
         hold_expires=parse_start(form.hold_expires.data),
+        now=utcnow(),
         question_values=values,
         max_questions=MAX_QUESTIONS,
         consent_text=CONSENT_TEXT,
@@ -240,6 +241,58 @@ def _intake_page(profile: SpecialistProfile, form: IntakeForm, start: datetime, 
         draft_key=f"intake:{current_user.id}:{profile.account_id}",
         **price,
     ), status
+
+
+LAPSED_AND_TAKEN = (
+    "Your hold on this time ended and someone else booked it. "
+    "Your answers are kept in this browser: choose one of the next free times."
+)
+
+
+def _booked(profile: SpecialistProfile, booked: Booked):
+    consultation = booked.consultation
+    if booked.checkout_url:  # paid on the provider's page, confirmed by its webhook
+        # A link to it, not a redirect: the pages' CSP (form-action 'self') stops a form's
+        # redirect to another site.
+        flash(
+            f"Your time with {profile.account.full_name} on "
+            f"{local_time(consultation.start)} is held for you. Pay now to confirm it.",
+            "success",
+        )
+        return redirect(
+            url_for("consultations.detail", consultation_id=consultation.id) + "#payment"
+        )
+    flash(
+        f"Your consultation with {profile.account.full_name} is booked for "
+        f"{local_time(consultation.start)}.",
+        "success",
+    )
+    return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+
+
+def _book_after_lapse(profile: SpecialistProfile, form: IntakeForm, start: datetime):
+    """The hold lapsed before the form came: book if the time is still free, or say it was taken."""
+    try:
+        booked = checkout.book(
+            current_account(),
+            profile.account_id,
+            start,
+            form.intake(),
+            now=utcnow(),
+            hold_id=None,
+            ip=request.remote_addr,
+            sponsor_code=form.sponsor_code.data,
+        )
+    except PaymentUnavailable as error:
+        flash(error.detail, "error")
+        return _intake_page(profile, form, start, 503)
+    except Conflict as error:
+        return _taken(profile, error, title="This time was taken", message=LAPSED_AND_TAKEN)
+    except Invalid as error:
+        form.hold_id.data = form.hold_expires.data = ""
+        apply_errors(form, error)
+        return _intake_page(profile, form, start, status=422)
+    return _booked(profile, booked)
 
 
 @bp.get("/book/<int(max=2147483647):specialist_id>")
@@ -302,30 +355,19 @@ def book(specialist_id: int):
             flash(error.detail, "error")
             return _intake_page(profile, form, start, 503)
         except Conflict as error:
+            lapsed = parse_start(form.hold_expires.data)
+            if lapsed is not None and lapsed <= utcnow() and "alternatives" in error.extra:
+                return _taken(profile, error, title="This time was taken", message=LAPSED_AND_TAKEN)
             return _taken(profile, error)
         except Invalid as error:
+            if "hold_id" in error.errors and not error.errors.keys() - {"hold_id"}:
+                # The hold lapsed: book the time now if it is still free, else say it was taken.
+                return _book_after_lapse(profile, form, start)
             if "hold_id" in error.errors:
                 # Without a hold the next try re-checks the time itself.
                 error.errors["hold_id"] = [HOLD_GONE]
                 form.hold_id.data = form.hold_expires.data = ""
             apply_errors(form, error)
         else:
-            consultation = booked.consultation
-            if booked.checkout_url:  # paid on the provider's page, confirmed by its webhook
-                # A link to it, not a redirect: the pages' CSP (form-action 'self') stops a
-                # form's redirect to another site.
-                flash(
-                    f"Your time with {profile.account.full_name} on "
-                    f"{local_time(consultation.start)} is held for you. Pay now to confirm it.",
-                    "success",
-                )
-                return redirect(
-                    url_for("consultations.detail", consultation_id=consultation.id) + "#payment"
-                )
-            flash(
-                f"Your consultation with {profile.account.full_name} is booked for "
-                f"{local_time(consultation.start)}.",
-                "success",
-            )
-            return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+            return _booked(profile, booked)
     return _intake_page(profile, form, start, status=422)

@@ -53,18 +53,25 @@ DOCUMENTS_PANEL = "documents/_panel.html"
 
 @dataclass
 class Agenda:
-    """Consultations split for display: today (specialists only), upcoming, past."""
+    """Consultations split for display: today (specialists only), upcoming, past, cancelled."""
 
     today: list[Consultation] = field(default_factory=list)
     upcoming: list[Consultation] = field(default_factory=list)
     past: list[Consultation] = field(default_factory=list)
+    cancelled: list[Consultation] = field(default_factory=list)
 
 
 def agenda_of(items: list[Consultation], now: datetime, zone: ZoneInfo, *, by_day: bool) -> Agenda:
-    """Split soonest-first consultations; ``by_day`` groups by the local date (agenda)."""
+    """Split soonest-first consultations; ``by_day`` groups by the local date (agenda).
+
+    Cancelled ones are a list of their own, whenever they were to happen.
+    """
     agenda = Agenda()
     today = now.astimezone(zone).date()
     for c in items:
+        if c.status == "cancelled":
+            agenda.cancelled.append(c)
+            continue
         if by_day:
             day = c.start.astimezone(zone).date()
             bucket = (
@@ -74,6 +81,7 @@ def agenda_of(items: list[Consultation], now: datetime, zone: ZoneInfo, *, by_da
             bucket = agenda.upcoming if c.end > now else agenda.past
         bucket.append(c)
     agenda.past.reverse()  # most recent first
+    agenda.cancelled.reverse()
     return agenda
 
 

@@ -35,6 +35,7 @@ class RegisterForm(FlaskForm):
     )
     timezone = StringField(_l("Time zone"), validators=[Required(), Length(max=64)])
     phone = TelField(_l("Mobile phone (optional)"), validators=[Optional(), Length(max=32)])
+    sms_consent = BooleanField(_l("Text me appointment reminders by SMS at this number"))
 
 
 class LoginForm(FlaskForm):

@@ -125,6 +125,8 @@ def test_book_share_a_document_and_read_the_opinion(
     expect(page.get_by_role("status")).to_contain_text("is booked for Tue 03 Mar 2026, 04:00")
     page.wait_for_load_state("domcontentloaded")  # the page's deferred scripts have run
     assert drafts(page) == {}  # the booking ended the draft
+    # The checklist's step opens the folded records section.
+    page.get_by_role("link", name="Upload records").click()
     documents = page.get_by_role("region", name="Medical documents")
     expect(documents).to_contain_text("No documents have been shared yet.")
     documents.get_by_label("File").set_input_files(
@@ -133,6 +135,8 @@ def test_book_share_a_document_and_read_the_opinion(
     documents.get_by_label("What is it?").select_option(label="Pathology report")
     documents.get_by_role("button", name="Upload document").click()
     expect(page.get_by_role("status")).to_contain_text("Your document is uploaded")
+    expect(page.locator("[data-step=records]")).to_contain_text("Medical records shared: 1")
+    page.get_by_text("Medical records (1)").click()
     documents = page.get_by_role("region", name="Medical documents")
     expect(documents.get_by_role("link", name="biopsy report.pdf")).to_be_visible()
     expect(documents).to_contain_text("Pathology report")
@@ -147,11 +151,13 @@ def test_book_share_a_document_and_read_the_opinion(
     upcoming = page.get_by_role("row", name=re.compile("Petra Paulsen"))
     expect(upcoming).to_contain_text("Tue 03 Mar 2026, 10:00 (Europe/Berlin, CET)")
     upcoming.get_by_role("link", name=re.compile("^Open")).click()
-    case = page.get_by_role("region", name="The patient's case")
+    page.get_by_text("The patient's case").click()
+    case = page.locator("#case")
     expect(case).to_contain_text("Invasive ductal carcinoma, stage IIA")
     expect(case).to_contain_text("Mastectomy, then chemo")
     expect(case).to_contain_text(QUESTIONS[0])
     expect(case).to_contain_text(QUESTIONS[1])
+    page.get_by_role("link", name="See them").click()
     documents = page.get_by_role("region", name="Medical documents")
     expect(documents).to_contain_text("by Petra Paulsen")
     with page.expect_download() as download:
@@ -182,7 +188,7 @@ def test_book_share_a_document_and_read_the_opinion(
     page.get_by_role("row", name=re.compile("Dr Ada Vance")).get_by_role(
         "link", name=re.compile("^Open")
     ).click()
-    page.get_by_role("link", name="Written opinion").click()
+    page.get_by_role("link", name="Read the written opinion").click()
     opinion = page.get_by_role("article", name="Second opinion")
     expect(opinion).to_contain_text("Breast-conserving surgery is a reasonable option")
     expect(opinion).to_contain_text("Likely, if the tumour shrinks first.")

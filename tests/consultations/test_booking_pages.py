@@ -166,7 +166,7 @@ def test_missing_fields_are_all_named_and_the_input_is_kept(
     html = response.text
     for message in [
         "There is a problem with this form",
-        "is not a country code",
+        "Enter a country code such as DE, or a state code such as US-CA.",
         "Tell the specialist what you want from the second opinion.",
         "Tell the specialist the treatment you have been offered.",
         "Agree to the video consultation terms to book.",
@@ -231,7 +231,7 @@ def test_a_slot_taken_meanwhile_offers_the_nearest_free_times(
 
     response = send_intake(client, page.text, doctor.id)
     assert response.status_code == 409
-    assert "This time was just taken" in response.text
+    assert "This time was taken" in response.text  # the hold lapsed, someone booked it
     assert f'href="/book/{doctor.id}?start={NEXT_SLOT}"' in response.text
     assert [c.patient_id for c in consultations()] == [rival.id]
 
@@ -386,3 +386,37 @@ def test_control_characters_are_refused_not_stored(
     assert "Remove the invisible control characters from this text." in response.text
     assert "Remove the invisible control characters from your questions." in response.text
     assert consultations() == []
+
+
+def test_a_lapsed_hold_on_a_time_someone_took_says_it_was_taken(
+    client, signed_in_patient, make_new_york_specialist, make_account, book_consultation, clock
+):
+    doctor = make_new_york_specialist()
+    page = client.get(f"/book/{doctor.id}?start={SLOT}")
+    assert "held until" not in page.text and 'data-seconds-left="600"' in page.text
+    clock.advance(minutes=11)
+    book_consultation(make_account(), doctor, start=SLOT_AT)
+
+    response = send_intake(client, page.text, doctor.id)
+    assert response.status_code == 409
+    assert "This time was taken" in response.text
+    assert "we book the time if it is still free" not in response.text
+    assert f'href="/book/{doctor.id}?start={NEXT_SLOT}"' in response.text
+    assert [c.patient_id for c in consultations()] != [signed_in_patient.id]
+
+
+def test_upcoming_past_and_cancelled_are_listed_apart(
+    client, signed_in_patient, make_new_york_specialist, book_consultation, clock, signed_in
+):
+    doctor = make_new_york_specialist()
+    kept = book_consultation(signed_in_patient, doctor, start=SLOT_AT)
+    dropped = book_consultation(signed_in_patient, doctor, n=2)
+    booking.cancel(signed_in_patient, dropped.id, reason="", now=clock(), cutoff_hours=0)
+    for viewer in (client, signed_in(client.application, doctor)):
+        html = viewer.get("/consultations").text
+        # Today (the specialist's agenda) and upcoming come first; cancelled apart.
+        before, cancelled = html.split(">Cancelled</h2>")
+        assert f"/consultations/{kept.id}" in before[: before.index(">Past</h2>")]
+        assert f"/consultations/{dropped.id}" not in before
+        assert f"/consultations/{dropped.id}" in cancelled
+        assert f"/consultations/{kept.id}" not in cancelled

@@ -49,7 +49,12 @@ def test_each_message_goes_out_once_at_its_time(
         start - timedelta(hours=72),
         start - timedelta(hours=24),
     ]
-    assert when(arrivals, "sms", PHONE) == [start - timedelta(hours=24), start - timedelta(hours=1)]
+    # She chose SMS: the confirmation comes by text too (issue 19.6), then 24 h and 1 h.
+    assert when(arrivals, "sms", PHONE) == [
+        booked,
+        start - timedelta(hours=24),
+        start - timedelta(hours=1),
+    ]
     # The specialist: the confirmation, then the morning agenda at 07:00 their time.
     assert when(arrivals, "email", specialist.email) == [booked, local(2026, 3, 5, 7)]
     sent = db.session.scalars(select(Reminder)).all()
@@ -57,7 +62,7 @@ def test_each_message_goes_out_once_at_its_time(
     assert all(r.provider_ref for r in sent)
     # A later pass finds nothing more to send.
     assert dispatch_due_reminders(clock=utcnow) == 0
-    assert len(smtp_server.messages) == 5 and len(fake_twilio.messages) == 2
+    assert len(smtp_server.messages) == 5 and len(fake_twilio.messages) == 3
     assert "Reply STOP" in fake_twilio.messages[-1]["body"]
 
 
@@ -84,7 +89,10 @@ def test_reschedule_replans_and_old_times_never_fire(
         new_start - timedelta(hours=72),
         new_start - timedelta(hours=24),
     ]
+    # She chose SMS: the booking's confirmation comes by text too; the move's notice does
+    # not, as it would be a second text that day (the caps).
     assert when(arrivals, "sms", PHONE) == [
+        now0,
         new_start - timedelta(hours=24),
         new_start - timedelta(hours=1),
     ]
@@ -104,13 +112,31 @@ def test_cancel_stops_every_reminder(
     booking.cancel(specialist, c.id, reason="", now=clock(), cutoff_hours=24)
     arrivals = run_until(clock, start + timedelta(hours=1), smtp_server, fake_twilio)
 
-    # Only the two cancellation notices, at once; no reminder, no agenda, no SMS.
+    # Only the two cancellation notices, at once; no reminder, no agenda. No cancellation
+    # text either: the confirmation text already used the patient's one SMS that day.
     assert len(arrivals) == 2
     assert {kind for kind, _, _ in arrivals} == {"email"}
     assert any(sms_patient.email in to for _, to, _ in arrivals)
     assert any(specialist.email in to for _, to, _ in arrivals)
     assert {at for _, _, at in arrivals} == {local(2026, 3, 2, 11)}
-    assert fake_twilio.messages == []
+    assert [m["body"].split(".")[0] for m in fake_twilio.messages] == [
+        "telesecond: video call booked for Thu 5 Mar 11:00 CET"
+    ]
+
+
+def test_a_cancellation_on_a_later_day_goes_by_sms_too(
+    app, clock, sms_patient, book_consultation, smtp_server, fake_twilio, make_specialist
+):
+    specialist = make_specialist()
+    c = book_consultation(sms_patient, specialist, start=local(2026, 3, 6, 11))
+    dispatch_due_reminders(clock=utcnow)
+    clock.advance(hours=24)  # Tuesday: no text sent yet that day
+    booking.cancel(specialist, c.id, reason="", now=clock(), cutoff_hours=24)
+    dispatch_due_reminders(clock=utcnow)
+    assert [m["body"].split(".")[0] for m in fake_twilio.messages_to(PHONE)] == [
+        "telesecond: video call booked for Fri 6 Mar 11:00 CET",
+        "telesecond: video call on Fri 6 Mar 11:00 CET cancelled",
+    ]
 
 
 def test_late_booking_gets_its_join_link_sms_at_once(
@@ -122,8 +148,10 @@ def test_late_booking_gets_its_join_link_sms_at_once(
     c = book_consultation(sms_patient, specialist, start=local(2026, 3, 2, 11))
     dispatch_due_reminders(clock=utcnow)
     texts = fake_twilio.messages_to(PHONE)
+    # One text: the confirmation, carrying the join link; no reminder in the same minute.
     assert len(texts) == 1
-    assert f"/consultations/{c.id}" in texts[0]["body"]
+    assert "booked for" in texts[0]["body"]
+    assert f"/consultations/{c.id}/join" in texts[0]["body"]
     # The text expires at Twilio before the start.
     assert 0 < texts[0]["validity_period"] <= 30 * 60
     assert dispatch_due_reminders(clock=utcnow) == 0
@@ -142,13 +170,15 @@ def test_started_consultation_reminder_is_skipped(
         select(Reminder).where(Reminder.consultation_id == c.id, Reminder.kind == "reminder")
     ).all()
     assert {r.status for r in reminders} == {"skipped"}
-    assert fake_twilio.messages == []
+    # The only text is the confirmation sent at booking; no reminder text after the start.
+    assert ["booked for" in m["body"] for m in fake_twilio.messages] == [True]
     assert len(smtp_server.messages) == 2
 
 
 def test_expired_lease_is_reclaimed_and_sent_once(
-    app, clock, sms_patient, book_consultation, smtp_server, fake_twilio, make_specialist
+    app, clock, make_account, book_consultation, smtp_server, fake_twilio, make_specialist
 ):
+    sms_patient = make_account(timezone="Europe/Berlin")  # email only: two rows
     specialist = make_specialist()
     book_consultation(sms_patient, specialist, start=local(2026, 3, 5, 11))
     lease = timedelta(seconds=app.config["REMINDER_LEASE_SECONDS"])
@@ -184,8 +214,9 @@ def test_transient_sms_error_is_retried_later(
 
 
 def test_rows_claimed_by_dispatchers_that_die_before_sending_are_not_lost(
-    app, clock, sms_patient, book_consultation, smtp_server, make_specialist
+    app, clock, make_account, book_consultation, smtp_server, make_specialist
 ):
+    sms_patient = make_account(timezone="Europe/Berlin")  # email only: two rows
     specialist = make_specialist()
     book_consultation(sms_patient, specialist, start=local(2026, 3, 5, 11))
     lease = timedelta(minutes=2)
@@ -199,8 +230,9 @@ def test_rows_claimed_by_dispatchers_that_die_before_sending_are_not_lost(
 
 
 def test_a_row_its_dispatcher_died_sending_is_unknown_and_not_sent_again(
-    app, clock, sms_patient, book_consultation, smtp_server, make_specialist
+    app, clock, make_account, book_consultation, smtp_server, make_specialist
 ):
+    sms_patient = make_account(timezone="Europe/Berlin")  # email only: two rows
     specialist = make_specialist()
     book_consultation(sms_patient, specialist, start=local(2026, 3, 5, 11))
     lease = timedelta(minutes=2)

@@ -32,25 +32,27 @@ def test_a_booking_sends_invites_then_the_join_link_sms_then_a_cancel(
 
     dispatch_due_reminders(clock=utcnow)
 
-    # The invites to both, and the patient's 72 h reminder, already due, at once.
-    received = smtp_server.wait_for(3)
+    # The invites to both, at once, and the patient's confirmation by text. The 72 h
+    # reminder's time has passed, but no "Reminder" goes beside the invite that says when.
+    received = smtp_server.wait_for(2)
     invites = {m.rcpt_tos[0]: methods(m) for m in received if methods(m)}
     assert invites == {patient.email: ["REQUEST"], doctor.email: ["REQUEST"]}
-    (reminder,) = [m for m in received if not methods(m)]
-    assert str(reminder["Subject"]).strip().startswith("Reminder: your telesecond consultation")
+    assert len(smtp_server.messages) == 2
+    (confirmation,) = fake_twilio.messages_to(PHONE)
+    assert "booked for" in confirmation["body"]
 
     # A day before, an SMS with the manage link; an hour before, the join link; each once.
     join_url = f"{BASE_URL}/consultations/{consultation.id}/join"
     clock.now = START - timedelta(hours=24)
     dispatch_due_reminders(clock=utcnow)
-    (day_before,) = fake_twilio.messages_to(PHONE)
+    (_, day_before) = fake_twilio.messages_to(PHONE)
     assert join_url not in day_before["body"]
     assert f"{BASE_URL}/consultations/{consultation.id} " in day_before["body"]
     clock.now = START - timedelta(hours=1)
     dispatch_due_reminders(clock=utcnow)
     dispatch_due_reminders(clock=utcnow)
     texts = fake_twilio.messages_to(PHONE)
-    assert len(texts) == 2
+    assert len(texts) == 3
     join = [m for m in texts if join_url in m["body"]]
     assert len(join) == 1
     assert join[0]["validity_period"] <= 3600

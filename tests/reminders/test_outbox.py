@@ -38,6 +38,7 @@ def test_booking_writes_notices_reminders_and_agenda(
 
     assert plan(c, sms_patient) == [
         ("confirmation", "email", clock(), "pending"),
+        ("confirmation", "sms", clock(), "pending"),  # she chose SMS (issue 19.6)
         ("reminder", "email", start - timedelta(hours=72), "pending"),
         ("reminder", "email", start - timedelta(hours=24), "pending"),
         ("reminder", "sms", start - timedelta(hours=24), "pending"),
@@ -68,7 +69,10 @@ def test_reschedule_cancels_old_reminders_and_plans_new_ones(
     ]
     assert {r.status for r in new} == {"pending"}
     notices = rows(consultation_id=c.id, kind="rescheduled")
-    assert sorted(r.recipient_id for r in notices) == sorted([sms_patient.id, specialist.id])
+    # By email to both; no text: the booking's confirmation text used today's one SMS.
+    assert sorted((r.recipient_id, r.channel) for r in notices) == sorted(
+        [(sms_patient.id, "email"), (specialist.id, "email")]
+    )
     agendas = rows(kind="agenda", recipient_id=specialist.id)
     assert [a.slot for a in agendas] == ["2026-03-05", "2026-03-12"]
 
@@ -83,8 +87,13 @@ def test_cancel_withdraws_pending_rows_and_queues_cancellation_notices(
     assert {r.status for r in rows(consultation_id=c.id, kind="reminder")} == {"cancelled"}
     assert {r.status for r in rows(consultation_id=c.id, kind="confirmation")} == {"cancelled"}
     notices = rows(consultation_id=c.id, kind="cancelled")
-    assert sorted((r.recipient_id, r.status) for r in notices) == sorted(
-        [(sms_patient.id, "pending"), (specialist.id, "pending")]
+    # The confirmation text was withdrawn unsent, so the cancellation text fits the caps.
+    assert sorted((r.recipient_id, r.channel, r.status) for r in notices) == sorted(
+        [
+            (sms_patient.id, "email", "pending"),
+            (sms_patient.id, "sms", "pending"),
+            (specialist.id, "email", "pending"),
+        ]
     )
 
 
@@ -113,23 +122,40 @@ def test_patient_sms_caps_count_their_other_consultations(
     second = book_consultation(sms_patient, specialist, start=local(2026, 3, 5, 15))
     sms_first = rows(consultation_id=first.id, channel="sms")
     sms_second = rows(consultation_id=second.id, channel="sms")
-    # One SMS per local day: the second consultation's texts fall on days already used.
-    assert len(sms_first) == 2
+    # One SMS per local day: the second consultation's texts (its confirmation included)
+    # fall on days already used.
+    assert sorted(r.kind for r in sms_first) == ["confirmation", "reminder", "reminder"]
     assert sms_second == []
 
 
-def test_late_booking_sends_its_last_reminder_at_once(
+def test_late_booking_gets_its_confirmations_and_no_reminder_in_the_same_minute(
     app, clock, sms_patient, make_specialist, book_consultation
 ):
     specialist = make_specialist(notice=0)
     clock.advance(minutes=30)  # 10:30 Berlin
-    # 30 minutes from now.
+    # 30 minutes from now: every reminder time has passed.
     c = book_consultation(sms_patient, specialist, start=local(2026, 3, 2, 11))
-    planned = rows(consultation_id=c.id, recipient_id=sms_patient.id, kind="reminder")
-    assert sorted((r.channel, r.due_at) for r in planned) == [
-        ("email", clock()),
-        ("sms", clock()),
+    mine = rows(consultation_id=c.id, recipient_id=sms_patient.id)
+    # The confirmations say when the call is; the catch-up reminders would repeat them.
+    assert sorted((r.kind, r.channel, r.due_at) for r in mine) == [
+        ("confirmation", "email", clock()),
+        ("confirmation", "sms", clock()),
     ]
+
+
+def test_late_change_of_channels_still_sends_the_last_reminder_at_once(
+    app, clock, make_account, make_specialist, book_consultation
+):
+    # Re-planning sends no confirmation, so the catch-up reminder stays.
+    patient = make_account(timezone="Europe/Berlin")
+    specialist = make_specialist(notice=0)
+    clock.advance(minutes=30)
+    c = book_consultation(patient, specialist, start=local(2026, 3, 2, 11))
+    assert rows(consultation_id=c.id, recipient_id=patient.id, kind="reminder") == []
+    outbox.replan_upcoming(patient, now=clock())
+    db.session.commit()
+    planned = rows(consultation_id=c.id, recipient_id=patient.id, kind="reminder")
+    assert [(r.channel, r.due_at) for r in planned] == [("email", clock())]
 
 
 def test_a_refused_booking_leaves_no_outbox_rows(

@@ -26,12 +26,13 @@ def test_api_lists_each_participant_their_own_reminders(
     items = mine.json["items"]
     assert [(i["kind"], i["channel"], i["status"]) for i in items] == [
         ("confirmation", "email", "sent"),
+        ("confirmation", "sms", "sent"),
         ("reminder", "email", "pending"),
         ("reminder", "email", "pending"),
         ("reminder", "sms", "pending"),
         ("reminder", "sms", "pending"),
     ]
-    assert items[1]["due_at"] == "2026-03-02T10:00:00Z"
+    assert items[2]["due_at"] == "2026-03-02T10:00:00Z"
     theirs = client.get(f"/api/v1/consultations/{c.id}/reminders", headers=auth_header(specialist))
     assert [(i["kind"], i["status"]) for i in theirs.json["items"]] == [("confirmation", "sent")]
 
@@ -79,7 +80,11 @@ def test_patient_sees_reminders_and_switches_to_email_only(
     )
     db.session.expire_all()
     sms = db.session.scalars(
-        select(Reminder).where(Reminder.consultation_id == c.id, Reminder.channel == "sms")
+        select(Reminder).where(
+            Reminder.consultation_id == c.id,
+            Reminder.channel == "sms",
+            Reminder.kind == "reminder",
+        )
     ).all()
     assert sorted(r.status for r in sms) == ["pending", "pending"]
 
@@ -161,7 +166,9 @@ def test_admin_sees_failed_sends_without_health_information(
     c = book_consultation(patient, specialist, start=local(*START))
     clock.now = local(2026, 3, 4, 11)
     dispatch_due_reminders(clock=utcnow)
-    failed = db.session.scalars(select(Reminder).where(Reminder.status == "failed")).all()
+    failed = db.session.scalars(
+        select(Reminder).where(Reminder.status == "failed", Reminder.kind == "reminder")
+    ).all()
     assert len(failed) == 1
 
     admin = make_account(role="admin")

@@ -33,7 +33,8 @@ def test_dispatch_command_runs_one_pass(
     book_consultation(sms_patient, specialist, start=local(2026, 3, 5, 11))
     result = app.test_cli_runner().invoke(args=["reminders", "dispatch"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "dispatched 2"
+    # The two confirmation emails and the patient's confirmation text.
+    assert result.output.strip() == "dispatched 3"
     assert len(smtp_server.messages) == 2
 
 
@@ -59,7 +60,7 @@ def test_stop_request_hands_unsent_rows_back(
     back = db.session.scalars(select(Reminder).where(Reminder.id.in_(ids))).all()
     assert {(r.status, r.claimed_by, r.attempts) for r in back} == {("pending", None, 0)}
     assert smtp_server.messages == []
-    assert dispatch.dispatch_due_reminders(clock=utcnow) == 2
+    assert dispatch.dispatch_due_reminders(clock=utcnow) == len(ids) == 3
 
 
 def test_unreadable_reminder_settings_stop_the_app_at_start(make_app):

@@ -181,8 +181,8 @@ def test_api_answer_carries_the_join_url(app, people, consult, auth_header):
 def test_consultation_page_shows_the_video_panel(app, people, consult, signed_in):
     c = consult()
     page = signed_in(app, people.patient).get(f"/consultations/{c.id}").text
-    assert 'id="video-title"' in page
-    assert "The room opens at" in page
+    assert 'id="next-steps"' in page and 'id="video"' in page
+    assert "Join opens at" in page
     assert "/video/device-test?consultation=" in page
     assert "Invite a guest" in page
     doctor_page = signed_in(app, people.doctor).get(f"/consultations/{c.id}").text

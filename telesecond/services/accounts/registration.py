@@ -84,6 +84,23 @@ def _check_channels(value: Iterable[str], errors: dict[str, list[str]]) -> list[
     return [c for c in CHANNELS if c in chosen]
 
 
+SMS_NEEDS_CONSENT = (
+    "To get reminders by SMS, tick the box to agree to text messages, or choose email only."
+)
+SMS_NEEDS_PHONE = "Add your mobile phone number to agree to SMS reminders."
+
+
+def _check_sms(
+    *, channels: list[str], consent: bool, phone: str | None, errors: dict[str, list[str]]
+) -> None:
+    """SMS goes only to a number whose owner agreed: refuse the choice otherwise (one message
+    per field, so a form shows each once)."""
+    if consent and not phone:
+        errors.setdefault("sms_consent", []).append(SMS_NEEDS_PHONE)
+    elif "sms" in channels and not consent and "notify_by" not in errors:
+        errors.setdefault("sms_consent", []).append(SMS_NEEDS_CONSENT)
+
+
 def register(
     *,
     email: str,
@@ -93,6 +110,7 @@ def register(
     timezone: str,
     phone: str | None = None,
     language: str | None = None,
+    sms_consent: bool = False,
     now: datetime,
     ip: str | None = None,
 ) -> Account | None:
@@ -120,6 +138,8 @@ def register(
     number = _check_phone(phone, errors)
     # The language the sign-up page was in: the first emails are written in it.
     chosen = shipped_tag(language, tuple(current_app.config["LANGUAGES"])) if language else None
+    if sms_consent and "phone" not in errors:
+        _check_sms(channels=["sms"], consent=True, phone=number, errors=errors)
     if errors:
         raise Invalid(_("Some fields need attention."), errors)
     password_hash = hash_password(password)
@@ -135,7 +155,9 @@ def register(
         timezone=timezone,
         phone=number,
         language=chosen,
-        notify_by="email",
+        # Agreeing to SMS at sign-up is asking for them: reminders go by both channels.
+        notify_by="email,sms" if sms_consent else "email",
+        sms_consent_at=now if sms_consent else None,
         created_at=now,
     )
     db.session.add(account)
@@ -190,11 +212,15 @@ def update_profile(
     if "language" in changes:
         values["language"] = _check_language(changes["language"], errors)
     phone = values.get("phone", account.phone)
+    consent = bool(changes.get("sms_consent", account.sms_consent))
+    if "sms_consent" in changes and not consent and "notify_by" not in changes:
+        # Withdrawing consent alone also stops the texts; it is never refused.
+        values["notify_by"] = [c for c in account.channels if c != "sms"] or ["email"]
     channels = values.get("notify_by", account.channels)
     if "sms" in channels and not phone and "notify_by" not in errors:
         errors.setdefault("notify_by", []).append(_("Add a phone number to get SMS reminders."))
-    if changes.get("sms_consent") and not phone:
-        errors.setdefault("sms_consent", []).append(_("Add a phone number before agreeing to SMS."))
+    if "phone" not in errors:
+        _check_sms(channels=channels, consent=consent, phone=phone, errors=errors)
     if errors:
         raise Invalid(_("Some fields need attention."), errors)
     for key in ("full_name", "timezone", "phone", "language"):

@@ -6,9 +6,11 @@ import importlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from telesecond.domain.slots import Slot
 from telesecond.extensions import db
-from telesecond.models import Account, Consultation
+from telesecond.models import Account, Consultation, Opinion
 from telesecond.services import audit
 from telesecond.services.consultations import access
 from telesecond.services.errors import Invalid, NotFound
@@ -26,6 +28,7 @@ class Case:
     consultation: Consultation
     documents: list | None  # None when the documents feature is not installed
     reschedule_slots: list[Slot]
+    opinion_at: datetime | None = None  # when the written opinion appeared; None before
 
 
 def open_case(actor: Account, consultation_id: int, ip: str | None) -> Consultation:
@@ -77,6 +80,13 @@ def documents_of(actor: Account, consultation_id: int, *, ip: str | None = None)
     return list(documents.list_for(actor, consultation_id, ip=ip))
 
 
+def opinion_written_at(consultation_id: int) -> datetime | None:
+    """When the consultation's written opinion was saved, or None (no text is read)."""
+    return db.session.scalar(
+        select(Opinion.created_at).where(Opinion.consultation_id == consultation_id)
+    )
+
+
 def case_page(actor: Account, consultation_id: int, *, ip: str | None, now: datetime) -> Case:
     """Everything the case page needs, with the reading audited."""
     consultation = open_case(actor, consultation_id, ip)
@@ -84,4 +94,5 @@ def case_page(actor: Account, consultation_id: int, *, ip: str | None, now: date
         consultation=consultation,
         documents=documents_of(actor, consultation.id, ip=ip),
         reschedule_slots=reschedule_slots(consultation, now=now),
+        opinion_at=opinion_written_at(consultation.id),
     )

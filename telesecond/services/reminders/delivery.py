@@ -25,7 +25,7 @@ from telesecond.adapters import registry
 from telesecond.adapters.mail import MailError
 from telesecond.adapters.sms import MAX_VALIDITY_SECONDS, OPTED_OUT, SmsMessage
 from telesecond.domain import retry, throttling
-from telesecond.domain.sending import skip_reason
+from telesecond.domain.sending import BEFORE_START, skip_reason
 from telesecond.domain.wall_clock import day_bounds
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation
@@ -174,9 +174,9 @@ def _deliver_email(reminder: Reminder, now: datetime) -> Outcome:
 
 
 def _validity(reminder: Reminder, now: datetime) -> int | None:
-    """Seconds the SMS may wait at Twilio: a reminder expires before the start."""
+    """Seconds the SMS may wait at Twilio: a reminder or confirmation expires before the start."""
     consultation = reminder.consultation
-    if reminder.kind != "reminder" or consultation is None:
+    if reminder.kind not in BEFORE_START or consultation is None:
         return None
     left = min(consultation.start - now, MAX_VALIDITY)
     return max(1, int(left.total_seconds()))

@@ -15,7 +15,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from telesecond.domain.opinion_rules import notice_due
-from telesecond.domain.reminders import ExistingSms, PatientPrefs, channel_allowed, fits_sms_caps
+from telesecond.domain.reminders import (
+    ExistingSms,
+    PatientPrefs,
+    channel_allowed,
+    patient_fits_sms_caps,
+)
 from telesecond.extensions import db
 from telesecond.models import Consultation, Reminder
 from telesecond.services.messages import zone_of
@@ -54,7 +59,7 @@ def plan_ready_notice(consultation: Consultation, *, slot: str, now: datetime) -
     channels = []
     if channel_allowed("email", prefs):
         channels.append("email")
-    if channel_allowed("sms", prefs) and fits_sms_caps(
+    if channel_allowed("sms", prefs) and patient_fits_sms_caps(
         due, _patients_sms_near(patient.id, due), zone.key, rules
     ):
         channels.append("sms")

@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from telesecond.domain import sending
+from telesecond.domain.notices import NOTICE_KINDS, sms_notice_due
 from telesecond.domain.reminders import (
     ExistingSms,
     PatientPrefs,
@@ -105,18 +106,23 @@ def _cancel_pending(rows: list[Reminder], now: datetime, kinds: tuple[str, ...])
             row.updated_at = now
 
 
-def _existing_sms(patient_id: int, consultation: Consultation) -> list[ExistingSms]:
-    """The patient's SMS for *other* consultations near this one (the caps count them)."""
+def _existing_sms(patient_id: int, consultation: Consultation, now: datetime) -> list[ExistingSms]:
+    """The patient's SMS the caps count: other consultations' near this one, and this one's
+    notices."""
     query = select(Reminder.due_at).where(
         Reminder.recipient_id == patient_id,
         Reminder.channel == "sms",
-        Reminder.kind == "reminder",
+        Reminder.kind.in_(("reminder", *NOTICE_KINDS)),
         Reminder.status.in_(COUNTED),
-        Reminder.due_at >= consultation.start - timedelta(days=9),
+        # From a week before now too: a notice due now counts the texts around it.
+        Reminder.due_at >= min(consultation.start, now) - timedelta(days=9),
         Reminder.due_at <= consultation.start + timedelta(days=9),
     )
     if consultation.id is not None:
-        query = query.where(Reminder.consultation_id != consultation.id)
+        # Its own reminders are being re-planned; its notices (sent or due) still count.
+        query = query.where(
+            or_(Reminder.consultation_id != consultation.id, Reminder.kind.in_(NOTICE_KINDS))
+        )
     return [ExistingSms(due) for due in db.session.scalars(query)]
 
 
@@ -133,38 +139,81 @@ def _slot(consultation: Consultation, suffix: str) -> str:
     return f"s{consultation.sequence}-{suffix}"
 
 
+def _prefs(patient: Account) -> PatientPrefs:
+    return PatientPrefs(
+        timezone=_zone_name(patient.timezone),
+        channels=frozenset(patient.channels),
+        sms_allowed=sms_allowed(patient),
+    )
+
+
+def _sms_notice(
+    consultation: Consultation,
+    notice: str,
+    planned_sms: list[ExistingSms],
+    *,
+    now: datetime,
+    existing: dict,
+    added: list,
+) -> datetime | None:
+    """Queue the patient's SMS twin of ``notice`` when the rules allow (domain.notices)."""
+    patient = consultation.patient
+    prefs = _prefs(patient)
+    if not channel_allowed("sms", prefs):
+        return None
+    other = [*_existing_sms(patient.id, consultation, now), *planned_sms]
+    due = sms_notice_due(notice, now=now, policy=policy(), prefs=prefs, other_sms=other)
+    if due is not None:
+        slot = _slot(consultation, "notice")
+        _put(existing, _row(consultation.id, patient.id, notice, "sms", slot, due, now), added)
+    return due
+
+
 def plan_patient_reminders(
     consultation: Consultation,
     *,
     now: datetime,
     existing: dict[tuple, Reminder | NewReminder] | None = None,
     added: list[NewReminder] | None = None,
+    notice: str | None = None,
 ) -> list[Reminder | NewReminder]:
     """(Re)plan the patient's reminders for the consultation's current sequence.
 
     Pending rows of this sequence that the new plan no longer holds are cancelled; rows
     already sent stay sent. ``existing`` (the consultation's rows by key) saves a query
     when the caller has them. New rows go to ``added`` for the caller to insert, or are
-    inserted here without it. Returns the planned rows.
+    inserted here without it. ``notice`` (``confirmation`` or ``rescheduled``) is the
+    notice this change sends at once: its SMS twin is queued here, and no catch-up
+    reminder goes on a channel the notice takes in the same minute. Returns the planned
+    rows.
     """
     mine = added is None
     added = [] if added is None else added
     if existing is None:
         existing = {_key(r): r for r in _rows_of(consultation)}
     patient = consultation.patient
-    prefs = PatientPrefs(
-        timezone=_zone_name(patient.timezone),
-        channels=frozenset(patient.channels),
-        sms_allowed=sms_allowed(patient),
-    )
+    prefs = _prefs(patient)
     wants_sms = channel_allowed("sms", prefs)
-    planned = plan_reminders(
-        start=consultation.start,
-        booked_at=now,
-        policy=policy(),
-        prefs=prefs,
-        existing_sms=_existing_sms(patient.id, consultation) if wants_sms else (),
-    )
+    existing_sms = _existing_sms(patient.id, consultation, now) if wants_sms else []
+
+    def plan(confirmed_on: frozenset[str]):
+        return plan_reminders(
+            start=consultation.start,
+            booked_at=now,
+            policy=policy(),
+            prefs=prefs,
+            existing_sms=existing_sms,
+            confirmed_on=confirmed_on,
+        )
+
+    # Every notice goes by email at once; by SMS too when the patient chose it.
+    confirmed_on = frozenset({"email", "sms"}) if notice else frozenset()
+    planned = plan(confirmed_on)
+    if notice:
+        sms = [ExistingSms(p.due_at) for p in planned if p.channel == "sms"]
+        due = _sms_notice(consultation, notice, sms, now=now, existing=existing, added=added)
+        if due != now:  # no SMS notice this minute: the SMS catch-up keeps its place
+            planned = plan(frozenset({"email"}))
     before = list(existing.values())
     wanted = []
     for item in planned:
@@ -215,7 +264,11 @@ def _specialist_alert(
 def _notices(
     consultation: Consultation, kind: str, existing: dict, now: datetime, added: list
 ) -> None:
-    """The confirmation / rescheduled / cancelled email to both people, due at once."""
+    """The confirmation / rescheduled / cancelled email to both people, due at once.
+
+    The patient's SMS twin is planned with the reminders (``_sms_notice``): the caps
+    count both.
+    """
     slot = _slot(consultation, "notice")
     for person in (consultation.patient_id, consultation.specialist_id):
         _put(existing, _row(consultation.id, person, kind, "email", slot, now, now), added)
@@ -245,12 +298,14 @@ def on_consultation_changed(
     elif kind == "cancelled":
         _cancel_pending(stored, now, ("reminder", "confirmation", "rescheduled"))
         _notices(consultation, "cancelled", existing, now, added)
+        _sms_notice(consultation, "cancelled", [], now=now, existing=existing, added=added)
         insert_rows(added)
         return
     else:  # completed, no_show: nothing more to remind anyone of
         _cancel_pending(stored, now, ("reminder",))
         return
-    plan_patient_reminders(consultation, now=now, existing=existing, added=added)
+    notice = "confirmation" if kind == "booked" else "rescheduled"
+    plan_patient_reminders(consultation, now=now, existing=existing, added=added, notice=notice)
     _specialist_alert(consultation, existing, now, added)
     plan_agenda(consultation, now=now, added=added)
     insert_rows(added)

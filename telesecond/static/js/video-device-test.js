@@ -78,6 +78,8 @@
       start.hidden = true;
       stop.hidden = false;
       say("Your camera and microphone work. You should see yourself above; speak to see the level move.", "success");
+      // The case page's checklist shows the test as done on this device.
+      try { window.localStorage.setItem("telesecond:device-tested", new Date().toISOString()); } catch (e) { /* private mode */ }
       var videoTrack = media.getVideoTracks()[0], audioTrack = media.getAudioTracks()[0];
       return navigator.mediaDevices.enumerateDevices().then(function (devices) {
         fill(cameras, devices, "videoinput", videoTrack && videoTrack.getSettings().deviceId);
