@@ -13,10 +13,17 @@ from telesecond.clock import utcnow
 from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.intake import MAX_QUESTIONS
 from telesecond.extensions import limiter
+from telesecond.http.files import pdf_response
 from telesecond.http.limits import SEND_LIMIT, sign_in_budget
 from telesecond.models import FollowUpQuestion, Opinion, OpinionAddendum, OpinionDraft
 from telesecond.services.errors import NotFound
-from telesecond.services.opinions import follow_ups, physician_links, second_opinion, signing
+from telesecond.services.opinions import (
+    document,
+    follow_ups,
+    physician_links,
+    second_opinion,
+    signing,
+)
 
 
 def _addendum_json(addendum: OpinionAddendum) -> dict:
@@ -157,6 +164,20 @@ def get_opinion(consultation_id: int):
     if found.opinion is None:
         return jsonify(draft_json(found.draft, list(found.consultation.questions or [])))
     return jsonify(opinion_json(found.opinion, found.addenda, found.questions))
+
+
+@bp.get("/consultations/<int:consultation_id>/opinion.pdf")
+@documented(
+    "The signed opinion as a tagged PDF (PDF/UA) in the patient's language, with its addenda "
+    "and the signature's digest (404 until signed); every read is audited",
+    errors=("404",),
+)
+@require_auth()
+def get_opinion_pdf(consultation_id: int):
+    doc = document.read_document(
+        g.api_account, consultation_id, zone=g.api_account.timezone, ip=request.remote_addr
+    )
+    return pdf_response(document.opinion_pdf(doc), document.pdf_filename(doc))
 
 
 @bp.post("/consultations/<int:consultation_id>/opinion/addenda")

@@ -1,4 +1,5 @@
-"""Downloads both layers serve: a consultation's documents and its calendar invite."""
+"""Downloads both layers serve: a consultation's documents, its calendar invite and the
+signed opinion as a PDF."""
 
 from __future__ import annotations
 
@@ -41,4 +42,14 @@ def invite_response(invite: InviteFile) -> Response:
     response = Response(invite.data, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{invite.filename}"'
     response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    """A PDF we made, as a private download that no browser or proxy keeps."""
+    response = Response(data, status=200, content_type="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
     return response

@@ -23,9 +23,16 @@ from telesecond.adapters import registry
 from telesecond.clock import utcnow
 from telesecond.domain.instants import to_rfc3339
 from telesecond.extensions import limiter
+from telesecond.http.files import pdf_response
 from telesecond.http.limits import SEND_LIMIT, sign_in_budget
 from telesecond.services.errors import Conflict, Invalid
-from telesecond.services.opinions import follow_ups, physician_links, second_opinion, signing
+from telesecond.services.opinions import (
+    document,
+    follow_ups,
+    physician_links,
+    second_opinion,
+    signing,
+)
 from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.opinion_forms import AddendumForm, FollowUpForm, OpinionForm, SignForm
 
@@ -210,6 +217,26 @@ def _view_page(consultation_id: int, *, addendum=None, follow_up=None, status: i
 @login_required
 def view(consultation_id: int):
     return _view_page(consultation_id)
+
+
+@bp.get("/consultations/<int:consultation_id>/opinion/document")
+@login_required
+def document_page(consultation_id: int):
+    """The signed opinion as the document to keep (the same content as the PDF)."""
+    doc = document.read_document(
+        current_account(), consultation_id, zone=current_user.timezone, ip=request.remote_addr
+    )
+    return document.opinion_html(doc)
+
+
+@bp.get("/consultations/<int:consultation_id>/opinion.pdf")
+@login_required
+def document_pdf(consultation_id: int):
+    """The signed opinion as a tagged PDF download."""
+    doc = document.read_document(
+        current_account(), consultation_id, zone=current_user.timezone, ip=request.remote_addr
+    )
+    return pdf_response(document.opinion_pdf(doc), document.pdf_filename(doc))
 
 
 @bp.post("/consultations/<int:consultation_id>/opinion/addenda")

@@ -25,9 +25,15 @@ from wtforms.validators import Length
 
 from telesecond.clock import utcnow
 from telesecond.domain.intake import Doctor
+from telesecond.http.files import pdf_response
 from telesecond.services.consultations import access, physician
 from telesecond.services.errors import Invalid
-from telesecond.services.opinions import physician_link_checks, physician_links, second_opinion
+from telesecond.services.opinions import (
+    document,
+    physician_link_checks,
+    physician_links,
+    second_opinion,
+)
 from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import no_nul
 
@@ -79,9 +85,23 @@ def shared(token: str):
             ),
             is_specialist=False,
             can_send=False,
+            token=token,
         )
     )
     return _private(page)
+
+
+@bp.get("/opinions/shared/<token>.pdf")
+def shared_pdf(token: str):
+    """The same opinion as its signed PDF, behind the same link and check; audited."""
+    try:
+        consultation, opinion = physician_links.open_shared(
+            token, now=utcnow(), ip=request.remote_addr, passed=session.get(PASSED, [])
+        )
+    except physician_link_checks.CheckRequired:
+        return _private(redirect(url_for("physician_links.shared", token=token)))
+    doc = document.document_of(consultation, opinion)
+    return pdf_response(document.opinion_pdf(doc), document.pdf_filename(doc))
 
 
 @bp.post("/opinions/shared/<token>")

@@ -236,7 +236,7 @@ def test_a_second_browser_holding_the_same_slot_is_offered_the_nearest_free_time
 ):
     first_patient = make_account(full_name="Petra Paulsen", timezone="America/New_York")
     second_patient = make_account(full_name="Otto Other", timezone="America/New_York")
-    other_context = chromium_browser.new_context()
+    other_context = chromium_browser.new_context(locale="en")
     try:
         first, second = browser_page, other_context.new_page()
         second.set_default_timeout(10_000)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from telesecond.extensions import db
 from telesecond.models import AuditEvent, Consultation, PhysicianLink
 from telesecond.services.opinions import physician_links
+from tests.documents.pdf_reading import all_text, squeezed
 from tests.opinions.scenario import SUMMARY, write_signed
 from tests.web_forms import csrf_token
 
@@ -150,6 +151,12 @@ def test_the_link_opens_once_sent_and_each_view_is_audited(
         page = client.get(path_of(url))
         assert page.status_code == 200 and SUMMARY in page.text
     assert len(actions("opinion.viewed_by_physician_link")) == 3
+    # The signed PDF behind the same link, audited like the page.
+    assert f"{path_of(url)}.pdf" in page.text
+    pdf = client.get(f"{path_of(url)}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert squeezed(SUMMARY) in all_text(pdf.data)
+    assert len(actions("opinion.viewed_by_physician_link")) == 4
 
 
 @pytest.mark.parametrize("check", ["code"], indirect=True)
@@ -171,6 +178,8 @@ def test_the_code_comes_in_a_second_email_and_opens_the_page(
     gate = client.get(path_of(url))
     assert gate.status_code == 200
     assert SUMMARY not in gate.text
+    # Nor the PDF, before the code is given.
+    assert not client.get(f"{path_of(url)}.pdf").data.startswith(b"%PDF")
     assert "Access code" in gate.text
     assert actions("opinion.viewed_by_physician_link") == []
 

@@ -74,7 +74,7 @@ def test_the_doctor_opens_it_with_the_code_and_the_patient_withdraws_it(
     check_page(page)
 
     # -- the patient: the timeline, the doctor's visit, withdrawing ----------------------
-    patient = page.context.browser.new_context().new_page()
+    patient = page.context.browser.new_context(locale="en").new_page()
     sign_in(patient, served.url, consultation.patient.email)
     patient.goto(f"{served.url}/consultations/{consultation.id}")
     timeline = patient.get_by_role("region", name="Timeline")

@@ -15,6 +15,7 @@ from telesecond.services.consultations import booking
 from telesecond.services.opinions import second_opinion, signing
 from tests.accounts.two_factor_steps import code_at, enrol_totp
 from tests.credentials import PASSWORD
+from tests.documents.pdf_reading import all_text
 from tests.opinions.conftest import after_the_call
 from tests.opinions.scenario import BODY, PHYSICIAN, QUESTIONS, SUMMARY
 from tests.web_forms import csrf_token
@@ -253,6 +254,40 @@ def test_the_patient_reads_a_printable_opinion(client, sign_in, consultation):
     assert f"Send again to my doctor ({PHYSICIAN})" in text
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "opinion.viewed"))
     assert [e.actor_id for e in events] == [consultation.patient_id]
+
+
+def test_the_signed_opinion_downloads_as_a_pdf_and_reads_as_a_document(
+    client, sign_in, consultation, auth_header
+):
+    written(consultation)
+    opinion = db.session.get(Opinion, consultation.id)
+    sign_in(consultation.patient)
+    assert "/opinion.pdf" in client.get(view_url(consultation)).text
+    pdf = client.get(f"/consultations/{consultation.id}/opinion.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    assert opinion.digest in all_text(pdf.data)
+    page = client.get(f"/consultations/{consultation.id}/opinion/document")
+    assert page.status_code == 200
+    groups = [opinion.digest[i : i + 8] for i in range(0, 64, 8)]  # shown in groups of 8
+    assert " ".join(groups) in page.text
+    api = client.get(
+        f"/api/v1/consultations/{consultation.id}/opinion.pdf",
+        headers=auth_header(consultation.patient),
+    )
+    assert api.status_code == 200 and api.data.startswith(b"%PDF")
+    reads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "opinion.viewed"))
+    assert len(list(reads)) == 4  # the page, the PDF, the document, the API's PDF
+
+
+def test_no_pdf_before_the_opinion_is_signed(client, sign_in, consultation, auth_header):
+    sign_in(consultation.patient)
+    assert client.get(f"/consultations/{consultation.id}/opinion.pdf").status_code == 404
+    answer = client.get(
+        f"/api/v1/consultations/{consultation.id}/opinion.pdf",
+        headers=auth_header(consultation.patient),
+    )
+    assert answer.status_code == 404
 
 
 def test_no_send_button_without_consent_or_for_the_specialist(client, sign_in, book_for_opinion):

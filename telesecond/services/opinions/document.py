@@ -107,24 +107,41 @@ def read_document(
     :raise NotFound: not a participant, or the opinion is not signed yet.
     """
     found = second_opinion.read(actor, consultation_id, ip)
-    opinion = found.opinion
-    if opinion is None:  # the author's own draft is no document
+    if found.opinion is None:  # the author's own draft is no document
         raise NotFound(second_opinion.NOT_YET)
-    patient = found.consultation.patient
+    return document_of(
+        found.consultation, found.opinion, zone=zone, patient_birth_date=patient_birth_date
+    )
+
+
+def document_of(
+    consultation: Consultation,
+    opinion: Opinion,
+    *,
+    zone: str | None = None,
+    patient_birth_date: date | None = None,
+) -> OpinionDocument:
+    """The document of a signed opinion already read (and audited) by the caller, with its
+    signature and addenda as signed, in the patient's language."""
     return build(
-        found.consultation,
+        consultation,
         opinion,
         signer=opinion.signed_by,
         signed_at=opinion.signed_at,
         digest=opinion.digest,
         addenda=[
             Addendum(row.text, row.signed_by.full_name, row.signed_at, row.digest)
-            for row in found.addenda
+            for row in second_opinion.addenda_of(consultation.id)
         ],
-        language=languages.language_of(patient),
+        language=languages.language_of(consultation.patient),
         zone=zone,
-        patient_birth_date=patient_birth_date or found.consultation.patient_birth_date,
+        patient_birth_date=patient_birth_date or consultation.patient_birth_date,
     )
+
+
+def pdf_filename(doc: OpinionDocument) -> str:
+    """The PDF's file name: the reference only, nothing about the case."""
+    return f"second-opinion-{doc.reference}.pdf"
 
 
 def opinion_pdf(doc: OpinionDocument) -> bytes:
