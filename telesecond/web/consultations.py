@@ -198,6 +198,7 @@ def detail(consultation_id: int):
         show_documents=case.documents is not None and _has_template(DOCUMENTS_PANEL),
         draft_key=f"intake:{c.patient_id}:{c.specialist_id}",
         timeline=case_timeline.timeline_for(c, now=now, for_patient=not is_specialist),
+        opinion_due_by=turnaround.due_of(c).by if c.status != "cancelled" else None,
         doctor_panel=None if is_specialist else physician_link_status.panel_for(c, now=now),
         payment=payment_state.view_of(c.id),
         payment_returned=request.args.get("payment") == "done",

@@ -81,9 +81,9 @@ def documents_of(actor: Account, consultation_id: int, *, ip: str | None = None)
 
 
 def opinion_written_at(consultation_id: int) -> datetime | None:
-    """When the consultation's written opinion was saved, or None (no text is read)."""
+    """When the consultation's written opinion was signed, or None (no text is read)."""
     return db.session.scalar(
-        select(Opinion.created_at).where(Opinion.consultation_id == consultation_id)
+        select(Opinion.signed_at).where(Opinion.consultation_id == consultation_id)
     )
 
 
