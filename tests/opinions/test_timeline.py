@@ -9,7 +9,8 @@ import pytest
 from telesecond.clock import utcnow
 from telesecond.extensions import db
 from telesecond.services.consultations import booking, documents
-from telesecond.services.opinions import case_timeline, physician_links
+from telesecond.services.opinions import case_timeline, follow_ups, physician_links, signing
+from tests.credentials import PASSWORD
 from tests.file_samples import MINIMAL_PDF
 from tests.opinions.scenario import write_signed
 
@@ -77,6 +78,33 @@ def test_the_whole_case_in_order_in_the_patients_zone(
         ("opened", "Opened by your doctor", "Wed 04 Mar 2026, 20:30 (Asia/Tokyo, JST)"),
     ]
     assert "Not yet written" not in client.get(f"/consultations/{consultation.id}").text
+
+    # A follow-up question, then the addendum that answers it.
+    clock.advance(hours=1)
+    question = follow_ups.ask(
+        consultation.patient,
+        consultation.id,
+        question="Should I repeat the scan?",
+        ip=None,
+        now=utcnow(),
+    )
+    clock.advance(hours=1)
+    signing.add_addendum(
+        consultation.specialist,
+        consultation.id,
+        text="Yes, in three months.",
+        password=PASSWORD,
+        otp=None,
+        question_ids=[question.id],
+        ip=None,
+        now=utcnow(),
+    )
+    latest = entries(client.get(f"/consultations/{consultation.id}").text)
+    assert [(k, label, shown) for k, label, _, shown in latest[6:]] == [
+        ("follow_up", "Follow-up question asked", "Wed 04 Mar 2026, 21:30 (Asia/Tokyo, JST)"),
+        ("addendum", "Addendum 1 signed", "Wed 04 Mar 2026, 22:30 (Asia/Tokyo, JST)"),
+    ]
+    assert "repeat the scan" not in str(latest)  # the question's text stays off the timeline
 
 
 def test_the_specialist_sees_the_same_times_in_their_own_zone(client, sign_in, consultation):

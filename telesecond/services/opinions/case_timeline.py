@@ -1,7 +1,7 @@
 """The case's timeline, built from what happened: one source per kind of entry.
 
 Each source reads one kind of event and returns entries; the timeline is their union in
-time order. A new kind (follow-up questions, say) is one more function in ``SOURCES``.
+time order. A new kind is one more function in ``SOURCES``.
 Entries carry instants (UTC); the page shows them in the viewer's zone.
 """
 
@@ -14,7 +14,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from telesecond.extensions import db
-from telesecond.models import Consultation, Document, PhysicianLink
+from telesecond.models import (
+    Consultation,
+    Document,
+    FollowUpQuestion,
+    OpinionAddendum,
+    PhysicianLink,
+)
 from telesecond.services.opinions.turnaround import OWED_STATUSES, delivered_at, due_of
 
 DOCUMENT_LABELS = {
@@ -111,7 +117,30 @@ def _doctor(ctx: Context) -> list[Entry]:
 
 
 # One line per kind of entry. Follow-ups join here once they have a model.
-SOURCES: tuple[Source, ...] = (_booked, _records, _held, _opinion, _doctor)
+def _follow_ups(ctx: Context) -> list[Entry]:
+    """Each follow-up question asked (its text stays on the opinion's page), and each
+    addendum, which may answer some of them."""
+    cid = ctx.consultation.id
+    entries = [
+        Entry("follow_up", q.asked_at, "Follow-up question asked")
+        for q in db.session.scalars(
+            select(FollowUpQuestion)
+            .where(FollowUpQuestion.consultation_id == cid)
+            .order_by(FollowUpQuestion.asked_at, FollowUpQuestion.id)
+        )
+    ]
+    entries += [
+        Entry("addendum", a.signed_at, f"Addendum {a.number} signed")
+        for a in db.session.scalars(
+            select(OpinionAddendum)
+            .where(OpinionAddendum.consultation_id == cid)
+            .order_by(OpinionAddendum.number)
+        )
+    ]
+    return entries
+
+
+SOURCES: tuple[Source, ...] = (_booked, _records, _held, _opinion, _doctor, _follow_ups)
 
 
 def timeline_for(consultation: Consultation, *, now: datetime, for_patient: bool) -> list[Entry]:
