@@ -68,6 +68,8 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "DATABASE_URL": ("str", None),
     "PUBLIC_BASE_URL": ("str", ""),
     "ORGANISATION_NAME": ("str", "telesecond"),
+    # The clinic's tax identifier, printed on receipts (insurers and HSA/FSA plans ask).
+    "CLINIC_TAX_ID": ("str", ""),
     "SUPPORT_CONTACT": ("str", "support@telesecond.example"),
     # The languages pages and messages are shipped in (each needs its catalog under
     # telesecond/translations), and the one used when nothing else decides.

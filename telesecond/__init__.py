@@ -100,7 +100,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     csrf.exempt(api_bp)
     csrf.exempt(webhooks.bp)  # Twilio signs its calls instead
-    from telesecond.web import admin_payments, payment_webhooks
+    from telesecond.web import admin_payments, payment_webhooks, receipts
 
     csrf.exempt(payment_webhooks.bp)  # Stripe signs its calls instead
     for blueprint in (
@@ -121,6 +121,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         webhooks.bp,
         payment_webhooks.bp,
         admin_payments.bp,
+        receipts.bp,
         admin_specialists.bp,
         lifecycle_pages,
         two_factor_bp,

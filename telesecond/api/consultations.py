@@ -12,12 +12,14 @@ from telesecond.clock import utcnow
 from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.intake import Intake
 from telesecond.extensions import db
+from telesecond.http.files import pdf_response
 from telesecond.models import Consultation
 from telesecond.models.consultation import STATUSES
 from telesecond.services import audit, links
 from telesecond.services.consultations import access, booking
 from telesecond.services.errors import Invalid
 from telesecond.services.fees import checkout
+from telesecond.services.payments import receipts
 from telesecond.services.payments import refunds as payment_refunds
 from telesecond.services.payments.ledger import view_of as payment_view
 
@@ -37,6 +39,12 @@ def payment_json(consultation_id: int) -> dict:
         "checkout_url": view.checkout_url,
         "expires_at": to_rfc3339(view.expires_at),
         "paid_at": to_rfc3339(view.paid_at),
+        # The receipt (PDF) once something was paid.
+        "receipt_url": (
+            links.absolute(f"/api/v1/consultations/{consultation_id}/receipt.pdf")
+            if view.paid_at
+            else None
+        ),
     }
 
 
@@ -248,3 +256,15 @@ def set_consultation_status(consultation_id: int):
         g.api_account, consultation_id, outcome, now=utcnow(), ip=request.remote_addr
     )
     return jsonify(consultation_summary(consultation))
+
+
+@bp.get("/consultations/<int:consultation_id>/receipt.pdf")
+@documented(
+    "The itemised receipt of the consultation's payment and refunds, as a tagged PDF "
+    "(404 until something is paid); every read is audited",
+    errors=("404",),
+)
+@require_auth()
+def get_receipt_pdf(consultation_id: int):
+    doc = receipts.receipt_for(g.api_account, consultation_id, now=utcnow(), ip=request.remote_addr)
+    return pdf_response(receipts.receipt_pdf(doc), receipts.filename(doc))

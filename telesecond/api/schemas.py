@@ -293,6 +293,10 @@ SCHEMAS: dict[str, dict] = {
             },
             "expires_at": {"type": ["string", "null"], "format": "date-time"},
             "paid_at": {"type": ["string", "null"], "format": "date-time"},
+            "receipt_url": {
+                "type": ["string", "null"],
+                "description": "the itemised receipt (PDF), once something is paid",
+            },
         },
     },
     "ConsultationPage": {
