@@ -73,7 +73,7 @@ def test_a_waiver_goes_with_the_next_booking_only(
 
     consultation = checkout.book(
         patient, doctor.id, first_slot(doctor), intake(), now=app.config["CLOCK"]()
-    )
+    ).consultation
     db.session.expire_all()
     assert db.session.get(AssistanceRequest, request_id).consultation_id == consultation.id
     assert quote_of(client, mine, doctor.id)["amount_cents"] == 20000  # the next one pays

@@ -72,6 +72,8 @@ def test_the_clinic_sets_what_is_included_and_its_refund_rules(
         FEE_INCLUDES="A 45-minute call | A written report",
         REFUND_POLICY="75%:48h,none:signed",
         PAYMENTS_PROVIDER="stripe",
+        STRIPE_SECRET_KEY="sk_test_not_used",
+        STRIPE_WEBHOOK_SECRET="whsec_not_used",
     )
     with app.app_context():
         doctor = make_specialist()

@@ -102,7 +102,10 @@ def test_a_spanish_sms_is_gsm7_on_weekdays(
     start = datetime(2026, 3, 4, 14, 0, tzinfo=UTC)  # a Wednesday
     consultation = book_consultation(make_account(language="es"), make_specialist(), start=start)
 
-    text = sms_text("confirmation", consultation, consultation.patient, now=start)
+    # Booked two days ahead: the text links the consultation's page, not yet the call.
+    text = sms_text(
+        "confirmation", consultation, consultation.patient, now=start - timedelta(days=2)
+    )
 
     assert text == (
         "telesecond: videollamada el mié 4 mar 15:00 CET reservada. "

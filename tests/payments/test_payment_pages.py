@@ -43,7 +43,7 @@ def test_without_payments_the_page_has_no_payment_panel(
     browser = app.test_client()
     login(browser, patient)
     page = browser.get(f"/consultations/{body['id']}").text
-    assert 'id="payment"' not in page and "Join the video call" in page
+    assert 'id="payment"' not in page and "Join opens at" in page
 
 
 def test_the_booking_form_says_so_when_the_payment_page_cannot_open(
