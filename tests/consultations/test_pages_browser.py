@@ -38,7 +38,9 @@ def test_case_page_is_a_short_checklist_without_a_dead_opinion_link(
     expect(page.get_by_role("button", name="Move the consultation")).to_be_hidden()
     height = page.evaluate("document.documentElement.scrollHeight")
     print(f"case page height at 390 px: {height}")
-    assert height < 2600, height
+    # 7,675 px before the checklist; the checklist and the case timeline (issue 20) stay
+    # under 3,000 px at 390 px wide.
+    assert height < 3000, height
     check_page(page)
     page.set_viewport_size({"width": 320, "height": 640})
     assert not scrolls_sideways(page)
