@@ -37,7 +37,7 @@ def check_narrow(page: Page) -> None:
 
 def pick(page: Page, label: str, typed: str, option: str) -> None:
     """Type into a combobox, then take ``option`` with the arrow keys and Enter."""
-    box = page.get_by_role("combobox", name=label)
+    box = page.get_by_role("main").get_by_role("combobox", name=label)
     box.fill("")
     box.press_sequentially(typed, delay=30)
     listbox = page.locator("#" + box.get_attribute("aria-controls"))
@@ -62,7 +62,7 @@ def test_suggestions_names_and_the_patients_place(live_app, browser_page, direct
     check_narrow(page)
 
     # -- "brea" offers "Breast cancer"; Escape closes the list, the arrows and Enter pick it
-    condition = page.get_by_role("combobox", name="Condition")
+    condition = page.get_by_role("main").get_by_role("combobox", name="Condition")
     condition.press_sequentially("brea", delay=30)
     listbox = page.locator("#" + condition.get_attribute("aria-controls"))
     expect(listbox.get_by_role("option")).to_have_text(["Breast cancer"])
@@ -77,7 +77,7 @@ def test_suggestions_names_and_the_patients_place(live_app, browser_page, direct
     assert page.url.endswith("/specialists")  # Enter took the suggestion, not the form
 
     pick(page, "Language", "yor", "Yoruba")
-    page.get_by_role("combobox", name="Language").press(
+    page.get_by_role("main").get_by_role("combobox", name="Language").press(
         "Enter"
     )  # no suggestion highlighted: search
     results = page.get_by_role("region", name="Specialists")
@@ -134,8 +134,8 @@ def test_without_javascript_the_fields_are_plain_and_names_still_work(
     try:
         page = context.new_page()
         page.goto(live_app.url + "/specialists")
-        expect(page.get_by_role("combobox")).to_have_count(0)
-        page.get_by_label("Language").fill("Spanish")
+        expect(page.get_by_role("main").get_by_role("combobox")).to_have_count(0)
+        page.get_by_role("main").get_by_label("Language").fill("Spanish")
         page.get_by_label(PLACE).fill("New York")
         page.get_by_role("button", name="Search").click()
         results = page.get_by_role("region", name="Specialists")
