@@ -158,6 +158,7 @@ def test_with_payments_off_booking_is_confirmed_at_once(
         "refunded_cents": 0,
         "checkout_url": None,
         "expires_at": None,
+        "receipt_url": None,
         "paid_at": None,
     }
     assert fake_stripe.calls == []

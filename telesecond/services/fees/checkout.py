@@ -34,27 +34,34 @@ def book(
     ip: str | None = None,
     sponsor_code: str | None = None,
 ) -> payments.Booked:
-    """Book as ``booking.book`` does, at the price after ``sponsor_code`` and assistance."""
-    profile = get_profile(specialist_id)
-    sponsor = use = None
-    if sponsor_code and sponsor_code.strip():
-        try:
-            code = sponsor_codes.usable(sponsor_code, currency=profile.currency, now=now)
-        except Invalid as error:  # named together with the intake's own answers
-            _, intake_errors = check_intake(intake)
-            raise Invalid(
-                "Some fields need attention.", {**intake_errors, **error.errors}
-            ) from None
-        sponsor = sponsor_codes.sponsor_of(code)
-        cover = quote(profile.fee_cents, profile.currency, sponsor=sponsor)
-        use = sponsor_codes.take_use(code, patient, cover.covered_by("sponsor"), now=now)
-    approved = assistance.approved_for(patient.id, specialist_id)
-    price = quote(
-        profile.fee_cents,
-        profile.currency,
-        Assistance(approved.approved_cents or 0) if approved else None,
-        sponsor,
-    )
+    """Book as ``booking.book`` does, at the price after ``sponsor_code`` and assistance.
+
+    The price is worked out only when it matters: a code is given, or the booking is paid
+    here (``PAYMENTS_PROVIDER``); otherwise the clinic bills and booking costs no more.
+    """
+    sponsor = use = approved = price = None
+    code_given = bool(sponsor_code and sponsor_code.strip())
+    if code_given or payments.payments_enabled():
+        profile = get_profile(specialist_id)
+        if code_given:
+            try:
+                code = sponsor_codes.usable(sponsor_code, currency=profile.currency, now=now)
+            except Invalid as error:  # named together with the intake's own answers
+                _, intake_errors = check_intake(intake)
+                raise Invalid(
+                    "Some fields need attention.", {**intake_errors, **error.errors}
+                ) from None
+            sponsor = sponsor_codes.sponsor_of(code)
+            cover = quote(profile.fee_cents, profile.currency, sponsor=sponsor)
+            use = sponsor_codes.take_use(code, patient, cover.covered_by("sponsor"), now=now)
+        approved = assistance.approved_for(patient.id, specialist_id)
+        due = quote(
+            profile.fee_cents,
+            profile.currency,
+            Assistance(approved.approved_cents or 0) if approved else None,
+            sponsor,
+        )
+        price = Money(due.amount_cents, due.currency.upper())
     try:
         booked = payments.book(
             patient,
@@ -64,13 +71,16 @@ def book(
             now=now,
             hold_id=hold_id,
             ip=ip,
-            price=Money(price.amount_cents, price.currency.upper()),
+            price=price,
         )
     except ServiceError:
         if use is not None:
             sponsor_codes.give_back(use)
         raise
     consultation = booked.consultation
+    if approved is None and price is None:
+        # Billed by the clinic: an approval for "the next booking" still goes with this one.
+        approved = assistance.approved_for(patient.id, specialist_id)
     if approved is not None:
         approved.consultation_id = consultation.id
     if use is not None:

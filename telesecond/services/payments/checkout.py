@@ -56,6 +56,11 @@ class Booked:
 _DUE = "telesecond.payments.due"
 
 
+def payments_enabled() -> bool:
+    """Whether bookings are paid here (``PAYMENTS_PROVIDER`` other than none)."""
+    return registry.current().payments.enabled
+
+
 def payment_due(
     patient: Account, specialist_id: int, start: datetime, price: Money | None = None
 ) -> Money | None:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from telesecond.adapters import registry
 from telesecond.db import row_batch
 from telesecond.extensions import db
 from telesecond.models import Consultation, Payment, Refund
@@ -49,7 +50,12 @@ def payment_of(consultation_id: int) -> Payment | None:
 
 
 def view_of(consultation_id: int) -> PaymentView:
-    """What the patient sees of the consultation's payment (the link only while due)."""
+    """What the patient sees of the consultation's payment (the link only while due).
+
+    With payments off (``PAYMENTS_PROVIDER=none``) nothing is paid here: no lookup.
+    """
+    if not registry.current().payments.enabled:
+        return NOT_REQUIRED
     payment = payment_of(consultation_id)
     if payment is None:
         return NOT_REQUIRED
