@@ -270,19 +270,24 @@ def _booked(profile: SpecialistProfile, booked: Booked):
     return redirect(url_for("consultations.detail", consultation_id=consultation.id))
 
 
+def _checkout(profile: SpecialistProfile, form: IntakeForm, start: datetime, hold_id):
+    """Book the form's intake at its price (``services/fees/checkout``)."""
+    return checkout.book(
+        current_account(),
+        profile.account_id,
+        start,
+        form.intake(),
+        now=utcnow(),
+        hold_id=hold_id,
+        ip=request.remote_addr,
+        sponsor_code=form.sponsor_code.data,
+    )
+
+
 def _book_after_lapse(profile: SpecialistProfile, form: IntakeForm, start: datetime):
     """The hold lapsed before the form came: book if the time is still free, or say it was taken."""
     try:
-        booked = checkout.book(
-            current_account(),
-            profile.account_id,
-            start,
-            form.intake(),
-            now=utcnow(),
-            hold_id=None,
-            ip=request.remote_addr,
-            sponsor_code=form.sponsor_code.data,
-        )
+        booked = _checkout(profile, form, start, hold_id=None)
     except PaymentUnavailable as error:
         flash(error.detail, "error")
         return _intake_page(profile, form, start, 503)
@@ -341,16 +346,7 @@ def book(specialist_id: int):
         return _unreadable(profile)
     if form.validate_on_submit():
         try:
-            booked = checkout.book(
-                current_account(),
-                specialist_id,
-                start,
-                form.intake(),
-                now=utcnow(),
-                hold_id=form.hold_number(),
-                ip=request.remote_addr,
-                sponsor_code=form.sponsor_code.data,
-            )
+            booked = _checkout(profile, form, start, hold_id=form.hold_number())
         except PaymentUnavailable as error:
             flash(error.detail, "error")
             return _intake_page(profile, form, start, 503)
