@@ -37,7 +37,7 @@ def assistance_json(row: AssistanceRequest, *, admin: bool = False) -> dict:
     body = {
         "id": row.id,
         "specialist_id": row.specialist_id,
-        "consultation_id": row.consultation_id,
+        "consultation_id": row.used_by_id,
         "kind": row.kind,
         "offered_cents": row.offered_cents,
         "fee_cents": row.fee_cents,

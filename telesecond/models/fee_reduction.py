@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from telesecond.models.account import Account
 from telesecond.models.base import Base
+from telesecond.models.consultation import Consultation
 
 ASSISTANCE_KINDS = ("waiver", "reduction")
 ASSISTANCE_STATUSES = ("pending", "approved", "declined")
@@ -17,9 +18,10 @@ ASSISTANCE_STATUSES = ("pending", "approved", "declined")
 class AssistanceRequest(Base):
     """A patient asks for a reduced fee or a waiver; an admin approves or declines.
 
-    It names the specialist whose fee it is about, and the consultation once there is
-    one: a request made before booking is taken by the patient's next booking with that
-    specialist.
+    It names the specialist whose fee it is about, and the consultation if it was asked
+    about one. A request made before booking goes with the patient's first booking with
+    that specialist after the decision (``used_by_id``): derived when read, so a booking
+    writes nothing here.
     """
 
     __tablename__ = "assistance_request"
@@ -44,11 +46,28 @@ class AssistanceRequest(Base):
     approved_cents: Mapped[int | None]
     decision_note: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
-    decided_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime]
 
     patient: Mapped[Account] = relationship(foreign_keys=[patient_id])
     specialist: Mapped[Account] = relationship(foreign_keys=[specialist_id])
+
+    # The consultation the help goes with: the one asked about, or else the first one
+    # booked with the specialist at or after the decision (none while undecided).
+    used_by_id: Mapped[int | None] = column_property(
+        func.coalesce(
+            consultation_id,
+            select(Consultation.id)
+            .where(
+                Consultation.patient_id == patient_id,
+                Consultation.specialist_id == specialist_id,
+                Consultation.created_at >= decided_at,
+            )
+            .order_by(Consultation.created_at, Consultation.id)
+            .limit(1)
+            .scalar_subquery(),
+        )
+    )
 
 
 class SponsorCode(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from telesecond.extensions import db
@@ -75,9 +77,29 @@ def test_a_waiver_goes_with_the_next_booking_only(
         patient, doctor.id, first_slot(doctor), intake(), now=app.config["CLOCK"]()
     ).consultation
     db.session.expire_all()
-    assert db.session.get(AssistanceRequest, request_id).consultation_id == consultation.id
+    assert db.session.get(AssistanceRequest, request_id).used_by_id == consultation.id
     assert quote_of(client, mine, doctor.id)["amount_cents"] == 20000  # the next one pays
     assert quotes.for_consultation(patient, consultation.id).amount_cents == 0
+
+
+def test_a_waiver_skips_a_booking_made_before_the_decision(
+    client, clock, make_account, doctor, admin, auth_header
+):
+    """Booking writes nothing about assistance: the approval is matched to the first
+    consultation booked after the decision when it is read."""
+    patient = make_account()
+    mine = auth_header(patient)
+    slots = iter([first_slot(doctor), first_slot(doctor) + timedelta(days=1)])
+    earlier = checkout.book(patient, doctor.id, next(slots), intake(), now=clock()).consultation
+    clock.advance(minutes=5)
+    request_id = ask(client, mine, doctor.id).get_json()["id"]
+    assert decide(client, auth_header(admin), request_id, decision="approve", approved_cents=0)
+    later = checkout.book(patient, doctor.id, next(slots), intake(), now=clock()).consultation
+
+    assert quotes.for_consultation(patient, earlier.id).amount_cents == 20000
+    assert quotes.for_consultation(patient, later.id).amount_cents == 0
+    listed = client.get("/api/v1/assistance-requests", headers=mine).get_json()["items"]
+    assert [r["consultation_id"] for r in listed] == [later.id]
 
 
 def test_a_declined_request_leaves_the_fee_and_says_so(

@@ -202,15 +202,13 @@ def approved_for(
     patient_id: int, specialist_id: int, consultation_id: int | None = None
 ) -> AssistanceRequest | None:
     """The approved request that applies: the consultation's, or the next booking's."""
+    used = AssistanceRequest.used_by_id
     query = select(AssistanceRequest).where(
         AssistanceRequest.patient_id == patient_id,
         AssistanceRequest.specialist_id == specialist_id,
         AssistanceRequest.status == "approved",
+        used.is_(None) if consultation_id is None else used == consultation_id,
     )
-    if consultation_id is None:
-        query = query.where(AssistanceRequest.consultation_id.is_(None))
-    else:
-        query = query.where(AssistanceRequest.consultation_id == consultation_id)
     return db.session.scalar(query.order_by(AssistanceRequest.decided_at.desc()).limit(1))
 
 
@@ -262,7 +260,7 @@ def export_csv(admin: Account, filters: Filters, *, ip: str | None) -> str:
                 to_rfc3339(row.created_at),
                 email,
                 row.specialist.full_name,
-                row.consultation_id,
+                row.used_by_id,
                 row.kind,
                 decimal_amount(row.fee_cents),
                 decimal_amount(row.offered_cents),

@@ -1,8 +1,9 @@
 """Book a consultation at its price: the fee, less a sponsor code and approved assistance.
 
 The code's use is counted (and committed) before the booking, so two patients cannot
-both take its last use; a booking that then fails gives the use back. The approved
-assistance for "the next booking" with this specialist is tied to the new consultation.
+both take its last use; a booking that then fails gives the use back. An approval of
+assistance for "the next booking" with this specialist needs no write here: it goes with
+the first consultation booked after the decision (``assistance.approved_for``).
 What is left to pay goes to the payments checkout (``services/payments/checkout.py``),
 which holds the slot until it is paid, or books at once when nothing is due or the
 clinic bills outside telesecond.
@@ -39,7 +40,7 @@ def book(
     The price is worked out only when it matters: a code is given, or the booking is paid
     here (``PAYMENTS_PROVIDER``); otherwise the clinic bills and booking costs no more.
     """
-    sponsor = use = approved = price = None
+    sponsor = use = price = None
     code_given = bool(sponsor_code and sponsor_code.strip())
     if code_given or payments.payments_enabled():
         profile = get_profile(specialist_id)
@@ -77,15 +78,8 @@ def book(
         if use is not None:
             sponsor_codes.give_back(use)
         raise
-    consultation = booked.consultation
-    if approved is None and price is None:
-        # Billed by the clinic: an approval for "the next booking" still goes with this one.
-        approved = assistance.approved_for(patient.id, specialist_id)
-    if approved is not None:
-        approved.consultation_id = consultation.id
     if use is not None:
         use = db.session.merge(use)
-        use.consultation_id = consultation.id
-    if approved is not None or use is not None:
+        use.consultation_id = booked.consultation.id
         db.session.commit()
     return booked
