@@ -105,13 +105,14 @@ def signing_refusal(
 def follow_up_refusal(
     *, signed_at: datetime | None, now: datetime, asked: int, limit: int, days: int
 ) -> str | None:
-    """Why the patient cannot ask another follow-up question at ``now``, or None."""
+    """Why the patient cannot ask another follow-up question at ``now``, or None: one of
+    ``"unsigned"``, ``"closed"`` (the window has passed) or ``"used_up"``."""
     if signed_at is None:
-        return "You can ask follow-up questions once the opinion is signed."
+        return "unsigned"
     if now >= signed_at + timedelta(days=days):
-        return f"Follow-up questions can be asked for {days} days after the opinion was signed."
+        return "closed"
     if asked >= limit:
-        return f"You have asked the {limit} follow-up questions this opinion allows."
+        return "used_up"
     return None
 
 

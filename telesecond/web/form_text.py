@@ -11,8 +11,8 @@ from wtforms.validators import DataRequired, StopValidation
 class Required(DataRequired):
     """``DataRequired`` whose message is in the page's language."""
 
-    def __init__(self) -> None:
-        super().__init__(message=_l("This field is required."))
+    def __init__(self, message=None) -> None:
+        super().__init__(message=message or _l("This field is required."))
 
     def __call__(self, form, field) -> None:
         try:

@@ -8,34 +8,36 @@ can hold); signing checks it in full.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from telesecond.services.opinions.follow_ups import MAX_QUESTION
 from telesecond.services.opinions.second_opinion import MAX_RECOMMENDATIONS, MAX_SUMMARY
 from telesecond.services.opinions.signing import MAX_ADDENDUM
+from telesecond.web.form_text import Required
 from telesecond.web.specialist_forms import no_nul
 
 
 class OpinionForm(FlaskForm):
     diagnosis_assessment = RadioField(
-        "Your assessment of the current diagnosis",
+        _l("Your assessment of the current diagnosis"),
         choices=[
-            SelectChoice("agrees", "I agree with the current diagnosis"),
-            SelectChoice("refines", "I refine it: broadly right, with changes or additions"),
-            SelectChoice("differs", "I differ: I reach a different diagnosis"),
+            SelectChoice("agrees", _l("I agree with the current diagnosis")),
+            SelectChoice("refines", _l("I refine it: broadly right, with changes or additions")),
+            SelectChoice("differs", _l("I differ: I reach a different diagnosis")),
         ],
         validators=[Optional()],
         validate_choice=False,  # the service names a value no draft may hold
     )
     summary = TextAreaField(
-        "Summary of your opinion",
+        _l("Summary of your opinion"),
         validators=[Optional(), Length(max=MAX_SUMMARY), no_nul],
     )
     recommendations = TextAreaField(
-        "Recommendations",
+        _l("Recommendations"),
         validators=[Optional(), Length(max=MAX_RECOMMENDATIONS), no_nul],
     )
 
@@ -48,20 +50,20 @@ class OpinionForm(FlaskForm):
 
 class SignForm(FlaskForm):
     password = PasswordField(
-        "Your password",
-        validators=[InputRequired(message="Enter your password to sign."), Length(max=1000)],
+        _l("Your password"),
+        validators=[Required(_l("Enter your password to sign.")), Length(max=1000)],
     )
     otp = StringField(
-        "Code from your authenticator app, or a recovery code",
+        _l("Code from your authenticator app, or a recovery code"),
         validators=[Optional(), Length(max=100)],
     )
 
 
 class AddendumForm(SignForm):
     text = TextAreaField(
-        "Addendum",
+        _l("Addendum"),
         validators=[
-            InputRequired(message="Write the addendum."),
+            Required(_l("Write the addendum.")),
             Length(max=MAX_ADDENDUM),
             no_nul,
         ],
@@ -70,9 +72,9 @@ class AddendumForm(SignForm):
 
 class FollowUpForm(FlaskForm):
     question = TextAreaField(
-        "Your question",
+        _l("Your question"),
         validators=[
-            InputRequired(message="Write your question."),
+            Required(_l("Write your question.")),
             Length(max=MAX_QUESTION),
             no_nul,
         ],

@@ -256,6 +256,22 @@ def test_the_patient_reads_a_printable_opinion(client, sign_in, consultation):
     assert [e.actor_id for e in events] == [consultation.patient_id]
 
 
+def test_a_spanish_speaking_patient_reads_the_opinion_page_in_spanish(
+    client, sign_in, consultation
+):
+    written(consultation)
+    consultation.patient.language = "es"
+    db.session.commit()
+    sign_in(consultation.patient)
+    text = client.get(view_url(consultation)).text
+    assert '<html lang="es"' in text
+    assert '<div lang="en">' not in text  # the whole page is translated
+    assert '<h1 id="opinion-title">Segunda opinión</h1>' in text
+    assert "Precisa el diagnóstico actual" in text
+    assert "Preguntas de seguimiento" in text
+    assert html.escape(SUMMARY) in text  # the specialist's own words stay as written
+
+
 def test_the_signed_opinion_downloads_as_a_pdf_and_reads_as_a_document(
     client, sign_in, consultation, auth_header
 ):

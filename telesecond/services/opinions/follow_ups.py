@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select
 
 from telesecond.db.locks import lock_consultation
@@ -37,7 +38,22 @@ def refusal(opinion: Opinion | None, asked: int, *, now: datetime) -> str | None
     """Why the patient cannot ask another question now, or None."""
     limit, days = limits()
     signed_at = opinion.signed_at if opinion is not None else None
-    return follow_up_refusal(signed_at=signed_at, now=now, asked=asked, limit=limit, days=days)
+    reason = follow_up_refusal(signed_at=signed_at, now=now, asked=asked, limit=limit, days=days)
+    if reason == "unsigned":
+        return gettext("You can ask follow-up questions once the opinion is signed.")
+    if reason == "closed":
+        return ngettext(
+            "Follow-up questions can be asked for %(num)d day after the opinion was signed.",
+            "Follow-up questions can be asked for %(num)d days after the opinion was signed.",
+            days,
+        )
+    if reason == "used_up":
+        return ngettext(
+            "You have asked the %(num)d follow-up question this opinion allows.",
+            "You have asked the %(num)d follow-up questions this opinion allows.",
+            limit,
+        )
+    return None
 
 
 def ask(

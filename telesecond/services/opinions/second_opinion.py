@@ -16,6 +16,7 @@ import logging
 from datetime import datetime
 from typing import NamedTuple
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -44,9 +45,9 @@ MAX_SUMMARY = 20_000
 MAX_ANSWER = 10_000
 MAX_RECOMMENDATIONS = 20_000
 ASSESSMENT_LABELS = {
-    "agrees": "Agrees with the current diagnosis",
-    "refines": "Refines the current diagnosis",
-    "differs": "Differs from the current diagnosis",
+    "agrees": _l("Agrees with the current diagnosis"),
+    "refines": _l("Refines the current diagnosis"),
+    "differs": _l("Differs from the current diagnosis"),
 }
 # No health information in a subject line: it shows in inbox lists and notifications.
 PHYSICIAN_SUBJECT = "A second opinion has been shared with you"
