@@ -1,8 +1,9 @@
-"""The signed-in specialist's own pages: public profile, weekly hours, time off."""
+"""The signed-in specialist's own pages: dashboard, public profile, weekly hours, time off."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -14,6 +15,8 @@ from flask import (
 )
 
 from telesecond.clock import utcnow
+from telesecond.services import dashboard as dashboards
+from telesecond.services import languages
 from telesecond.services.errors import ServiceError
 from telesecond.services.fees import terms as fee_terms
 from telesecond.services.scheduling import availability, specialists
@@ -53,6 +56,21 @@ def _routed(error: ServiceError) -> ServiceError:
                     target, message = day.lower(), rest
             errors.setdefault(target, []).append(message)
     return type(error)(error.detail, errors)
+
+
+@bp.get("/", endpoint="dashboard")
+def dashboard_page():
+    """Today's and the next days' consultations, with conditions, records and opinions."""
+    board = dashboards.dashboard_for(current_account(), now=utcnow(), ip=request.remote_addr)
+    zone = ZoneInfo(board.zone)
+    clock = languages.patterns().clock
+    return render_template(
+        "specialist/dashboard.html",
+        board=board,
+        day_label=lambda day: languages.format_day(day, "EEEE d MMMM"),
+        clock_time=lambda instant: languages.format_local(instant, zone, clock),
+        last_day=board.today + timedelta(days=dashboards.DAYS_AHEAD),
+    )
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -1,0 +1,94 @@
+"""The dashboard: what it lists, that reading it is audited, that sign-in lands there."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from telesecond.extensions import db
+from telesecond.models import AuditEvent
+from telesecond.services import dashboard
+from tests.credentials import PASSWORD
+from tests.specialist.conftest import DIAGNOSIS_A, DIAGNOSIS_B
+from tests.web_forms import csrf_token
+
+
+def viewed_by(account_id: int) -> list[tuple[str, dict | None]]:
+    rows = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "consultation.viewed", AuditEvent.actor_id == account_id
+        )
+    )
+    return [(row.target_id, row.detail) for row in rows]
+
+
+def test_the_dashboard_counts_records_and_shows_opinion_states(week, clock):
+    board = dashboard.dashboard_for(week.doctor, now=clock())
+
+    assert [d.day.isoformat() for d in board.days] == ["2026-03-02", "2026-03-03"]
+    (today,), (tomorrow,) = (d.rows for d in board.days)
+    assert (today.consultation.id, today.records, today.opinion, today.due) == (
+        week.signed.id,
+        2,
+        "signed",
+        None,
+    )
+    assert (tomorrow.consultation.id, tomorrow.records, tomorrow.opinion) == (
+        week.waiting.id,
+        0,
+        "not_started",
+    )
+    assert tomorrow.due is not None and tomorrow.due.on.isoformat() == "2026-03-10"
+    assert (today.condition, tomorrow.condition) == (DIAGNOSIS_A, DIAGNOSIS_B)
+
+
+def test_each_consultation_shown_is_audited_as_read(week, signed_in, app):
+    client = signed_in(app, week.doctor)
+    page = client.get("/specialist/")
+
+    assert page.status_code == 200
+    assert DIAGNOSIS_A in page.text and "Ben Okoro" in page.text
+    assert sorted(viewed_by(week.doctor.id)) == sorted(
+        [
+            (str(week.signed.id), {"via": "dashboard"}),
+            (str(week.waiting.id), {"via": "dashboard"}),
+        ]
+    )
+
+
+def test_a_cancelled_consultation_is_not_on_the_dashboard(week, clock):
+    from telesecond.services.consultations import booking
+
+    booking.cancel(week.ben, week.waiting.id, reason="", now=clock(), cutoff_hours=0)
+    board = dashboard.dashboard_for(week.doctor, now=clock())
+    assert [r.consultation.id for d in board.days for r in d.rows] == [week.signed.id]
+
+
+def test_a_long_condition_is_cut_at_a_word():
+    text = "Stage II ductal carcinoma of the left breast " * 5
+    short = dashboard.short_condition(text, 40)
+    assert short == "Stage II ductal carcinoma of the left…"
+
+
+def sign_in(client, account, next_url: str | None = None):
+    path = "/login" + (f"?next={next_url}" if next_url else "")
+    token = csrf_token(client.get(path).text)
+    return client.post(
+        path, data={"email": account.email, "password": PASSWORD, "csrf_token": token}
+    )
+
+
+def test_specialists_land_on_the_dashboard_others_keep_theirs(app, make_specialist, make_account):
+    doctor, patient = make_specialist(), make_account()
+    admin = make_account(role="admin")
+
+    assert sign_in(app.test_client(), doctor).headers["Location"] == "/specialist/"
+    assert sign_in(app.test_client(), patient).headers["Location"] == "/"
+    assert sign_in(app.test_client(), admin).headers["Location"] == "/"
+    # A page asked for before signing in still wins.
+    answer = sign_in(app.test_client(), doctor, "/specialist/availability")
+    assert answer.headers["Location"] == "/specialist/availability"
+
+
+def test_only_specialists_open_the_dashboard(app, make_account, signed_in):
+    assert signed_in(app, make_account()).get("/specialist/").status_code == 403
+    assert app.test_client().get("/specialist/").status_code in (302, 401)
