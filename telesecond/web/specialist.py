@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 
 from telesecond.clock import utcnow
 from telesecond.services import dashboard as dashboards
@@ -20,8 +21,14 @@ from telesecond.services import languages
 from telesecond.services.errors import ServiceError
 from telesecond.services.fees import terms as fee_terms
 from telesecond.services.scheduling import availability, specialists
+from telesecond.web import specialist_grid
 from telesecond.web.helpers import apply_errors, current_account, specialists_only
-from telesecond.web.specialist_forms import AvailabilityForm, SpecialistProfileForm, TimeOffForm
+from telesecond.web.specialist_forms import (
+    AvailabilityForm,
+    HoursGridForm,
+    SpecialistProfileForm,
+    TimeOffForm,
+)
 
 bp = Blueprint("specialist", __name__, url_prefix="/specialist")
 
@@ -174,3 +181,59 @@ def delete_time_off(time_off_id: int):
     specialists.delete_time_off(current_account(), time_off_id, ip=request.remote_addr)
     flash("The time off is removed.", "success")
     return redirect(url_for("specialist.availability") + "#time-off")
+
+
+def saved_rules(profile, *, weekly=None, overrides=None) -> specialists.AvailabilityInput:
+    """The profile's saved rules, with new weekly hours or date overrides in their place."""
+    return specialists.AvailabilityInput(
+        timezone=profile.timezone,
+        weekly=weekly
+        if weekly is not None
+        else [(w.weekday, w.start_minute, w.end_minute) for w in profile.windows],
+        consultation_minutes=profile.consultation_minutes,
+        buffer_minutes=profile.buffer_minutes,
+        min_notice_minutes=profile.min_notice_minutes,
+        horizon_days=profile.horizon_days,
+        overrides=overrides,
+    )
+
+
+def _preview(me, now: datetime):
+    return availability.free_slots(
+        me.id, now, now + timedelta(days=PREVIEW_DAYS), now=now, listed_only=False
+    )[:PREVIEW_COUNT]
+
+
+@bp.route("/hours", methods=["GET", "POST"], endpoint="hours_grid")
+def hours_grid():
+    """The weekly hours on a grid of half hours; saves what the text form saves."""
+    me, now = current_account(), utcnow()
+    profile = specialists.ensure_profile(me, now=now)
+    form = HoursGridForm()
+    saved = [(w.weekday, w.start_minute, w.end_minute) for w in profile.windows]
+    whole_day = request.values.get("rows") == "all"
+    shown = saved
+    if form.validate_on_submit():
+        try:
+            shown = specialist_grid.parse_cells(request.form.getlist("cell"))
+            specialists.set_availability(
+                me, saved_rules(profile, weekly=shown), ip=request.remote_addr, now=now
+            )
+        except ValueError as exc:
+            form.form_errors.append(str(exc))
+            shown = saved
+        except ServiceError as error:
+            messages = [m for ms in error.errors.values() for m in ms] or [error.detail]
+            form.form_errors.extend(messages)
+        else:
+            flash(_("Your weekly hours are saved."), "success")
+            return redirect(url_for("specialist.hours_grid", rows="all" if whole_day else None))
+    grid = specialist_grid.build(shown, whole_day=whole_day)
+    return render_template(
+        "specialist/hours.html",
+        form=form,
+        grid=grid,
+        profile=profile,
+        preview=_preview(me, now),
+        preview_days=PREVIEW_DAYS,
+    ), _status(form)

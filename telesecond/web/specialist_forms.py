@@ -11,14 +11,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, Field, IntegerField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, Field, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextArea, TextInput
 
 from telesecond.domain.tags import format_hhmm, parse_hhmm
 from telesecond.domain.wall_clock import existing_instant
 from telesecond.services.scheduling.specialists import LIMITS, WEEKDAYS
+from telesecond.web.form_text import Required
 
 MIN_YEAR, MAX_YEAR = 1970, 2200
 MAX_NOTICE_HOURS = LIMITS["min_notice_minutes"][1] // 60
@@ -375,6 +377,29 @@ class TimeOffForm(FlaskForm):
             except ValueError as exc:
                 field.errors = [*field.errors, str(exc)]
         return (span[0], span[1]) if len(span) == 2 else None
+
+
+class HoursGridForm(FlaskForm):
+    """The weekly hours grid: its cells are read from the request, this carries the CSRF."""
+
+
+class DateOverrideForm(FlaskForm):
+    """One date's own hours, or the date closed, from the month calendar."""
+
+    day = DateField(_l("Date"), validators=[Required()])
+    hours = StringField(_l("Hours on that date"), validators=[Optional(), Length(max=200), no_nul])
+
+    def override(self) -> tuple[date, list[tuple[int, int]]] | None:
+        """The date and its windows (none: closed), read by the date overrides' parser.
+
+        Appends the parser's message to ``hours`` and returns None when it cannot read them.
+        """
+        text = (self.hours.data or "").strip() or "closed"
+        overrides, errors = parse_overrides(f"{self.day.data.isoformat()}: {text}")
+        if errors:
+            self.hours.errors = [*self.hours.errors, *(e.partition(": ")[2] for e in errors)]
+            return None
+        return overrides[0]
 
 
 class DirectorySearchForm(FlaskForm):
