@@ -38,7 +38,7 @@ def calendar_page(
     zone = ZoneInfo(profile.timezone)
     today = now.astimezone(zone).date()
     first = specialist_month.parse_month(month or request.args.get("month"), today)
-    chosen = _chosen_day(request.args.get("day"), first)
+    chosen = _chosen_day(request.args.get("day"), first, today)
     if request.method == "GET":
         override_form.day.data = chosen
         time_off_form.start.data = datetime.combine(chosen, datetime.min.time())
@@ -66,12 +66,14 @@ def calendar_page(
     ), _status(override_form, time_off_form)
 
 
-def _chosen_day(text: str | None, first: date) -> date:
+def _chosen_day(text: str | None, first: date, today: date) -> date:
+    """The day asked for, when in the month shown; else today in this month, or the 1st."""
+    fallback = today if (today.year, today.month) == (first.year, first.month) else first
     try:
         day = date.fromisoformat(text or "")
     except ValueError:
-        return first
-    return day if (day.year, day.month) == (first.year, first.month) else first
+        return fallback
+    return day if (day.year, day.month) == (first.year, first.month) else fallback
 
 
 def _to_month(day: date):
