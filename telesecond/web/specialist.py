@@ -92,7 +92,7 @@ def profile():
         except ServiceError as error:
             apply_errors(form, error)
         else:
-            flash("Your profile is saved.", "success")
+            flash(_("Your profile is saved."), "success")
             return redirect(url_for("specialist.profile"))
     elif request.method == "GET":
         form.fill(specialists.ensure_profile(current_account(), now=utcnow()))
@@ -143,7 +143,7 @@ def edit_availability():
         except ServiceError as error:
             apply_errors(form, _routed(error))
         else:
-            flash("Your hours are saved.", "success")
+            flash(_("Your hours are saved."), "success")
             return redirect(url_for("specialist.availability"))
     return availability_page(
         form, TimeOffForm(prefix="time_off", formdata=None), fill=request.method == "GET"
@@ -170,7 +170,7 @@ def add_time_off():
             except ServiceError as error:
                 apply_errors(form, error)
             else:
-                flash("Your time off is added.", "success")
+                flash(_("Your time off is added."), "success")
                 return redirect(url_for("specialist.availability") + "#time-off")
     return availability_page(AvailabilityForm(formdata=None), form, fill=True)
 
@@ -179,7 +179,7 @@ def add_time_off():
 def delete_time_off(time_off_id: int):
     """Remove one of the specialist's own time-off entries."""
     specialists.delete_time_off(current_account(), time_off_id, ip=request.remote_addr)
-    flash("The time off is removed.", "success")
+    flash(_("The time off is removed."), "success")
     return redirect(url_for("specialist.availability") + "#time-off")
 
 

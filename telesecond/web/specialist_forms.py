@@ -359,10 +359,10 @@ class TimeOffForm(FlaskForm):
 
     _formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
-    start = DateTimeLocalField("Starts", format=_formats, validators=[InputRequired()])
-    end = DateTimeLocalField("Ends", format=_formats, validators=[InputRequired()])
+    start = DateTimeLocalField(_l("Starts"), format=_formats, validators=[Required()])
+    end = DateTimeLocalField(_l("Ends"), format=_formats, validators=[Required()])
     note = StringField(
-        "Note (optional, only you see it)", validators=[Optional(), Length(max=200), no_nul]
+        _l("Note (optional, only you see it)"), validators=[Optional(), Length(max=200), no_nul]
     )
 
     def span_in(self, zone_name: str) -> tuple[datetime, datetime] | None:
