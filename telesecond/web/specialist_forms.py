@@ -307,23 +307,23 @@ _HOURS_HINT = "For example 09:00-12:00, 13:00-17:00. Leave empty when you do not
 class AvailabilityForm(FlaskForm):
     """Time zone, slot rules, one text field per weekday, and date overrides."""
 
-    timezone = StringField("Time zone", validators=[InputRequired(), Length(max=64), no_nul])
+    timezone = StringField(_l("Time zone"), validators=[InputRequired(), Length(max=64), no_nul])
     consultation_minutes = IntegerField(
-        "Consultation length (minutes)", validators=[InputRequired()]
+        _l("Consultation length (minutes)"), validators=[InputRequired()]
     )
     buffer_minutes = IntegerField(
-        "Break after each consultation (minutes)", validators=[InputRequired()]
+        _l("Break after each consultation (minutes)"), validators=[InputRequired()]
     )
-    min_notice_hours = HoursField("Minimum notice (hours)", validators=[InputRequired()])
-    horizon_days = IntegerField("Bookable how far ahead (days)", validators=[InputRequired()])
-    monday = WindowsField("Monday", validators=[Optional()])
-    tuesday = WindowsField("Tuesday", validators=[Optional()])
-    wednesday = WindowsField("Wednesday", validators=[Optional()])
-    thursday = WindowsField("Thursday", validators=[Optional()])
-    friday = WindowsField("Friday", validators=[Optional()])
-    saturday = WindowsField("Saturday", validators=[Optional()])
-    sunday = WindowsField("Sunday", validators=[Optional()])
-    overrides = OverridesField("Dates with different hours", validators=[Optional()])
+    min_notice_hours = HoursField(_l("Minimum notice (hours)"), validators=[InputRequired()])
+    horizon_days = IntegerField(_l("Bookable how far ahead (days)"), validators=[InputRequired()])
+    monday = WindowsField(_l("Monday"), validators=[Optional()])
+    tuesday = WindowsField(_l("Tuesday"), validators=[Optional()])
+    wednesday = WindowsField(_l("Wednesday"), validators=[Optional()])
+    thursday = WindowsField(_l("Thursday"), validators=[Optional()])
+    friday = WindowsField(_l("Friday"), validators=[Optional()])
+    saturday = WindowsField(_l("Saturday"), validators=[Optional()])
+    sunday = WindowsField(_l("Sunday"), validators=[Optional()])
+    overrides = OverridesField(_l("Dates with different hours"), validators=[Optional()])
 
     hours_hint = _HOURS_HINT
 
