@@ -21,7 +21,7 @@ from telesecond.services import languages
 from telesecond.services.errors import ServiceError
 from telesecond.services.fees import terms as fee_terms
 from telesecond.services.scheduling import availability, specialists
-from telesecond.web import specialist_grid
+from telesecond.web import specialist_grid, specialist_month
 from telesecond.web.helpers import apply_errors, current_account, specialists_only
 from telesecond.web.specialist_forms import (
     AvailabilityForm,
@@ -74,7 +74,7 @@ def dashboard_page():
     return render_template(
         "specialist/dashboard.html",
         board=board,
-        day_label=lambda day: languages.format_day(day, "EEEE d MMMM"),
+        day_label=specialist_month.day_label,
         clock_time=lambda instant: languages.format_local(instant, zone, clock),
         last_day=board.today + timedelta(days=dashboards.DAYS_AHEAD),
     )

@@ -13,7 +13,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from telesecond.clock import utcnow
-from telesecond.services import languages
 from telesecond.services.errors import ServiceError
 from telesecond.services.scheduling import specialists
 from telesecond.web import specialist_grid, specialist_month
@@ -61,7 +60,7 @@ def calendar_page(
         format_windows=specialist_month.format_windows,
         day_names=specialist_grid.day_names(),
         short_day_names=specialist_grid.short_day_names(),
-        day_label=lambda day: languages.format_day(day, "EEEE d MMMM y"),
+        day_label=specialist_month.day_label,
         chosen=chosen,
     ), _status(override_form, time_off_form)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_skeleton
 from flask_babel import gettext as _
 
 from telesecond.domain.wall_clock import day_bounds
@@ -56,6 +57,20 @@ class Month:
     @property
     def key(self) -> str:
         return month_key(self.first)
+
+
+def day_label(day: date) -> str:
+    """A date in full as the page's language writes it: "Monday 2 March 2026" in English
+    (as the rest of the site), "lunes, 2 de marzo de 2026" in Spanish."""
+    locale = languages.current_locale()
+    if locale.language == "en" and locale.territory != "US":
+        return languages.format_day(day, "EEEE d MMMM y")
+    return format_date(day, "full", locale=locale)
+
+
+def month_title(first: date) -> str:
+    """A month and its year: "March 2026", "marzo de 2026"."""
+    return format_skeleton("yMMMM", first, locale=languages.current_locale())
 
 
 def month_key(day: date) -> str:
@@ -113,5 +128,5 @@ def build(
         weeks=weeks,
         previous=month_key(previous),
         next=month_key(following),
-        title=languages.format_day(first, "LLLL y"),
+        title=month_title(first),
     )

@@ -92,3 +92,15 @@ def test_specialists_land_on_the_dashboard_others_keep_theirs(app, make_speciali
 def test_only_specialists_open_the_dashboard(app, make_account, signed_in):
     assert signed_in(app, make_account()).get("/specialist/").status_code == 403
     assert app.test_client().get("/specialist/").status_code in (302, 401)
+
+
+def test_the_dashboard_speaks_the_specialists_language(week, signed_in, app):
+    week.doctor.language = "es"
+    db.session.commit()
+    page = signed_in(app, week.doctor).get("/specialist/").text
+
+    assert '<html lang="es">' in page
+    assert "<h1>Panel</h1>" in page
+    assert "2 documentos" in page and "0 documentos" in page
+    assert ">Firmada<" in page and ">Sin empezar<" in page
+    assert "Hoy, lunes, 2 de marzo de 2026" in page

@@ -48,7 +48,7 @@ def test_signing_in_lands_on_the_dashboard_with_its_numbers(live_app, browser_pa
 
     assert page.url == live_app.url + "/specialist/"
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
-    today = page.get_by_role("region", name="Today, Monday 2 March")
+    today = page.get_by_role("region", name="Today, Monday 2 March 2026")
     anna = row_of(page, today, "Anna Schmidt")
     expect(anna.get_by_role("cell").nth(0)).to_have_text("11:00–12:00")
     expect(anna).to_contain_text("Invasive ductal carcinoma, stage II")
@@ -56,13 +56,13 @@ def test_signing_in_lands_on_the_dashboard_with_its_numbers(live_app, browser_pa
     expect(anna.locator(".dashboard-opinion")).to_have_text("Signed")
 
     ahead = page.get_by_role("region", name="Next seven days")
-    expect(ahead.get_by_role("heading", name="Tuesday 3 March")).to_be_visible()
+    expect(ahead.get_by_role("heading", name="Tuesday 3 March 2026")).to_be_visible()
     ben = row_of(page, ahead, "Ben Okoro")
     expect(ben.get_by_role("cell").nth(0)).to_have_text("10:00–11:00")
     expect(ben).to_contain_text("Chronic lymphocytic leukaemia")
     expect(ben.locator(".dashboard-records")).to_have_text("0 records")
     expect(ben.locator(".dashboard-opinion")).to_have_text(
-        "Not started Due by the end of Tuesday 10 March", use_inner_text=True
+        "Not started Due by the end of Tuesday 10 March 2026", use_inner_text=True
     )
     # Only the two consultations of the seven days: the one on 12 March is further on.
     expect(page.locator("tbody tr")).to_have_count(2)
