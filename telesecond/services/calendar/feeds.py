@@ -33,7 +33,7 @@ from telesecond.services.calendar.invite_content import invite_view
 CANCELLED_KEPT = timedelta(days=30)
 FEED_NAME = "telesecond consultations"
 # Part of every ETag: bump it when the feed's format changes, so clients fetch anew.
-FORMAT = "1"
+FORMAT = "2"  # 2: events in a specialist's feed are titled with the patient
 MAX_TOKEN_LENGTH = 100
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
