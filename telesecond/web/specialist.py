@@ -102,15 +102,34 @@ def profile():
     ), _status(form)
 
 
+def saved_rules(profile, *, weekly=None, overrides=None) -> specialists.AvailabilityInput:
+    """The profile's saved rules, with new weekly hours or date overrides in their place."""
+    return specialists.AvailabilityInput(
+        timezone=profile.timezone,
+        weekly=weekly
+        if weekly is not None
+        else [(w.weekday, w.start_minute, w.end_minute) for w in profile.windows],
+        consultation_minutes=profile.consultation_minutes,
+        buffer_minutes=profile.buffer_minutes,
+        min_notice_minutes=profile.min_notice_minutes,
+        horizon_days=profile.horizon_days,
+        overrides=overrides,
+    )
+
+
+def _preview(me, now: datetime):
+    return availability.free_slots(
+        me.id, now, now + timedelta(days=PREVIEW_DAYS), now=now, listed_only=False
+    )[:PREVIEW_COUNT]
+
+
 def availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fill: bool):
     """Render the hours editor with the time off list and a preview of free slots."""
     me, now = current_account(), utcnow()
     profile = specialists.ensure_profile(me, now=now)
     if fill:
         form.fill(profile)
-    preview = availability.free_slots(
-        me.id, now, now + timedelta(days=PREVIEW_DAYS), now=now, listed_only=False
-    )[:PREVIEW_COUNT]
+    preview = _preview(me, now)
     return render_template(
         "specialist/availability.html",
         form=form,
@@ -181,27 +200,6 @@ def delete_time_off(time_off_id: int):
     specialists.delete_time_off(current_account(), time_off_id, ip=request.remote_addr)
     flash(_("The time off is removed."), "success")
     return redirect(url_for("specialist.availability") + "#time-off")
-
-
-def saved_rules(profile, *, weekly=None, overrides=None) -> specialists.AvailabilityInput:
-    """The profile's saved rules, with new weekly hours or date overrides in their place."""
-    return specialists.AvailabilityInput(
-        timezone=profile.timezone,
-        weekly=weekly
-        if weekly is not None
-        else [(w.weekday, w.start_minute, w.end_minute) for w in profile.windows],
-        consultation_minutes=profile.consultation_minutes,
-        buffer_minutes=profile.buffer_minutes,
-        min_notice_minutes=profile.min_notice_minutes,
-        horizon_days=profile.horizon_days,
-        overrides=overrides,
-    )
-
-
-def _preview(me, now: datetime):
-    return availability.free_slots(
-        me.id, now, now + timedelta(days=PREVIEW_DAYS), now=now, listed_only=False
-    )[:PREVIEW_COUNT]
 
 
 @bp.route("/hours", methods=["GET", "POST"], endpoint="hours_grid")
