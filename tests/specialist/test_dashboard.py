@@ -7,6 +7,14 @@ from sqlalchemy import select
 from telesecond.extensions import db
 from telesecond.models import AuditEvent
 from telesecond.services import dashboard
+from telesecond.services.consultations import booking
+from tests.accounts.two_factor_steps import (
+    SECOND_STEP,
+    code_at,
+    enrol_totp,
+    password_step,
+    send_code,
+)
 from tests.credentials import PASSWORD
 from tests.specialist.conftest import DIAGNOSIS_A, DIAGNOSIS_B
 from tests.web_forms import csrf_token
@@ -56,8 +64,6 @@ def test_each_consultation_shown_is_audited_as_read(week, signed_in, app):
 
 
 def test_a_cancelled_consultation_is_not_on_the_dashboard(week, clock):
-    from telesecond.services.consultations import booking
-
     booking.cancel(week.ben, week.waiting.id, reason="", now=clock(), cutoff_hours=0)
     board = dashboard.dashboard_for(week.doctor, now=clock())
     assert [r.consultation.id for d in board.days for r in d.rows] == [week.signed.id]
@@ -104,3 +110,12 @@ def test_the_dashboard_speaks_the_specialists_language(week, signed_in, app):
     assert "2 documentos" in page and "0 documentos" in page
     assert ">Firmada<" in page and ">Sin empezar<" in page
     assert "Hoy, lunes, 2 de marzo de 2026" in page
+
+
+def test_after_the_second_factor_a_specialist_lands_on_the_dashboard(
+    client, make_specialist, clock
+):
+    doctor = make_specialist()
+    secret, _ = enrol_totp(doctor, clock)
+    assert password_step(client, doctor).headers["Location"] == SECOND_STEP
+    assert send_code(client, code_at(secret, clock())).headers["Location"] == "/specialist/"
