@@ -8,6 +8,7 @@ from telesecond.extensions import db
 from telesecond.models import AuditEvent
 from telesecond.services import dashboard
 from telesecond.services.consultations import booking
+from telesecond.services.opinions import second_opinion
 from tests.accounts.two_factor_steps import (
     SECOND_STEP,
     code_at,
@@ -119,3 +120,22 @@ def test_after_the_second_factor_a_specialist_lands_on_the_dashboard(
     secret, _ = enrol_totp(doctor, clock)
     assert password_step(client, doctor).headers["Location"] == SECOND_STEP
     assert send_code(client, code_at(secret, clock())).headers["Location"] == "/specialist/"
+
+
+def test_a_draft_shows_as_a_draft_until_it_is_signed(week, clock):
+    second_opinion.save_draft(
+        week.doctor,
+        week.waiting.id,
+        diagnosis_assessment="",
+        summary="Half written.",
+        answers=[],
+        recommendations="",
+        ip=None,
+        now=clock(),
+    )
+    rows = [r for d in dashboard.dashboard_for(week.doctor, now=clock()).days for r in d.rows]
+    assert [(r.consultation.id, r.opinion) for r in rows] == [
+        (week.signed.id, "signed"),
+        (week.waiting.id, "draft"),
+    ]
+    assert rows[1].due is not None  # a draft is not delivered: still due
