@@ -89,6 +89,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from telesecond.web import opinions as opinion_pages
     from telesecond.web import physician_links as physician_link_pages
     from telesecond.web import reminders as reminder_pages
+    from telesecond.web import specialist_calendar as specialist_calendar_pages
     from telesecond.web import video as video_pages
     from telesecond.web.account_lifecycle import bp as lifecycle_pages
     from telesecond.web.errors import register_error_handlers
@@ -108,6 +109,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         auth.bp,
         directory.bp,
         specialist.bp,
+        specialist_calendar_pages.bp,
         booking_pages.bp,
         consultation_pages.bp,
         opinion_pages.bp,

@@ -3,8 +3,9 @@
 Pure: every input, including "now", comes in as an argument; the output is the
 ``.ics`` bytes (CRLF line endings, lines folded at 75 octets by icalendar).
 
-Nothing here may carry health information: the SUMMARY names the specialist
-only, and the DESCRIPTION holds links and a pointer to the app.
+Nothing here may carry health information: the SUMMARY names the other person only
+(the specialist for the patient, the patient for the specialist), and the DESCRIPTION
+holds links and a pointer to the app.
 """
 
 from __future__ import annotations
@@ -41,9 +42,11 @@ class Person:
 @dataclass(frozen=True)
 class InviteTexts:
     """The words of an invite, in its reader's language (English unless the caller
-    translates them). ``{doctor}``, ``{url}`` and ``{organisation}`` are filled in here."""
+    translates them). ``{doctor}``, ``{patient}``, ``{url}`` and ``{organisation}`` are
+    filled in here."""
 
     summary: str = "Video consultation with {doctor}"
+    summary_for_specialist: str = "Video consultation with {patient}"
     cancelled: str = "This video consultation has been cancelled."
     bookings: str = "Your bookings: {url}"
     join: str = "Join the video call: {url}"
@@ -70,6 +73,8 @@ class InviteView:
     organisation: str = "telesecond"
     timezone: str | None = None
     texts: InviteTexts = InviteTexts()
+    # Whose calendar the event goes into: its title names the other person.
+    viewer: Literal["patient", "specialist"] = "patient"
 
     def __post_init__(self) -> None:
         for label, value in (("start", self.start), ("end", self.end)):
@@ -81,6 +86,8 @@ class InviteView:
             raise ValueError("InviteView.sequence must not be negative")
         if self.status not in ("confirmed", "cancelled"):
             raise ValueError(f"unknown InviteView.status {self.status!r}")
+        if self.viewer not in ("patient", "specialist"):
+            raise ValueError(f"unknown InviteView.viewer {self.viewer!r}")
         if not self.uid_host.strip():
             raise ValueError("InviteView.uid_host must not be empty")
 
@@ -102,7 +109,13 @@ def doctor_name(name: str) -> str:
 
 
 def event_summary(view: InviteView) -> str:
-    """The SUMMARY: who the call is with, never any health information."""
+    """The SUMMARY: who the call is with, never any health information.
+
+    In the specialist's calendar that is the patient (so their calls can be told apart),
+    in the patient's the specialist.
+    """
+    if view.viewer == "specialist":
+        return view.texts.summary_for_specialist.format(patient=_clean(view.patient.name))
     return view.texts.summary.format(doctor=doctor_name(view.specialist.name))
 
 

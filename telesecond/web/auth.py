@@ -23,6 +23,7 @@ from telesecond.web import second_factor as second_factor_step
 from telesecond.web import signed_in
 from telesecond.web.forms import LoginForm, ProfileForm, RegisterForm
 from telesecond.web.helpers import apply_errors, current_account, safe_next
+from telesecond.web.landing import landing_for
 
 bp = Blueprint("auth", __name__)
 
@@ -67,7 +68,7 @@ def login():
         if account is not None:
             signed_in.begin(account)
             flash(_("Signed in as %(name)s.", name=account.full_name), "success")
-            return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+            return redirect(safe_next(request.args.get("next"), landing_for(account)))
         form.form_errors.append(_("The email address or password is not correct."))
     status = 401 if form.form_errors else (422 if form.errors else 200)
     return render_template("auth/login.html", form=form), status

@@ -7,6 +7,7 @@ page and gets its data from the ``busy_calendar_panel()`` template global.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, url_for
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
@@ -27,7 +28,7 @@ class BusyCalendarForm(FlaskForm):
     """Connect a calendar by its secret ICS address."""
 
     url = StringField(
-        "Secret address of your calendar",
+        _l("Secret address of your calendar"),
         validators=[
             InputRequired("Enter your calendar's secret address."),
             Length(
@@ -38,7 +39,7 @@ class BusyCalendarForm(FlaskForm):
         ],
     )
     label = StringField(
-        "Name (optional)",
+        _l("Name (optional)"),
         validators=[
             Length(
                 max=service.MAX_LABEL_LENGTH,

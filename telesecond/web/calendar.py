@@ -89,4 +89,4 @@ def calendar_subscription() -> feeds.FeedAddress | None:
 @bp.app_template_global()
 def calendar_links(consultation: Consultation) -> downloads.WebLinks | None:
     """Google and Outlook "add event" links for the consultation page."""
-    return downloads.links_for(consultation)
+    return downloads.links_for(consultation, current_user.id)

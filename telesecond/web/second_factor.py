@@ -27,6 +27,7 @@ from telesecond.models import Account
 from telesecond.services.accounts import passkeys, pending_sign_in, second_factor
 from telesecond.web import passkey_json, signed_in
 from telesecond.web.helpers import safe_next
+from telesecond.web.landing import landing_for
 from telesecond.web.two_factor_forms import SecondFactorForm
 
 bp = Blueprint("second_factor", __name__, url_prefix="/login/second-factor")
@@ -141,7 +142,7 @@ def _try_again(ticket: pending_sign_in.Ticket) -> bool:
 
 
 def _signed_in(account: Account, factor: str, pending: dict) -> Response:
-    target = safe_next(pending.get("next"), url_for("main.index"))
+    target = safe_next(pending.get("next"), landing_for(account))
     signed_in.begin(account, second_factor=factor)
     flash(_("Signed in as %(name)s.", name=account.full_name), "success")
     return redirect(target)

@@ -1,8 +1,9 @@
-"""The signed-in specialist's own pages: public profile, weekly hours, time off."""
+"""The signed-in specialist's own pages: dashboard, public profile, weekly hours, time off."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -12,13 +13,22 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 
 from telesecond.clock import utcnow
+from telesecond.services import dashboard as dashboards
+from telesecond.services import languages
 from telesecond.services.errors import ServiceError
 from telesecond.services.fees import terms as fee_terms
 from telesecond.services.scheduling import availability, specialists
+from telesecond.web import specialist_grid, specialist_month
 from telesecond.web.helpers import apply_errors, current_account, specialists_only
-from telesecond.web.specialist_forms import AvailabilityForm, SpecialistProfileForm, TimeOffForm
+from telesecond.web.specialist_forms import (
+    AvailabilityForm,
+    HoursGridForm,
+    SpecialistProfileForm,
+    TimeOffForm,
+)
 
 bp = Blueprint("specialist", __name__, url_prefix="/specialist")
 
@@ -55,6 +65,21 @@ def _routed(error: ServiceError) -> ServiceError:
     return type(error)(error.detail, errors)
 
 
+@bp.get("/", endpoint="dashboard")
+def dashboard_page():
+    """Today's and the next days' consultations, with conditions, records and opinions."""
+    board = dashboards.dashboard_for(current_account(), now=utcnow(), ip=request.remote_addr)
+    zone = ZoneInfo(board.zone)
+    clock = languages.patterns().clock
+    return render_template(
+        "specialist/dashboard.html",
+        board=board,
+        day_label=specialist_month.day_label,
+        clock_time=lambda instant: languages.format_local(instant, zone, clock),
+        last_day=board.today + timedelta(days=dashboards.DAYS_AHEAD),
+    )
+
+
 @bp.route("/profile", methods=["GET", "POST"])
 def profile():
     """Edit the public profile patients search."""
@@ -67,7 +92,7 @@ def profile():
         except ServiceError as error:
             apply_errors(form, error)
         else:
-            flash("Your profile is saved.", "success")
+            flash(_("Your profile is saved."), "success")
             return redirect(url_for("specialist.profile"))
     elif request.method == "GET":
         form.fill(specialists.ensure_profile(current_account(), now=utcnow()))
@@ -77,15 +102,34 @@ def profile():
     ), _status(form)
 
 
+def saved_rules(profile, *, weekly=None, overrides=None) -> specialists.AvailabilityInput:
+    """The profile's saved rules, with new weekly hours or date overrides in their place."""
+    return specialists.AvailabilityInput(
+        timezone=profile.timezone,
+        weekly=weekly
+        if weekly is not None
+        else [(w.weekday, w.start_minute, w.end_minute) for w in profile.windows],
+        consultation_minutes=profile.consultation_minutes,
+        buffer_minutes=profile.buffer_minutes,
+        min_notice_minutes=profile.min_notice_minutes,
+        horizon_days=profile.horizon_days,
+        overrides=overrides,
+    )
+
+
+def _preview(me, now: datetime):
+    return availability.free_slots(
+        me.id, now, now + timedelta(days=PREVIEW_DAYS), now=now, listed_only=False
+    )[:PREVIEW_COUNT]
+
+
 def availability_page(form: AvailabilityForm, time_off_form: TimeOffForm, *, fill: bool):
     """Render the hours editor with the time off list and a preview of free slots."""
     me, now = current_account(), utcnow()
     profile = specialists.ensure_profile(me, now=now)
     if fill:
         form.fill(profile)
-    preview = availability.free_slots(
-        me.id, now, now + timedelta(days=PREVIEW_DAYS), now=now, listed_only=False
-    )[:PREVIEW_COUNT]
+    preview = _preview(me, now)
     return render_template(
         "specialist/availability.html",
         form=form,
@@ -118,7 +162,7 @@ def edit_availability():
         except ServiceError as error:
             apply_errors(form, _routed(error))
         else:
-            flash("Your hours are saved.", "success")
+            flash(_("Your hours are saved."), "success")
             return redirect(url_for("specialist.availability"))
     return availability_page(
         form, TimeOffForm(prefix="time_off", formdata=None), fill=request.method == "GET"
@@ -145,7 +189,7 @@ def add_time_off():
             except ServiceError as error:
                 apply_errors(form, error)
             else:
-                flash("Your time off is added.", "success")
+                flash(_("Your time off is added."), "success")
                 return redirect(url_for("specialist.availability") + "#time-off")
     return availability_page(AvailabilityForm(formdata=None), form, fill=True)
 
@@ -154,5 +198,40 @@ def add_time_off():
 def delete_time_off(time_off_id: int):
     """Remove one of the specialist's own time-off entries."""
     specialists.delete_time_off(current_account(), time_off_id, ip=request.remote_addr)
-    flash("The time off is removed.", "success")
+    flash(_("The time off is removed."), "success")
     return redirect(url_for("specialist.availability") + "#time-off")
+
+
+@bp.route("/hours", methods=["GET", "POST"], endpoint="hours_grid")
+def hours_grid():
+    """The weekly hours on a grid of half hours; saves what the text form saves."""
+    me, now = current_account(), utcnow()
+    profile = specialists.ensure_profile(me, now=now)
+    form = HoursGridForm()
+    saved = [(w.weekday, w.start_minute, w.end_minute) for w in profile.windows]
+    whole_day = request.values.get("rows") == "all"
+    shown = saved
+    if form.validate_on_submit():
+        try:
+            shown = specialist_grid.parse_cells(request.form.getlist("cell"))
+            specialists.set_availability(
+                me, saved_rules(profile, weekly=shown), ip=request.remote_addr, now=now
+            )
+        except ValueError as exc:
+            form.form_errors.append(str(exc))
+            shown = saved
+        except ServiceError as error:
+            messages = [m for ms in error.errors.values() for m in ms] or [error.detail]
+            form.form_errors.extend(messages)
+        else:
+            flash(_("Your weekly hours are saved."), "success")
+            return redirect(url_for("specialist.hours_grid", rows="all" if whole_day else None))
+    grid = specialist_grid.build(shown, whole_day=whole_day)
+    return render_template(
+        "specialist/hours.html",
+        form=form,
+        grid=grid,
+        profile=profile,
+        preview=_preview(me, now),
+        preview_days=PREVIEW_DAYS,
+    ), _status(form)

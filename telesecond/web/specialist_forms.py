@@ -11,14 +11,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, Field, IntegerField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, Field, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextArea, TextInput
 
 from telesecond.domain.tags import format_hhmm, parse_hhmm
 from telesecond.domain.wall_clock import existing_instant
 from telesecond.services.scheduling.specialists import LIMITS, WEEKDAYS
+from telesecond.web.form_text import Required
 
 MIN_YEAR, MAX_YEAR = 1970, 2200
 MAX_NOTICE_HOURS = LIMITS["min_notice_minutes"][1] // 60
@@ -305,23 +307,23 @@ _HOURS_HINT = "For example 09:00-12:00, 13:00-17:00. Leave empty when you do not
 class AvailabilityForm(FlaskForm):
     """Time zone, slot rules, one text field per weekday, and date overrides."""
 
-    timezone = StringField("Time zone", validators=[InputRequired(), Length(max=64), no_nul])
+    timezone = StringField(_l("Time zone"), validators=[InputRequired(), Length(max=64), no_nul])
     consultation_minutes = IntegerField(
-        "Consultation length (minutes)", validators=[InputRequired()]
+        _l("Consultation length (minutes)"), validators=[InputRequired()]
     )
     buffer_minutes = IntegerField(
-        "Break after each consultation (minutes)", validators=[InputRequired()]
+        _l("Break after each consultation (minutes)"), validators=[InputRequired()]
     )
-    min_notice_hours = HoursField("Minimum notice (hours)", validators=[InputRequired()])
-    horizon_days = IntegerField("Bookable how far ahead (days)", validators=[InputRequired()])
-    monday = WindowsField("Monday", validators=[Optional()])
-    tuesday = WindowsField("Tuesday", validators=[Optional()])
-    wednesday = WindowsField("Wednesday", validators=[Optional()])
-    thursday = WindowsField("Thursday", validators=[Optional()])
-    friday = WindowsField("Friday", validators=[Optional()])
-    saturday = WindowsField("Saturday", validators=[Optional()])
-    sunday = WindowsField("Sunday", validators=[Optional()])
-    overrides = OverridesField("Dates with different hours", validators=[Optional()])
+    min_notice_hours = HoursField(_l("Minimum notice (hours)"), validators=[InputRequired()])
+    horizon_days = IntegerField(_l("Bookable how far ahead (days)"), validators=[InputRequired()])
+    monday = WindowsField(_l("Monday"), validators=[Optional()])
+    tuesday = WindowsField(_l("Tuesday"), validators=[Optional()])
+    wednesday = WindowsField(_l("Wednesday"), validators=[Optional()])
+    thursday = WindowsField(_l("Thursday"), validators=[Optional()])
+    friday = WindowsField(_l("Friday"), validators=[Optional()])
+    saturday = WindowsField(_l("Saturday"), validators=[Optional()])
+    sunday = WindowsField(_l("Sunday"), validators=[Optional()])
+    overrides = OverridesField(_l("Dates with different hours"), validators=[Optional()])
 
     hours_hint = _HOURS_HINT
 
@@ -357,10 +359,10 @@ class TimeOffForm(FlaskForm):
 
     _formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
-    start = DateTimeLocalField("Starts", format=_formats, validators=[InputRequired()])
-    end = DateTimeLocalField("Ends", format=_formats, validators=[InputRequired()])
+    start = DateTimeLocalField(_l("Starts"), format=_formats, validators=[Required()])
+    end = DateTimeLocalField(_l("Ends"), format=_formats, validators=[Required()])
     note = StringField(
-        "Note (optional, only you see it)", validators=[Optional(), Length(max=200), no_nul]
+        _l("Note (optional, only you see it)"), validators=[Optional(), Length(max=200), no_nul]
     )
 
     def span_in(self, zone_name: str) -> tuple[datetime, datetime] | None:
@@ -375,6 +377,29 @@ class TimeOffForm(FlaskForm):
             except ValueError as exc:
                 field.errors = [*field.errors, str(exc)]
         return (span[0], span[1]) if len(span) == 2 else None
+
+
+class HoursGridForm(FlaskForm):
+    """The weekly hours grid: its cells are read from the request, this carries the CSRF."""
+
+
+class DateOverrideForm(FlaskForm):
+    """One date's own hours, or the date closed, from the month calendar."""
+
+    day = DateField(_l("Date"), validators=[Required()])
+    hours = StringField(_l("Hours on that date"), validators=[Optional(), Length(max=200), no_nul])
+
+    def override(self) -> tuple[date, list[tuple[int, int]]] | None:
+        """The date and its windows (none: closed), read by the date overrides' parser.
+
+        Appends the parser's message to ``hours`` and returns None when it cannot read them.
+        """
+        text = (self.hours.data or "").strip() or "closed"
+        overrides, errors = parse_overrides(f"{self.day.data.isoformat()}: {text}")
+        if errors:
+            self.hours.errors = [*self.hours.errors, *(e.partition(": ")[2] for e in errors)]
+            return None
+        return overrides[0]
 
 
 class DirectorySearchForm(FlaskForm):

@@ -43,6 +43,8 @@ def init_templating(app: Flask) -> None:
             (url_for("main.index"), _("Home")),
         ]
         if current_user.is_authenticated:
+            if current_user.role == "specialist":
+                nav.append((url_for("specialist.dashboard"), _("Dashboard")))
             label = _("Agenda") if current_user.role == "specialist" else _("My consultations")
             nav.append((url_for("consultations.list"), label))
             if current_user.role == "specialist":

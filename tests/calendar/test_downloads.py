@@ -59,6 +59,7 @@ def test_specialist_gets_the_same_event_in_their_zone(people, book_people, signe
     _, event = read_one(response.data)
     assert event.uid == f"consultation-{c.id}@localhost"
     assert event.start == START
+    assert event.summary == "Video consultation with Petra Paulsen"  # the patient, not herself
     assert "DTSTART;TZID=America/New_York:20260311T100000" in unfolded(response.data)
 
 

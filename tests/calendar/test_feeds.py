@@ -298,3 +298,25 @@ def test_addresses_use_the_public_base_url(people, book_people, make_app, clock,
     assert answer["webcal_url"] == "webcal://" + answer["url"].removeprefix("https://")
     _, (event,) = read(client.get(feed_path(answer["url"])).data)
     assert event.uid == f"consultation-{c.id}@clinic.example"
+
+
+def test_each_feed_titles_its_events_with_the_other_person(
+    people, book_people, client, auth_header
+):
+    book_people()
+    book_people(START + timedelta(days=1), patient=people.stranger)
+
+    _, mine = read(client.get(feed_path(feed_url(client, auth_header(people.patient)))).data)
+    assert [e.summary for e in mine] == ["Video consultation with Dr Ada Vance"]
+
+    doctor_feed = client.get(feed_path(feed_url(client, auth_header(people.doctor))))
+    _, theirs = read(doctor_feed.data)
+    # The specialist tells their patients apart; their own name is in no title.
+    assert [e.summary for e in theirs] == [
+        "Video consultation with Petra Paulsen",
+        "Video consultation with Sam Stranger",
+    ]
+    assert "Ada Vance" not in " ".join(e.summary for e in theirs)
+    assert_no_health_information(doctor_feed.data)
+    # The 15-minute alarm says the same.
+    assert "DESCRIPTION:Video consultation with Petra Paulsen" in unfolded(doctor_feed.data)

@@ -251,9 +251,11 @@ def test_view_has_no_room_for_health_information():
         "organisation",
         "timezone",
         "texts",  # the invite's fixed words in the reader's language (InviteTexts)
+        "viewer",  # "patient" or "specialist": whose calendar, so whose name is the title
     }
     assert {f.name for f in dataclasses.fields(InviteTexts)} == {
         "summary",
+        "summary_for_specialist",
         "cancelled",
         "bookings",
         "join",
@@ -279,6 +281,21 @@ def test_summary(make_view, name, expected):
     assert event_summary(view) == expected
     event = only_event(parse(build_invite(view, method="REQUEST", now=NOW)))
     assert event["SUMMARY"] == expected
+
+
+def test_the_specialists_calendar_names_the_patient(make_view):
+    view = make_view(viewer="specialist", patient=Person(" Zoe \n Quinn ", "z@patients.example"))
+    assert event_summary(view) == "Video consultation with Zoe Quinn"
+    event = only_event(parse(build_invite(view, method="PUBLISH", now=NOW)))
+    assert event["SUMMARY"] == "Video consultation with Zoe Quinn"
+    assert event.walk("VALARM")[0]["DESCRIPTION"] == "Video consultation with Zoe Quinn"
+    # A patient called "Dr…" is not given the specialist's title treatment either way.
+    assert "Dr" not in event_summary(make_view(viewer="specialist"))
+
+
+def test_an_unknown_viewer_is_refused(make_view):
+    with pytest.raises(ValueError, match="viewer"):
+        make_view(viewer="admin")
 
 
 def test_doctor_name_keeps_existing_title():

@@ -119,7 +119,9 @@ def test_confirmation_is_an_imip_request_in_the_recipients_zone(
     assert subject(email) == f"Your telesecond consultation on Wed 4 Mar 2026, {local}"
     text = found["text/plain"].get_content()
     assert f"/consultations/{consultation.id}/join" in text
-    assert str(event["SUMMARY"]) == "Video consultation with Dr Anna Berg"
+    # Each calendar names the other person: the patient sees the specialist, and back.
+    other = "Dr Anna Berg" if who == "patient" else "Sam Patient"
+    assert str(event["SUMMARY"]) == f"Video consultation with {other}"
 
 
 def test_no_health_information_in_subject_summary_or_bodies(

@@ -64,7 +64,7 @@ def invite_for(actor: Account, consultation_id: int, *, now: datetime) -> Invite
         raise NotFound("No such consultation.")
     consultation = access.get_for(actor, consultation_id)
     method = method_for(consultation)
-    view = invite_view(consultation, timezone=known_zone(actor.timezone))
+    view = invite_view(consultation, timezone=known_zone(actor.timezone), viewer_id=actor.id)
     return InviteFile(
         filename=f"consultation-{consultation.id}.ics",
         method=method,
@@ -106,8 +106,8 @@ def web_links(view: InviteView) -> WebLinks:
     )
 
 
-def links_for(consultation: Consultation) -> WebLinks | None:
+def links_for(consultation: Consultation, viewer_id: int | None = None) -> WebLinks | None:
     """Web links for a consultation that still stands; None once it is cancelled."""
     if consultation.status == "cancelled":
         return None
-    return web_links(invite_view(consultation))
+    return web_links(invite_view(consultation, viewer_id=viewer_id))

@@ -33,7 +33,7 @@ from telesecond.services.calendar.invite_content import invite_view
 CANCELLED_KEPT = timedelta(days=30)
 FEED_NAME = "telesecond consultations"
 # Part of every ETag: bump it when the feed's format changes, so clients fetch anew.
-FORMAT = "1"
+FORMAT = "2"  # 2: events in a specialist's feed are titled with the patient
 MAX_TOKEN_LENGTH = 100
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -225,6 +225,7 @@ def _aware(value: datetime | str | None) -> datetime | None:
 def body(feed: CalendarFeed, feed_state: FeedState, *, now: datetime) -> bytes:
     """The feed itself: every shown consultation, in the owner's zone, as METHOD:PUBLISH.
 
+    Events are titled with the other person's name: the patient's in a specialist's feed.
     DTSTAMP is the feed's Last-Modified, so the same state always gives the same bytes.
     """
     consultations = list(
@@ -237,5 +238,5 @@ def body(feed: CalendarFeed, feed_state: FeedState, *, now: datetime) -> bytes:
     )
     zone = known_zone(feed.account.timezone)
     with languages.speaking(feed.account):  # a calendar app asks, in the owner's language
-        views = [invite_view(c, timezone=zone) for c in consultations]
+        views = [invite_view(c, timezone=zone, viewer_id=feed.account_id) for c in consultations]
     return build_feed(views, name=FEED_NAME, now=feed_state.last_modified)

@@ -21,6 +21,7 @@ def invite_texts() -> InviteTexts:
     """The invite's words in the language in force (the recipient's, for an email)."""
     return InviteTexts(
         summary=_("Video consultation with {doctor}"),
+        summary_for_specialist=_("Video consultation with {patient}"),
         cancelled=_("This video consultation has been cancelled."),
         bookings=_("Your bookings: {url}"),
         join=_("Join the video call: {url}"),
@@ -30,8 +31,14 @@ def invite_texts() -> InviteTexts:
     )
 
 
-def invite_view(consultation: Consultation, *, timezone: str | None = None) -> InviteView:
-    """The invite view of ``consultation``; ``timezone`` adds a TZID/VTIMEZONE for it."""
+def invite_view(
+    consultation: Consultation, *, timezone: str | None = None, viewer_id: int | None = None
+) -> InviteView:
+    """The invite view of ``consultation``; ``timezone`` adds a TZID/VTIMEZONE for it.
+
+    ``viewer_id`` is whose calendar it is for: the specialist's gets the patient's name as
+    the title, anyone else's (the patient's, by default) the specialist's.
+    """
     status = "cancelled" if consultation.status == "cancelled" else "confirmed"
     return InviteView(
         consultation_id=consultation.id,
@@ -47,4 +54,5 @@ def invite_view(consultation: Consultation, *, timezone: str | None = None) -> I
         manage_url=links.consultation_url(consultation.id),
         timezone=timezone,
         texts=invite_texts(),
+        viewer="specialist" if viewer_id == consultation.specialist_id else "patient",
     )

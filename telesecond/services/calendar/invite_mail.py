@@ -97,7 +97,8 @@ def _invite_email(
 ) -> EmailMessage:
     method = invite_method(kind)
     zone = zone_of(recipient)
-    ics = build_invite(invite_view(consultation, timezone=zone.key), method=method, now=now)
+    view = invite_view(consultation, timezone=zone.key, viewer_id=recipient.id)
+    ics = build_invite(view, method=method, now=now)
     subject = invite_subject(kind, consultation, recipient)
     context = {
         "kind": kind,
