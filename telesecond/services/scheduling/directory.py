@@ -20,6 +20,7 @@ from telesecond.domain import language_names, licensure, region_names, tags
 from telesecond.domain.folding import fold, rank_folded
 from telesecond.extensions import db
 from telesecond.models import Account, SpecialistLicence, SpecialistProfile, SpecialistTag
+from telesecond.services import languages
 from telesecond.services.errors import Invalid
 from telesecond.services.scheduling.availability import refresh_many
 
@@ -40,8 +41,15 @@ class Filters:
     region: str | None = None
 
 
+def names_language() -> str:
+    """The language places and languages are named in: the page's (``es``), else English."""
+    return languages.current_locale().language
+
+
 def resolve(filters: Filters) -> Filters:
     """The same filters with the language and region as codes; Invalid names the field.
+
+    Names are understood in English and in the page's language ("Alemania" is ``DE``).
 
     Specialties and conditions are checked (not too long, some letters) and kept as typed.
     """
@@ -62,7 +70,7 @@ def resolve(filters: Filters) -> Filters:
         if len(text) > MAX_NAME:
             raise Invalid.field(kind, f"Use at most {MAX_NAME} characters.")
         try:
-            found[kind] = names.resolve(text)
+            found[kind] = names.resolve(text, names_language())
         except ValueError as error:
             raise Invalid.field(kind, str(error)) from None
     return replace(filters, **found)
