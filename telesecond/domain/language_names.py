@@ -20,6 +20,14 @@ UNKNOWN = (
 )
 
 
+class UnknownLanguage(ValueError):
+    """No language goes by ``text``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(UNKNOWN.format(text=text))
+
+
 @cache
 def _english() -> Locale:
     return Locale("en")
@@ -87,7 +95,7 @@ def resolve(text: str, lang: str = "en") -> str:
         return normalize_language(tag)[1]
     if label:
         return label
-    raise ValueError(UNKNOWN.format(text=" ".join(text.split())[:40]))
+    raise UnknownLanguage(" ".join(text.split())[:40])
 
 
 def name(tag: str, lang: str = "en") -> str:

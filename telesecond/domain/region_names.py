@@ -33,6 +33,19 @@ UNKNOWN = (
     "New York, or a code such as DE or US-NY."
 )
 SEVERAL = "“{text}” could be more than one place: {choices}. Type one of them."
+
+
+class UnknownPlace(ValueError):
+    """No place, or several, go by ``text``; ``choices`` names the several (in ``lang``)."""
+
+    def __init__(self, text: str, choices: tuple[str, ...] = ()) -> None:
+        self.text, self.choices = text, choices
+        if choices:
+            super().__init__(SEVERAL.format(text=text, choices=" or ".join(choices)))
+        else:
+            super().__init__(UNKNOWN.format(text=text))
+
+
 _WITH_COUNTRY = re.compile(r"^(?P<place>.+?)\s*(?:\((?P<paren>[^()]+)\)|,(?P<comma>[^,]+))$")
 # Other ways people write a few countries (folded).
 _ALIASES = {"usa": "US", "uk": "GB", "great britain": "GB", "britain": "GB"}
@@ -167,7 +180,7 @@ def resolve(text: str, lang: str = "en") -> str:
         pass
     folded = fold(text)
     if not folded:
-        raise ValueError(UNKNOWN.format(text=shown))
+        raise UnknownPlace(shown)
     country = _country_by_name(lang).get(folded)
     if country:
         return country
@@ -180,9 +193,8 @@ def resolve(text: str, lang: str = "en") -> str:
     if len(codes) == 1:
         return codes[0]
     if codes:
-        choices = " or ".join(name(c, lang) for c in codes)
-        raise ValueError(SEVERAL.format(text=shown, choices=choices))
-    raise ValueError(UNKNOWN.format(text=shown))
+        raise UnknownPlace(shown, tuple(name(c, lang) for c in codes))
+    raise UnknownPlace(shown)
 
 
 def suggest(query: str, limit: int, lang: str = "en") -> list[tuple[str, str]]:

@@ -93,3 +93,23 @@ def test_the_specialists_page_in_hindi(client, directory_doctors):
     assert "सत्यापित लाइसेंस" in page.text
     searched = client.get("/specialists", query_string={"region": "न्यूयॉर्क"}, headers=HI)
     assert names(searched.text) == ["Dr García"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"region": "Narnia"}, "No conocemos el lugar «Narnia»."),
+        (
+            {"region": "Punjab"},
+            "«Punjab» puede ser más de un lugar: Punjab (India) o Punjab (Pakistán).",
+        ),
+        ({"language": "élfico"}, "No conocemos el idioma «élfico»."),
+    ],
+)
+def test_a_name_nobody_goes_by_is_explained_in_spanish(client, directory_doctors, query, message):
+    page = client.get("/specialists", query_string=query, headers=ES)
+    assert page.status_code == 422
+    assert message in page.text
+    api = client.get("/api/v1/specialists", query_string=query, headers=ES)
+    assert api.status_code == 422
+    assert message in api.get_json()["errors"][next(iter(query))][0]

@@ -16,6 +16,7 @@ from telesecond.domain import region_names
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation
 from telesecond.services import languages
+from telesecond.services.scheduling.directory import name_problem
 
 MAX_TEXT = 80
 
@@ -53,14 +54,8 @@ def check(text: str | None, errors: dict[str, list[str]]) -> str | None:
         return None
     try:
         return region_names.resolve(text, languages.current_locale().language)
-    except ValueError:
-        errors.setdefault("region", []).append(
-            _(
-                "We do not know the place “%(text)s”. Type a country or a state, such as "
-                "Germany or New York, or a code such as DE or US-NY.",
-                text=" ".join(text.split())[:60],
-            )
-        )
+    except region_names.UnknownPlace as error:
+        errors.setdefault("region", []).append(name_problem(error))
         return None
 
 
