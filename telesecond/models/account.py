@@ -32,6 +32,8 @@ class Account(UserMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     # BCP 47 ("es", "en-US"); None until the person chooses (their browser decides).
     language: Mapped[str | None] = mapped_column(String(35))
+    # ISO 3166 code of where a patient usually is ("US-NY"); the directory's default place.
+    region: Mapped[str | None] = mapped_column(String(10))
     notify_by: Mapped[str] = mapped_column(String(40), default="email")
     sms_consent_at: Mapped[datetime | None]
     sms_opted_out_at: Mapped[datetime | None]

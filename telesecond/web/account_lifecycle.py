@@ -45,13 +45,29 @@ def verify_email(token: str):
         return _bad_link("verify")
     if form.validate_on_submit():
         try:
-            verification.verify(token, now=now, ip=request.remote_addr)
+            account = verification.verify(token, now=now, ip=request.remote_addr)
         except Invalid:
             return _bad_link("verify")
+        if account.role == "patient":  # the next step of signing up: find a specialist
+            return _on_to_the_directory()
         flash(_("Thank you: your email address is confirmed."), "success")
         target = "auth.profile" if current_user.is_authenticated else "auth.login"
         return redirect(url_for(target))
     return render_template("auth/verify_email.html", form=form), _status(form)
+
+
+def _on_to_the_directory():
+    """A patient who confirmed their address goes on to find a specialist (signing in
+    first when this browser is not signed in as them)."""
+    directory = url_for("directory.specialists")
+    if current_user.is_authenticated:
+        flash(_("Thank you: your email address is confirmed. Now find your specialist."), "success")
+        return redirect(directory)
+    flash(
+        _("Thank you: your email address is confirmed. Sign in, then find your specialist."),
+        "success",
+    )
+    return redirect(url_for("auth.login", next=directory))
 
 
 @bp.post("/account/email-verification")

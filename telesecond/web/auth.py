@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from telesecond.clock import utcnow
 from telesecond.http.limits import sign_in_budget
 from telesecond.services import languages
-from telesecond.services.accounts import credentials, registration, sessions
+from telesecond.services.accounts import credentials, home_region, registration, sessions
 from telesecond.services.errors import NotFound, ServiceError
 from telesecond.web import second_factor as second_factor_step
 from telesecond.web import signed_in
@@ -32,6 +32,8 @@ bp = Blueprint("auth", __name__)
 @sign_in_budget
 def register():
     form = RegisterForm()
+    if request.method == "GET" and request.args.get("role") in registration.SELF_SERVICE_ROLES:
+        form.role.data = request.args["role"]  # "Create a specialist account" links here
     if form.validate_on_submit():
         try:
             registration.register(
@@ -50,7 +52,7 @@ def register():
             apply_errors(form, error)
         else:
             # The same page whether or not the address already had an account.
-            return render_template("auth/check_email.html")
+            return render_template("auth/check_email.html", role=form.role.data)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("auth/register.html", form=form), status
 
@@ -88,6 +90,9 @@ def profile():
     if request.method == "GET":
         form.notify_by.data = current_user.channels
         form.sms_consent.data = current_user.sms_consent
+        form.region.data = home_region.label(current_user.region)
+    if current_user.role != "patient":
+        del form.region
     if form.validate_on_submit():
         changes = {
             "full_name": form.full_name.data,
@@ -96,6 +101,8 @@ def profile():
             "notify_by": form.notify_by.data or [],
             "sms_consent": form.sms_consent.data,
         }
+        if "region" in form:
+            changes["region"] = form.region.data
         try:
             registration.update_profile(current_user, changes, ip=request.remote_addr, now=utcnow())
         except ServiceError as error:

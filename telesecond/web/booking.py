@@ -25,6 +25,7 @@ from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.intake import CONSENT_TEXT, CONSENT_VERSION, MAX_QUESTIONS, Intake
 from telesecond.models import SpecialistProfile
 from telesecond.models.base import MAX_ID
+from telesecond.services.accounts import home_region
 from telesecond.services.consultations import booking
 from telesecond.services.consultations.verified_patients import needs_verification
 from telesecond.services.errors import Conflict, Invalid
@@ -326,8 +327,9 @@ def intake(specialist_id: int):
         hold_id=str(hold.id),
         hold_expires=to_rfc3339(hold.expires_at),
         # Directory (issue 19.1): the place the patient searched for comes along as
-        # ?region=US-NY from the specialist's page; the booking service still checks it.
-        patient_region=(request.args.get("region") or "").strip()[:10],
+        # ?region=US-NY from the specialist's page, else the patient's usual place; the
+        # booking service still checks it.
+        patient_region=home_region.default(current_account(), request.args.get("region")),
         sponsor_code=request.args.get("sponsor_code", ""),
     )
     return _intake_page(profile, form, hold.start)

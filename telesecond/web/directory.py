@@ -2,7 +2,11 @@
 
 The place the patient will be (typed in the search, as a name or a code) goes with them
 as ``region=<ISO 3166 code>`` to the specialist's page and on to the booking form; the
-page offers only the times a current licence for that place covers.
+page offers only the times a current licence for that place covers. When the search
+names no place, a signed-in patient's usual place (their profile, else their latest
+booking: ``services/accounts/home_region``) is assumed, and the page says so.
+
+Places, languages and dates are written in the page's language (CLDR names via Babel).
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_skeleton
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from telesecond.clock import utcnow
@@ -22,10 +28,12 @@ from telesecond.domain.pricing import money
 from telesecond.domain.slots import Slot
 from telesecond.domain.wall_clock import local_midnight
 from telesecond.models import SpecialistProfile
+from telesecond.services import languages
+from telesecond.services.accounts import home_region
 from telesecond.services.errors import ServiceError
 from telesecond.services.fees import terms as fee_terms
 from telesecond.services.scheduling import availability, directory
-from telesecond.web.helpers import apply_errors
+from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import DirectorySearchForm
 
 bp = Blueprint("directory", __name__)
@@ -33,14 +41,43 @@ bp = Blueprint("directory", __name__)
 
 @bp.app_template_filter("language_name")
 def language_name(tag: str) -> str:
-    """The English name of a language tag ("Yoruba" for ``yo``)."""
-    return language_names.name(tag)
+    """The name of a language tag in the page's language ("Yoruba", "yoruba" in Spanish)."""
+    return language_names.name(tag, languages.current_locale().language)
 
 
 @bp.app_template_filter("region_name")
 def region_name(code: str) -> str:
-    """The name of a place ("United Kingdom" for ``GB``, "New York (United States)")."""
-    return region_names.name(code)
+    """The name of a place in the page's language ("United Kingdom" for ``GB``, "New York
+    (United States)", "Nueva York (Estados Unidos)")."""
+    return region_names.name(code, languages.current_locale().language)
+
+
+def _british_style() -> bool:
+    """English outside the US keeps the directory's "Monday 02 March 2026"."""
+    locale = languages.current_locale()
+    return locale.language == "en" and locale.territory != "US"
+
+
+@bp.app_template_filter("long_day")
+def long_day(day: date) -> str:
+    """A date with its month named: "31 December 2027", "31 de diciembre de 2027"."""
+    locale = languages.current_locale()
+    return format_date(day, "dd MMMM y" if _british_style() else "long", locale=locale)
+
+
+def week_day(day: date, *, year: bool) -> str:
+    """A day with its weekday: "Monday 02 March 2026", "lunes, 2 de marzo de 2026"."""
+    locale = languages.current_locale()
+    if _british_style():
+        return format_date(day, "EEEE dd MMMM y" if year else "EEEE dd MMMM", locale=locale)
+    if year:
+        return format_date(day, "full", locale=locale)
+    return format_skeleton("MMMMEEEEd", day, locale=locale)
+
+
+def slot_time(instant: datetime, zone: ZoneInfo) -> str:
+    """A slot's start on a wall clock, as the page's language writes it (4:00 PM, 16:00)."""
+    return languages.format_local(instant, zone, languages.patterns().clock)
 
 
 _WEEK = timedelta(days=7)
@@ -57,7 +94,7 @@ def viewer_zone(requested: str | None) -> tuple[str, str | None]:
         return fallback, None
     if is_valid_timezone(requested):
         return requested, None
-    return fallback, f"We do not know that time zone; times are shown in {fallback}."
+    return fallback, _("We do not know that time zone; times are shown in %(zone)s.", zone=fallback)
 
 
 def _monday(day: date) -> date:
@@ -87,6 +124,10 @@ class DayView:
     day: date
     slots: list[SlotView]
 
+    @property
+    def label(self) -> str:
+        return week_day(self.day, year=False)
+
 
 @dataclass(frozen=True)
 class WeekView:
@@ -97,6 +138,10 @@ class WeekView:
     previous: date | None
     next: date | None
     next_free: datetime | None  # the first free slot after this week, when it is empty
+
+    @property
+    def label(self) -> str:
+        return week_day(self.monday, year=True)
 
     @property
     def next_free_week(self) -> date | None:
@@ -131,7 +176,7 @@ def _group(slots: list[Slot], zone: ZoneInfo, their_zone: ZoneInfo) -> list[DayV
         local = slot.start.astimezone(zone)
         theirs = slot.start.astimezone(their_zone)
         days.setdefault(local.date(), []).append(
-            SlotView(slot.start, local.strftime("%H:%M"), theirs.strftime("%H:%M"))
+            SlotView(slot.start, slot_time(local, zone), slot_time(theirs, their_zone))
         )
     return [DayView(day, items) for day, items in days.items()]
 
@@ -192,6 +237,10 @@ def specialists():
     results: list[SpecialistProfile] = []
     cursor = None
     region = None
+    # No place in the search (not even an emptied field): the patient's usual place.
+    home = _home() if "region" not in request.args else None
+    if home is not None:
+        form.region.data = home_region.label(home.code)
     if form.validate():
         try:
             filters = directory.resolve(
@@ -199,7 +248,7 @@ def specialists():
                     specialty=form.specialty.data or None,
                     condition=form.condition.data or None,
                     language=form.language.data or None,
-                    region=form.region.data or None,
+                    region=(home.code if home else form.region.data) or None,
                 )
             )
             region = filters.region
@@ -221,6 +270,7 @@ def specialists():
         licences=licences,
         zone=zone,
         region=region,
+        region_source=home.source if home is not None and region else "search",
         next_args={**args, "cursor": cursor} if cursor else None,
         searched=any(request.args.get(k) for k in ("specialty", "condition", "language", "region")),
         first_page_args=args if request.args.get("cursor") else None,
@@ -230,16 +280,29 @@ def specialists():
     ), 422 if failed else 200
 
 
+def _home() -> home_region.HomeRegion | None:
+    """A signed-in patient's usual place (profile, else latest booking), or None."""
+    return home_region.of(current_account()) if current_user.is_authenticated else None
+
+
 @dataclass(frozen=True)
 class PlaceCheck:
     """Where the patient will be, and whether this specialist may consult them there."""
 
     code: str
     licensed: bool  # a current verified licence covers the place now
+    source: str = "search"  # or "profile", "booking": the patient's usual place
 
 
 def _place(form: DirectorySearchForm, licences, now: datetime) -> PlaceCheck | None:
-    """The patient's place from ``?region=`` (a code or a name), checked against licences."""
+    """The patient's place from ``?region=`` (a code or a name), checked against licences;
+    without ``region`` in the query, the signed-in patient's usual place."""
+    if "region" not in request.args:
+        home = _home()
+        if home is None:
+            return None
+        form.region.data = home_region.label(home.code)
+        return _checked(home.code, licences, now, home.source)
     text = form.region.data
     if not text or not form.region.validate(form):
         return None
@@ -248,8 +311,12 @@ def _place(form: DirectorySearchForm, licences, now: datetime) -> PlaceCheck | N
     except ServiceError as error:
         apply_errors(form, error)
         return None
+    return _checked(code, licences, now, "search")
+
+
+def _checked(code: str, licences, now: datetime, source: str) -> PlaceCheck:
     covers = [licensure.Cover(lic.region, lic.expires_on) for lic in licences]
-    return PlaceCheck(code, licensure.covers(covers, code, until=now))
+    return PlaceCheck(code, licensure.covers(covers, code, until=now), source)
 
 
 @bp.get("/specialists/<int:specialist_id>")
@@ -288,7 +355,9 @@ def specialist(specialist_id: int):
         tz_arg=request.args.get("tz") or None,
         form=form,
         place=place,
-        region_arg=place.code if place else None,
+        # Week links repeat a searched place; a usual place is found again on each page.
+        region_arg=place.code if place and place.source == "search" else None,
+        book_region=place.code if place else None,
         next_available=availability.next_available(profile, now),
         licences=licences,
         money=money,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
@@ -34,17 +35,17 @@ class AssistanceForm(FlaskForm):
     specialist_id = HiddenField()
     consultation_id = HiddenField()
     kind = RadioField(
-        "What are you asking for?",
+        _l("What are you asking for?"),
         choices=[
-            SelectChoice("waiver", "A waiver: I cannot pay the fee"),
-            SelectChoice("reduction", "A reduced fee"),
+            SelectChoice("waiver", _l("A waiver: I cannot pay the fee")),
+            SelectChoice("reduction", _l("A reduced fee")),
         ],
         validators=[Needed()],
         validate_choice=False,  # the service names a missing or unknown choice
     )
-    offered = OptionalMoneyField("The amount you can pay (for a reduced fee)")
+    offered = OptionalMoneyField(_l("The amount you can pay (for a reduced fee)"))
     reason = TextAreaField(
-        "Why you are asking",
+        _l("Why you are asking"),
         validators=[Needed(), no_nul],
     )
 
@@ -101,7 +102,7 @@ def assistance_new():
                 error.errors["offered"] = error.errors.pop("offered_cents")
             apply_errors(form, error)
         else:
-            flash("We have your request. We will email you our answer.", "success")
+            flash(_l("We have your request. We will email you our answer."), "success")
             return redirect(url_for("fees.assistance_list"))
     return render_template(
         "fees/assistance_new.html",

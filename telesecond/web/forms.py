@@ -57,3 +57,5 @@ class ProfileForm(FlaskForm):
         choices=[SelectChoice("email", _l("Email")), SelectChoice("sms", _l("SMS"))],
     )
     sms_consent = BooleanField(_l("I agree to receive appointment reminders by SMS"))
+    # Patients only: where they usually are (services/accounts/home_region).
+    region = StringField(_l("Where you usually are (optional)"), validators=[Length(max=80)])

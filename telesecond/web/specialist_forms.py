@@ -408,12 +408,12 @@ class DirectorySearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search: nothing changes, and the URL can be shared
 
-    specialty = StringField("Specialty", validators=[Optional(), Length(max=120), no_nul])
-    condition = StringField("Condition", validators=[Optional(), Length(max=120), no_nul])
+    specialty = StringField(_l("Specialty"), validators=[Optional(), Length(max=120), no_nul])
+    condition = StringField(_l("Condition"), validators=[Optional(), Length(max=120), no_nul])
     # Names or codes: "Spanish" or es, "New York" or US-NY (issue 19.1).
-    language = StringField("Language", validators=[Optional(), Length(max=80), no_nul])
+    language = StringField(_l("Language"), validators=[Optional(), Length(max=80), no_nul])
     region = StringField(
-        "Where will you be during the consultation?",
+        _l("Where will you be during the consultation?"),
         validators=[Optional(), Length(max=80), no_nul],
     )
-    tz = StringField("Show times in", validators=[Optional(), Length(max=64), no_nul])
+    tz = StringField(_l("Show times in"), validators=[Optional(), Length(max=64), no_nul])

@@ -65,7 +65,8 @@ def test_the_link_page_verifies_only_when_the_button_is_pressed(mail_client, smt
     assert account().email_verified_at is None
     done = mail_client.post(f"/verify-email/{token}", data={"csrf_token": csrf_token(page.text)})
     assert done.status_code == 302
-    assert done.headers["Location"].endswith("/login")
+    # A patient signs in, then goes on to find a specialist (tests/accounts/test_sign_up_leads_on).
+    assert done.headers["Location"].endswith("/login?next=/specialists")
     assert account().email_verified_at is not None
     used = mail_client.get(f"/verify-email/{token}")
     assert used.status_code == 404

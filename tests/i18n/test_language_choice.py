@@ -189,11 +189,14 @@ def test_pages_write_times_in_the_pages_language_with_the_zone_named(client, mak
 
 
 def test_text_of_a_page_not_yet_translated_is_marked_english(client):
-    directory = client.get("/specialists", headers={"Accept-Language": "es"}).text
+    # A guest's dead video link: a page whose own text is not translated yet.
+    untranslated = client.get("/video/guests/no-such-link", headers={"Accept-Language": "es"}).text
     login_page = client.get("/login", headers={"Accept-Language": "es"}).text
-    english = client.get("/specialists", headers={"Accept-Language": "en"}).text
+    directory = client.get("/specialists", headers={"Accept-Language": "es"}).text
+    english = client.get("/video/guests/no-such-link", headers={"Accept-Language": "en"}).text
 
-    assert html_lang(directory) == "es"  # the header, the footer and the switcher are Spanish
-    assert '<div lang="en">' in directory  # the directory's own text is still English
+    assert html_lang(untranslated) == "es"  # the header, the footer and the switcher: Spanish
+    assert '<div lang="en">' in untranslated  # the page's own text is still English
     assert '<div lang="en">' not in login_page
+    assert '<div lang="en">' not in directory  # translated (issue 19.10)
     assert '<div lang="en">' not in english

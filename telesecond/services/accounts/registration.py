@@ -20,7 +20,7 @@ from telesecond.extensions import db
 from telesecond.models import Account
 from telesecond.models.account import CHANNELS
 from telesecond.services import audit
-from telesecond.services.accounts import account_mail, verification
+from telesecond.services.accounts import account_mail, home_region, verification
 from telesecond.services.accounts.credentials import hash_password
 from telesecond.services.errors import Invalid
 from telesecond.services.reminders import outbox
@@ -211,6 +211,8 @@ def update_profile(
         values["notify_by"] = _check_channels(changes["notify_by"], errors)
     if "language" in changes:
         values["language"] = _check_language(changes["language"], errors)
+    if "region" in changes:  # where a patient usually is (services/accounts/home_region)
+        values["region"] = home_region.check(changes["region"], errors)
     phone = values.get("phone", account.phone)
     consent = bool(changes.get("sms_consent", account.sms_consent))
     if "sms_consent" in changes and not consent and "notify_by" not in changes:
@@ -223,7 +225,7 @@ def update_profile(
         _check_sms(channels=channels, consent=consent, phone=phone, errors=errors)
     if errors:
         raise Invalid(_("Some fields need attention."), errors)
-    for key in ("full_name", "timezone", "phone", "language"):
+    for key in ("full_name", "timezone", "phone", "language", "region"):
         if key in values:
             setattr(account, key, values[key])
     if "notify_by" in values:

@@ -13,22 +13,27 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from telesecond.adapters import registry
 from telesecond.adapters.mail import MailError
 from telesecond.models import Payment
-from telesecond.services import links
+from telesecond.services import languages, links
 from telesecond.services.messages import long_time, organisation, render, zone_of
 
 log = logging.getLogger(__name__)
 
-SUBJECT = "Your {organisation} booking was not completed"
-
 
 def released_email(payment: Payment, *, now: datetime) -> EmailMessage:
-    """The email for a payment that lapsed or failed: the time is free again."""
+    """The email for a payment that lapsed or failed: the time is free again (in the
+    patient's language)."""
+    with languages.speaking(payment.patient):
+        return _released_email(payment, now=now)
+
+
+def _released_email(payment: Payment, *, now: datetime) -> EmailMessage:
     patient, consultation = payment.patient, payment.consultation
-    subject = SUBJECT.format(organisation=organisation())
+    subject = _("Your %(organisation)s booking was not completed", organisation=organisation())
     values = {
         "subject": subject,
         "organisation": organisation(),

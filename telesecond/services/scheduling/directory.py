@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from babel.lists import format_list
+from flask_babel import gettext as _
 from sqlalchemy import Select, exists, false, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +22,7 @@ from telesecond.domain import language_names, licensure, region_names, tags
 from telesecond.domain.folding import fold, rank_folded
 from telesecond.extensions import db
 from telesecond.models import Account, SpecialistLicence, SpecialistProfile, SpecialistTag
+from telesecond.services import languages
 from telesecond.services.errors import Invalid
 from telesecond.services.scheduling.availability import refresh_many
 
@@ -40,8 +43,15 @@ class Filters:
     region: str | None = None
 
 
+def names_language() -> str:
+    """The language places and languages are named in: the page's (``es``), else English."""
+    return languages.current_locale().language
+
+
 def resolve(filters: Filters) -> Filters:
     """The same filters with the language and region as codes; Invalid names the field.
+
+    Names are understood in English and in the page's language ("Alemania" is ``DE``).
 
     Specialties and conditions are checked (not too long, some letters) and kept as typed.
     """
@@ -50,9 +60,9 @@ def resolve(filters: Filters) -> Filters:
         if text is None or not text.strip():
             continue
         if len(text) > MAX_TERM:
-            raise Invalid.field(kind, f"Use at most {MAX_TERM} characters.")
+            raise Invalid.field(kind, _("Use at most %(num)d characters.", num=MAX_TERM))
         if not fold(text):
-            raise Invalid.field(kind, f"Type a word, such as {_EXAMPLES[kind]}.")
+            raise Invalid.field(kind, _("Type a word, such as %(word)s.", word=_EXAMPLES[kind]))
     found = {}
     for kind, names in (("language", language_names), ("region", region_names)):
         text = getattr(filters, kind)
@@ -60,12 +70,34 @@ def resolve(filters: Filters) -> Filters:
             found[kind] = None
             continue
         if len(text) > MAX_NAME:
-            raise Invalid.field(kind, f"Use at most {MAX_NAME} characters.")
+            raise Invalid.field(kind, _("Use at most %(num)d characters.", num=MAX_NAME))
         try:
-            found[kind] = names.resolve(text)
-        except ValueError as error:
-            raise Invalid.field(kind, str(error)) from None
+            found[kind] = names.resolve(text, names_language())
+        except (language_names.UnknownLanguage, region_names.UnknownPlace) as error:
+            raise Invalid.field(kind, name_problem(error)) from None
     return replace(filters, **found)
+
+
+def name_problem(error: ValueError) -> str:
+    """What to say about a language or place nobody goes by, in the page's language."""
+    if isinstance(error, language_names.UnknownLanguage):
+        return _(
+            "We do not know the language “%(text)s”. Type its name, such as Spanish, "
+            "or a code such as es or pt-BR.",
+            text=error.text,
+        )
+    if error.choices:
+        choices = format_list(list(error.choices), style="or", locale=languages.current_locale())
+        return _(
+            "“%(text)s” could be more than one place: %(choices)s. Type one of them.",
+            text=error.text,
+            choices=choices,
+        )
+    return _(
+        "We do not know the place “%(text)s”. Type a country or a state, such as Germany or "
+        "New York, or a code such as DE or US-NY.",
+        text=error.text,
+    )
 
 
 def _matching_values(kind: str, text: str) -> list[str]:

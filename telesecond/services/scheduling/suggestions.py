@@ -16,6 +16,7 @@ from telesecond.domain.folding import fold, rank_folded
 from telesecond.extensions import db
 from telesecond.models import Account, SpecialistProfile, SpecialistTag
 from telesecond.services.errors import Invalid
+from telesecond.services.scheduling.directory import names_language
 
 FIELDS = ("specialty", "condition", "language", "region")
 MAX_QUERY = 80
@@ -60,9 +61,15 @@ def suggest(field: str, query: str, *, limit: int = DEFAULT_LIMIT) -> list[Sugge
     if not folded:
         raise Invalid.field("q", "Type at least one letter or digit.")
     if field == "language":
-        return [Suggestion(name, tag) for name, tag in language_names.suggest(query, limit)]
+        return [
+            Suggestion(name, tag)
+            for name, tag in language_names.suggest(query, limit, names_language())
+        ]
     if field == "region":
-        return [Suggestion(name, code) for name, code in region_names.suggest(query, limit)]
+        return [
+            Suggestion(name, code)
+            for name, code in region_names.suggest(query, limit, names_language())
+        ]
     ranked = []
     for label in _listed_labels(field):
         score = rank_folded(folded, fold(label))
