@@ -183,3 +183,39 @@ def test_a_spanish_patients_receipts_are_in_spanish(booked_and_paid, clock):
     assert page.status_code == 200
     assert 'lang="es"' in page.text and "Conceptos facturados" in page.text
     assert '<div lang="en">' not in page.text  # the page is wholly translated
+
+
+@pytest.mark.parametrize(
+    ("reason", "words"),
+    [
+        (
+            "full:24h",
+            "You cancelled at least 24 hours before the call; under the clinic's "
+            "refund rules 100% of the fee is refunded.",
+        ),
+        (
+            "30%:12h",
+            "You cancelled at least 12 hours before the call; under the clinic's "
+            "refund rules 30% of the fee is refunded.",
+        ),
+        (
+            "half:signed",
+            "You cancelled after the written opinion was signed; under the clinic's "
+            "refund rules 50% of the fee is refunded.",
+        ),
+        (
+            "cancelled_by_clinic",
+            "The specialist or the clinic cancelled the consultation: the fee is refunded in full.",
+        ),
+        (
+            "paid_after_release",
+            "The payment arrived after the booked time had been released: it is refunded in full.",
+        ),
+        ("Charged twice by mistake", "Refunded by the clinic: Charged twice by mistake"),
+    ],
+)
+def test_a_refunds_reason_reads_as_plain_words(app, reason, words):
+    from telesecond.services.payments.receipts import reason_in_words
+
+    with app.test_request_context():
+        assert reason_in_words(reason) == words
