@@ -9,8 +9,7 @@ from flask_login import login_required
 
 from telesecond.clock import utcnow
 from telesecond.http.files import pdf_response
-from telesecond.services.consultations import access
-from telesecond.services.errors import Invalid
+from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.payments import diagnosis_codes, receipts
 from telesecond.services.payments.ledger import view_of
 from telesecond.web.helpers import current_account
@@ -60,15 +59,16 @@ def codes(consultation_id: int):
     """The specialist's form for the receipt's diagnosis codes (also on the consultation's
     page); a code that is not ICD-10 is named on the form, with the text as typed."""
     errors: list[str] = []
-    text = None
+    text, status = None, 200
     if request.method == "POST":
         text = request.form.get("diagnosis_codes", "")
         try:
             saved = diagnosis_codes.set_codes(
                 current_account(), consultation_id, text, now=utcnow(), ip=request.remote_addr
             )
-        except Invalid as error:
+        except (Invalid, Conflict) as error:
             errors = error.errors.get(diagnosis_codes.FIELD, [error.detail])
+            status = error.status
         else:
             flash(
                 _("The receipt shows these diagnosis codes.")
@@ -77,11 +77,11 @@ def codes(consultation_id: int):
                 "success",
             )
             return redirect(url_for("consultations.detail", consultation_id=consultation_id))
-    consultation = access.get_for(current_account(), consultation_id)
+    consultation = diagnosis_codes.editable(current_account(), consultation_id)
     return render_template(
         "payments/diagnosis_codes.html",
         c=consultation,
         payment=view_of(consultation.id),
         codes_text=text,
         codes_errors=errors,
-    ), (422 if errors else 200)
+    ), status

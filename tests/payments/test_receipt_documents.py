@@ -138,6 +138,7 @@ def test_diagnosis_codes_appear_only_once_the_specialist_adds_them(
     assert "Diagnosis codes on the receipt" not in mine.text
     forbidden = client.post(url, data={"diagnosis_codes": "", "csrf_token": csrf_token(mine.text)})
     assert forbidden.status_code == 403
+    assert client.get(url).status_code == 403
 
     # Removing them leaves no diagnosis section at all.
     cleared = specialist.post(url, data={"diagnosis_codes": " ", "csrf_token": token})

@@ -14,7 +14,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from telesecond.extensions import db
-from telesecond.models import Account
+from telesecond.models import Account, Consultation
 from telesecond.services import audit
 from telesecond.services.consultations import access
 from telesecond.services.errors import Conflict, Forbidden, Invalid
@@ -64,6 +64,17 @@ def codes_on_receipt(consultation_id: int) -> tuple[str, ...]:
     return tuple(payment.diagnosis_codes or ()) if payment is not None else ()
 
 
+def editable(specialist: Account, consultation_id: int) -> Consultation:
+    """The consultation whose receipt's codes ``specialist`` may set.
+
+    :raise NotFound: not a participant; Forbidden: the patient.
+    """
+    consultation = access.get_for(specialist, consultation_id)
+    if specialist.id != consultation.specialist_id:
+        raise Forbidden(_("Only the consultation's specialist adds diagnosis codes."))
+    return consultation
+
+
 def set_codes(
     specialist: Account, consultation_id: int, text: str | None, *, now: datetime, ip: str | None
 ) -> tuple[str, ...]:
@@ -72,9 +83,7 @@ def set_codes(
     :raise Invalid: a code is not in ICD-10 form; Forbidden: not the specialist;
         Conflict: nothing is paid through telesecond, so there is no receipt.
     """
-    consultation = access.get_for(specialist, consultation_id)
-    if specialist.id != consultation.specialist_id:
-        raise Forbidden(_("Only the consultation's specialist adds diagnosis codes."))
+    consultation = editable(specialist, consultation_id)
     codes = parse(text)
     payment = payment_of(consultation.id)
     if payment is None:
