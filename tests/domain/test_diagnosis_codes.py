@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from telesecond.domain.diagnosis_codes import MAX_CODES, NotACode, TooMany, parse, tidy
@@ -59,6 +59,7 @@ def test_at_most_a_claim_forms_worth_of_codes():
 _CHAR = st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
+@settings(max_examples=200, deadline=None)  # the machine is shared: no timing limit
 @given(
     st.lists(
         st.tuples(
