@@ -36,7 +36,7 @@ def test_an_approved_reduction_is_what_the_patient_pays_through_checkout(
     assert body["payment"]["checkout_url"] == session["url"]
     db.session.expire_all()
     request = db.session.get(AssistanceRequest, asked.json["id"])
-    assert request.consultation_id == body["id"]  # used by this booking, not the next
+    assert request.used_by_id == body["id"]  # goes with this booking, not the next
 
     outcome = webhook(client, *fake_stripe.pay(session["id"]))
     assert outcome.status_code == 200 and outcome.json["outcome"] == "confirmed"
