@@ -220,3 +220,11 @@ def test_a_refunds_reason_reads_as_plain_words(app, reason, words):
 
     with app.test_request_context():
         assert reason_in_words(reason) == words
+
+
+def test_a_hindi_patients_receipt_is_in_hindi(booked_and_paid):
+    client, headers, consultation_id, _ = booked_and_paid(language="hi")
+    text = pdf_text(client, f"/api/v1/consultations/{consultation_id}/receipt.pdf", headers)
+    for shown in ("रसीद", "लगाए गए शुल्क", "कुल भुगतान", "पृष्ठ 1 / 1"):
+        assert squeezed(shown) in text, shown
+    assert "Itemscharged" not in text and "Totalpaid" not in text
