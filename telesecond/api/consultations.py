@@ -45,6 +45,24 @@ def payment_json(consultation_id: int) -> dict:
             if view.paid_at
             else None
         ),
+        # Each refund, with its own receipt once the provider has made it.
+        "refunds": [
+            {
+                "id": refund.id,
+                "amount_cents": refund.amount_cents,
+                "status": refund.status,
+                "created_at": to_rfc3339(refund.created_at),
+                "refunded_at": to_rfc3339(refund.refunded_at),
+                "receipt_url": (
+                    links.absolute(
+                        f"/api/v1/consultations/{consultation_id}/refunds/{refund.id}/receipt.pdf"
+                    )
+                    if refund.refunded_at
+                    else None
+                ),
+            }
+            for refund in view.refunds
+        ],
     }
 
 
@@ -267,4 +285,18 @@ def set_consultation_status(consultation_id: int):
 @require_auth()
 def get_receipt_pdf(consultation_id: int):
     doc = receipts.receipt_for(g.api_account, consultation_id, now=utcnow(), ip=request.remote_addr)
+    return pdf_response(receipts.receipt_pdf(doc), receipts.filename(doc))
+
+
+@bp.get("/consultations/<int:consultation_id>/refunds/<int:refund_id>/receipt.pdf")
+@documented(
+    "The itemised receipt of one refund on the consultation's payment, as a tagged PDF "
+    "(404 until the refund has gone through); every read is audited",
+    errors=("404",),
+)
+@require_auth()
+def get_refund_receipt_pdf(consultation_id: int, refund_id: int):
+    doc = receipts.refund_receipt_for(
+        g.api_account, consultation_id, refund_id, now=utcnow(), ip=request.remote_addr
+    )
     return pdf_response(receipts.receipt_pdf(doc), receipts.filename(doc))

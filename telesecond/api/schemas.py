@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telesecond.models import reminder as reminder_model
 from telesecond.models.consultation import STATUSES as CONSULTATION_STATUSES
+from telesecond.models.payment import REFUND_STATUSES
 from telesecond.models.payment import VIEW_STATUSES as PAYMENT_VIEW_STATUSES
 
 _STR = {"type": "string"}
@@ -296,6 +297,30 @@ SCHEMAS: dict[str, dict] = {
             "receipt_url": {
                 "type": ["string", "null"],
                 "description": "the itemised receipt (PDF), once something is paid",
+            },
+            "refunds": {
+                "type": "array",
+                "description": "the refunds made on the payment, oldest first",
+                "items": {"$ref": "#/components/schemas/PaymentRefund"},
+            },
+        },
+    },
+    "PaymentRefund": {
+        "type": "object",
+        "required": ["id", "amount_cents", "status", "created_at", "receipt_url"],
+        "properties": {
+            "id": {"type": "integer"},
+            "amount_cents": {"type": "integer", "description": "minor units, given back"},
+            "status": {"enum": list(REFUND_STATUSES)},
+            "created_at": {"type": "string", "format": "date-time"},
+            "refunded_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "when the provider made the refund",
+            },
+            "receipt_url": {
+                "type": ["string", "null"],
+                "description": "the refund's own itemised receipt (PDF), once it is made",
             },
         },
     },

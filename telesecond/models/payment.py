@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from telesecond.models.account import Account
@@ -63,6 +63,9 @@ class Payment(Base):
     updated_at: Mapped[datetime]
     paid_at: Mapped[datetime | None]
     refunded_cents: Mapped[int] = mapped_column(default=0)
+    # ICD-10 codes the specialist chose to put on the receipt (None or empty: none).
+    # Health information: never logged, exported, or sent in a subject or an SMS.
+    diagnosis_codes: Mapped[list[str] | None] = mapped_column(JSON)
 
     consultation: Mapped[Consultation] = relationship()
     patient: Mapped[Account] = relationship(foreign_keys=[patient_id])

@@ -160,6 +160,7 @@ def test_with_payments_off_booking_is_confirmed_at_once(
         "expires_at": None,
         "receipt_url": None,
         "paid_at": None,
+        "refunds": [],
     }
     assert fake_stripe.calls == []
     assert db.session.scalar(select(func.count()).select_from(Payment)) == 0

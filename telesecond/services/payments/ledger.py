@@ -26,6 +26,23 @@ from telesecond.services.scheduling import availability
 _PAYMENTS = Payment.__table__
 RELEASED_REASON = "The payment was not completed in time; the time was released."
 FAILED_REASON = "The payment did not go through; the time was released."
+RECEIPT_NUMBER = "R{:06d}"  # a payment's receipt
+REFUND_RECEIPT_NUMBER = "RF{:06d}"  # a refund's own receipt
+
+
+@dataclass(frozen=True)
+class RefundView:
+    """A refund on a payment: how much, its state, and when it went through."""
+
+    id: int
+    amount_cents: int
+    status: str
+    created_at: datetime
+    refunded_at: datetime | None = None  # once the provider made it (it has a receipt)
+
+    @property
+    def receipt_number(self) -> str:
+        return REFUND_RECEIPT_NUMBER.format(self.id)
 
 
 @dataclass(frozen=True)
@@ -39,6 +56,9 @@ class PaymentView:
     checkout_url: str | None = None
     expires_at: datetime | None = None
     paid_at: datetime | None = None
+    refunds: tuple[RefundView, ...] = ()
+    # What the specialist put on the receipt: health information, for the pages only.
+    diagnosis_codes: tuple[str, ...] = ()
 
 
 NOT_REQUIRED = PaymentView("not_required")
@@ -68,6 +88,18 @@ def view_of(consultation_id: int) -> PaymentView:
         checkout_url=payment.checkout_url if due else None,
         expires_at=payment.expires_at if due else None,
         paid_at=payment.paid_at,
+        # Read only when something was refunded: most payments have no refund to load.
+        refunds=tuple(
+            RefundView(
+                id=r.id,
+                amount_cents=r.amount_cents,
+                status=r.status,
+                created_at=r.created_at,
+                refunded_at=r.updated_at if r.status == "succeeded" else None,
+            )
+            for r in (payment.refunds if payment.refunded_cents else ())
+        ),
+        diagnosis_codes=tuple(payment.diagnosis_codes or ()),
     )
 
 
@@ -97,6 +129,7 @@ def open_payment(consultation: Consultation, due: Money, *, now: datetime, provi
             "updated_at": now,
             "paid_at": None,
             "refunded_cents": 0,
+            "diagnosis_codes": None,
         },
     )
 
