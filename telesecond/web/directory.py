@@ -27,6 +27,7 @@ from telesecond.services.fees import terms as fee_terms
 from telesecond.services.scheduling import availability, directory
 from telesecond.web.helpers import apply_errors
 from telesecond.web.specialist_forms import DirectorySearchForm
+from telesecond.web.templating import clock
 
 bp = Blueprint("directory", __name__)
 
@@ -129,9 +130,8 @@ def _group(slots: list[Slot], zone: ZoneInfo, their_zone: ZoneInfo) -> list[DayV
     days: dict[date, list[SlotView]] = {}
     for slot in slots:
         local = slot.start.astimezone(zone)
-        theirs = slot.start.astimezone(their_zone)
         days.setdefault(local.date(), []).append(
-            SlotView(slot.start, local.strftime("%H:%M"), theirs.strftime("%H:%M"))
+            SlotView(slot.start, clock(slot.start, zone.key), clock(slot.start, their_zone.key))
         )
     return [DayView(day, items) for day, items in days.items()]
 
