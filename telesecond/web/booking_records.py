@@ -64,12 +64,16 @@ def upload_posted(patient: Account) -> tuple[list[IntakeDocument], list[FileErro
         if sent is None or not sent.filename:
             continue
         try:
+            data = sent.read()
+        finally:
+            sent.close()  # a large file is spooled to disk: let it go now
+        try:
             kept.append(
                 intake_records.upload(
                     patient,
                     filename=sent.filename,
                     kind=kind,
-                    data=sent.read(),
+                    data=data,
                     now=utcnow(),
                     ip=request.remote_addr,
                 )
