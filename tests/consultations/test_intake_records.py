@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from telesecond.adapters import registry
 from telesecond.adapters.storage import DocumentUnreadable
@@ -44,10 +46,19 @@ def _form(page_html: str, **changes) -> dict:
 
 
 def send(client, page_html: str, specialist_id: int, files=(), **changes):
-    """POST the booking form with ``files`` [(name, bytes)] in the records field."""
+    """POST the booking form with ``files`` [(name, bytes)] in the records field.
+
+    The body is encoded here: the test client spools a large one to a temporary file it
+    never closes.
+    """
     form = _form(page_html, **changes)
-    form["records"] = [(io.BytesIO(data), name) for name, data in files]
-    return client.post(f"/book/{specialist_id}", data=form, content_type="multipart/form-data")
+    form["records"] = [FileStorage(io.BytesIO(data), filename=name) for name, data in files]
+    boundary, body = encode_multipart(MultiDict(form))
+    return client.post(
+        f"/book/{specialist_id}",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
 
 
 def kept() -> list[IntakeDocument]:
@@ -151,15 +162,16 @@ def test_upload_and_remove_buttons_work_without_scripts_and_keep_the_answers(
     assert "Your records are uploaded." in uploaded.text
     assert "Invasive ductal carcinoma, stage IIA" in uploaded.text  # the answers stay
     [record] = kept()
+    record_id, key = record.id, record.storage_key
     assert "Kept from your earlier attempt" not in uploaded.text  # uploaded in this one
 
-    removed = send(client, uploaded.text, doctor.id, remove_record=str(record.id))
+    removed = send(client, uploaded.text, doctor.id, remove_record=str(record_id))
     assert removed.status_code == 200
     assert "The record is removed." in removed.text
     assert "Invasive ductal carcinoma, stage IIA" in removed.text
     assert kept() == [] and consultations() == []
     with pytest.raises(DocumentUnreadable):
-        registry.current().storage.get(record.storage_key)
+        registry.current().storage.get(key)
 
 
 def test_the_upload_script_gets_each_file_answered_in_json(
