@@ -315,3 +315,25 @@ def test_another_patients_record_ids_are_not_taken_along(
     assert [r.patient_id for r in kept()] == [stranger.id]
     removed = send(client, page.text, doctor.id, remove_record=str(theirs.id))
     assert removed.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("accept", "step", "kept_note"),
+    [
+        (
+            "es",
+            "Paso 6 de 9: Sus documentos médicos",
+            "guardamos los documentos que subió durante 7 días",
+        ),
+        ("hi", "चरण 6 / 9: आपके मेडिकल रिकॉर्ड", "7 दिन रखते हैं"),
+    ],
+)
+def test_the_records_step_speaks_the_patients_language(
+    client, signed_in_patient, make_new_york_specialist, accept, step, kept_note
+):
+    doctor = make_new_york_specialist()
+    page = client.get(f"/book/{doctor.id}?start={SLOT}", headers={"Accept-Language": accept})
+    assert page.status_code == 200
+    assert f'<html lang="{accept}">' in page.text
+    assert step in page.text and kept_note in page.text
+    assert '<div lang="en">' not in page.text.split("<main", 1)[1][:200]  # marked translated
