@@ -423,7 +423,7 @@ def book(specialist_id: int):
                 return _book_after_lapse(profile, form, start, record_ids)
             if "hold_id" in error.errors:
                 # Without a hold the next try re-checks the time itself.
-                error.errors["hold_id"] = [HOLD_GONE]
+                error.errors["hold_id"] = [str(HOLD_GONE)]
                 form.hold_id.data = form.hold_expires.data = ""
             apply_errors(form, error)
         else:

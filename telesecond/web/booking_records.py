@@ -102,6 +102,8 @@ class RecordRow:
 
 def rows(patient: Account, attempt_started: datetime | None) -> list[RecordRow]:
     """The patient's kept records (an audited listing), marked when from an earlier try."""
+    if patient.role != "patient":
+        return []
     return [
         RecordRow(
             r.id,

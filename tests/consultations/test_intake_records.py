@@ -337,3 +337,16 @@ def test_the_records_step_speaks_the_patients_language(
     assert f'<html lang="{accept}">' in page.text
     assert step in page.text and kept_note in page.text
     assert '<div lang="en">' not in page.text.split("<main", 1)[1][:200]  # marked translated
+
+
+def test_a_hold_for_another_time_is_explained_beside_the_other_errors(
+    client, signed_in_patient, make_new_york_specialist
+):
+    doctor = make_new_york_specialist()
+    page = client.get(f"/book/{doctor.id}?start={SLOT}")
+    response = send(client, page.text, doctor.id, start=NEXT_SLOT, current_diagnosis="")
+    assert response.status_code == 422
+    assert "Your hold on this time has ended. Check your answers and send the form again" in (
+        response.text
+    )
+    assert consultations() == []
