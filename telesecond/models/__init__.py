@@ -12,7 +12,7 @@ from telesecond.models.opinion_deadline import OpinionDeadlineWarning
 from telesecond.models.opinion_lifecycle import FollowUpQuestion, OpinionAddendum, OpinionDraft
 from telesecond.models.payment import Payment, Refund
 from telesecond.models.physician_link import PhysicianLink
-from telesecond.models.record import Document, Opinion
+from telesecond.models.record import Document, IntakeDocument, Opinion
 from telesecond.models.reminder import Reminder, SpecialistAlert
 from telesecond.models.security import (
     AccountToken,
@@ -61,6 +61,7 @@ __all__ = [
     "SpecialistLicence",
     "DateOverrideRow",
     "Document",
+    "IntakeDocument",
     "SpecialistProfile",
     "SpecialistTag",
     "TimeOff",

@@ -59,3 +59,24 @@ class Opinion(Base):
     physician_copy_error: Mapped[str | None] = mapped_column(Text)
 
     signed_by: Mapped[Account | None] = relationship(foreign_keys=[signed_by_id])
+
+
+class IntakeDocument(Base):
+    """A record a patient uploaded while booking, before the consultation exists.
+
+    It belongs to the patient, not to the hold: booking moves it onto the new consultation
+    (as a ``Document`` with the same stored bytes); a hold that lapses leaves it here for
+    the patient's next attempt, until ``services/consultations/intake_records`` purges it.
+    """
+
+    __tablename__ = "intake_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]

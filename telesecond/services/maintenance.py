@@ -19,6 +19,7 @@ Task = Callable[[datetime], object]
 def _tasks() -> list[Task]:
     """The registered tasks, imported lazily so this module stays import-light."""
     from telesecond.services.admin.licence_checks import run_checks
+    from telesecond.services.consultations.intake_records import purge as purge_intake_records
     from telesecond.services.opinions.deadline_warnings import warn_opinion_deadlines
     from telesecond.services.payments import sweep as payment_sweep
     from telesecond.services.scheduling.busy_calendars import refresh_due_calendars
@@ -30,6 +31,7 @@ def _tasks() -> list[Task]:
         run_checks,
         warn_opinion_deadlines,
         payment_sweep.run,
+        purge_intake_records,
     ]
 
 

@@ -28,7 +28,7 @@ from telesecond.services.payments import ledger as payment_state
 from telesecond.services.payments import refunds as payment_refunds
 from telesecond.web.booking import parse_start
 from telesecond.web.helpers import current_account
-from telesecond.web.templating import local_time
+from telesecond.web.templating import clock, local_time
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
@@ -101,7 +101,9 @@ def _by_day(slots: list[Slot], zone: ZoneInfo) -> list[DaySlots]:
     days: dict[date, list[SlotChoice]] = {}
     for slot in slots:
         local = slot.start.astimezone(zone)
-        days.setdefault(local.date(), []).append(SlotChoice(slot.start, local.strftime("%H:%M")))
+        days.setdefault(local.date(), []).append(
+            SlotChoice(slot.start, clock(slot.start, zone.key))
+        )
     return [DaySlots(day, items) for day, items in days.items()]
 
 

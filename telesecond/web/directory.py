@@ -35,6 +35,7 @@ from telesecond.services.fees import terms as fee_terms
 from telesecond.services.scheduling import availability, directory
 from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import DirectorySearchForm
+from telesecond.web.templating import clock
 
 bp = Blueprint("directory", __name__)
 
@@ -73,11 +74,6 @@ def week_day(day: date, *, year: bool) -> str:
     if year:
         return format_date(day, "full", locale=locale)
     return format_skeleton("MMMMEEEEd", day, locale=locale)
-
-
-def slot_time(instant: datetime, zone: ZoneInfo) -> str:
-    """A slot's start on a wall clock, as the page's language writes it (4:00 PM, 16:00)."""
-    return languages.format_local(instant, zone, languages.patterns().clock)
 
 
 _WEEK = timedelta(days=7)
@@ -174,9 +170,8 @@ def _group(slots: list[Slot], zone: ZoneInfo, their_zone: ZoneInfo) -> list[DayV
     days: dict[date, list[SlotView]] = {}
     for slot in slots:
         local = slot.start.astimezone(zone)
-        theirs = slot.start.astimezone(their_zone)
         days.setdefault(local.date(), []).append(
-            SlotView(slot.start, slot_time(local, zone), slot_time(theirs, their_zone))
+            SlotView(slot.start, clock(slot.start, zone.key), clock(slot.start, their_zone.key))
         )
     return [DayView(day, items) for day, items in days.items()]
 

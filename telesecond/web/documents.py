@@ -7,6 +7,8 @@ The list and upload form are the macro ``documents_panel`` in
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from telesecond.clock import utcnow
@@ -20,11 +22,11 @@ from telesecond.web.helpers import current_account, safe_next
 bp = Blueprint("documents", __name__)
 
 KIND_LABELS = {
-    "pathology": "Pathology report",
-    "imaging_report": "Imaging (report or images)",
-    "lab_results": "Lab results",
-    "clinical_notes": "Clinical notes or letters",
-    "other": "Something else",
+    "pathology": _l("Pathology report"),
+    "imaging_report": _l("Imaging (report or images)"),
+    "lab_results": _l("Lab results"),
+    "clinical_notes": _l("Clinical notes or letters"),
+    "other": _l("Something else"),
 }
 
 
@@ -32,7 +34,7 @@ KIND_LABELS = {
 def document_kinds() -> list[tuple[str, str]]:
     """(value, label) for every document kind, for the upload form's select."""
     return [
-        (kind, KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()))
+        (kind, str(KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())))
         for kind in DOCUMENT_KINDS
     ]
 
@@ -47,7 +49,7 @@ def document_accept() -> str:
 def file_size(size: int) -> str:
     """A byte count for people: 812 bytes, 14 KB, 2.3 MB."""
     if size < 1024:
-        return f"{size} bytes"
+        return _("%(num)s bytes", num=size)
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
@@ -64,7 +66,7 @@ def upload(consultation_id: int):
     back = safe_next(request.form.get("next"), f"/consultations/{consultation_id}")
     sent = request.files.get("file")
     if sent is None or not sent.filename:
-        flash("Choose a file to upload.", "error")
+        flash(_("Choose a file to upload."), "error")
         return redirect(back)
     try:
         documents.upload(
@@ -82,8 +84,12 @@ def upload(consultation_id: int):
         flash(_message(error), "error")
     else:
         # Not the file name: flashes ride in the session cookie, and names can be PHI.
-        other = "the patient" if current_user.role == "specialist" else "the specialist"
-        flash(f"Your document is uploaded. Only you and {other} can see it.", "success")
+        if current_user.role == "specialist":
+            flash(_("Your document is uploaded. Only you and the patient can see it."), "success")
+        else:
+            flash(
+                _("Your document is uploaded. Only you and the specialist can see it."), "success"
+            )
     return redirect(back)
 
 

@@ -96,7 +96,7 @@ def test_book_share_a_document_and_read_the_opinion(
     when = page.get_by_role("region", name="Your time")
     expect(when).to_contain_text("Tue 03 Mar 2026, 04:00 (America/New_York, EST)")
     expect(when).to_contain_text("Tue 03 Mar 2026, 10:00 (Europe/Berlin, CET)")
-    expect(page.get_by_role("heading", name=re.compile(r"^Step \d of 8"))).to_have_count(8)
+    expect(page.get_by_role("heading", name=re.compile(r"^Step \d of 9"))).to_have_count(9)
     page.get_by_label("Country or state code").fill("US-CA")
     page.get_by_label("Your current diagnosis").fill("Invasive ductal carcinoma, stage IIA")
     page.get_by_label("The treatment you have been offered").fill("Mastectomy, then chemo")

@@ -94,13 +94,14 @@ def test_the_intake_page_holds_the_time_and_shows_it_in_both_zones(
             "The proposed treatment",
             "What you want from the second opinion",
             "Your questions",
+            "Your medical records",
             "Your doctor",
             "Interpreter",
             "Consent",
         ],
         start=1,
     ):
-        assert f"Step {n} of 8: {title}</h2>" in html
+        assert f"Step {n} of 9: {title}</h2>" in html
     assert "licensed in: <strong>DE, US-CA</strong>" in html
     assert html.count('name="questions"') == 5
     assert f"(version {CONSENT_VERSION})" in html

@@ -59,9 +59,9 @@ def test_the_booking_page_shows_the_total_before_any_details(
     total = page.index('id="quote-total"')
     assert "250.00 EUR</strong>, billed by the clinic" in page[total : total + 200]
     for item in INCLUDED + REFUNDS:
-        assert page.index(f"<li>{item}</li>") < page.index("Step 1 of 8")
-    assert total < page.index("Step 1 of 8")
-    assert page.index("Ask for help with the fee") < page.index("Step 1 of 8")
+        assert page.index(f"<li>{item}</li>") < page.index("Step 1 of 9")
+    assert total < page.index("Step 1 of 9")
+    assert page.index("Ask for help with the fee") < page.index("Step 1 of 9")
 
 
 def test_the_clinic_sets_what_is_included_and_its_refund_rules(

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from telesecond.adapters import registry
@@ -71,7 +72,7 @@ class UploadLimits:
         )
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     value = size / MB
     return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB"
 
@@ -85,25 +86,34 @@ def _stored_bytes(consultation_id: int) -> int:
     return int(total or 0)
 
 
-def _check_file(data: bytes, filename: str, limits: UploadLimits) -> tuple[str, str]:
+def check_file(data: bytes, filename: str, limits: UploadLimits) -> tuple[str, str]:
     """The content type and display name for ``data``, or the error that refuses it."""
     if not data:
-        raise Invalid.field("file", "The file is empty.")
+        raise Invalid.field("file", _("The file is empty."))
     if len(data) > limits.document_bytes:
         raise TooLarge(
-            f"This file is {_megabytes(len(data))}; each document may be at most "
-            f"{_megabytes(limits.document_bytes)}."
+            _(
+                "This file is %(size)s; each document may be at most %(limit)s.",
+                size=megabytes(len(data)),
+                limit=megabytes(limits.document_bytes),
+            )
         )
     content_type = filetypes.detect_type(data)
     if content_type is None:
         raise UnsupportedType(
-            f"This type of file is not accepted. Upload a {filetypes.ACCEPTED_DESCRIPTION} file."
+            _(
+                "This type of file is not accepted. Upload a %(types)s file.",
+                types=filetypes.ACCEPTED_DESCRIPTION,
+            )
         )
     name = filetypes.fit_name(filetypes.safe_filename(filename), content_type)
     if name is None:
         raise UnsupportedType(
-            "The file's name does not match its content, which is plain text. Rename it "
-            f"to end in .txt, or upload a {filetypes.ACCEPTED_DESCRIPTION} file."
+            _(
+                "The file's name does not match its content, which is plain text. Rename it "
+                "to end in .txt, or upload a %(types)s file.",
+                types=filetypes.ACCEPTED_DESCRIPTION,
+            )
         )
     return content_type, name
 
@@ -134,7 +144,7 @@ def upload(
     if kind not in DOCUMENT_KINDS:
         raise Invalid.field("kind", f"Choose one of {', '.join(DOCUMENT_KINDS)}.")
     limits = limits or UploadLimits.from_config(current_app.config)
-    content_type, name = _check_file(data, filename, limits)
+    content_type, name = check_file(data, filename, limits)
 
     lock_consultation(consultation.id)
     db.session.refresh(consultation)  # a cancel may have committed while we checked
@@ -146,8 +156,8 @@ def upload(
         db.session.rollback()
         left = max(0, limits.consultation_bytes - stored)
         raise TooLarge(
-            f"A consultation may hold {_megabytes(limits.consultation_bytes)} of documents; "
-            f"{_megabytes(left)} is left, and this file is {_megabytes(len(data))}."
+            f"A consultation may hold {megabytes(limits.consultation_bytes)} of documents; "
+            f"{megabytes(left)} is left, and this file is {megabytes(len(data))}."
         )
     store = store or registry.current().storage
     key = new_storage_key()
