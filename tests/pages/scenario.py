@@ -1,0 +1,226 @@
+"""The crawl's world: one specialist, a patient with a consultation in every state, an admin.
+
+Seeded once per module through the services (as the factories do), so that every page the
+app serves has something real to show: records, a guest, a signed opinion with a live link
+for the patient's doctor, a draft, a cancellation, a paid booking with its receipt.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from telesecond.domain.tokens import digest
+from telesecond.extensions import db
+from telesecond.models import Account, ApiToken, Consultation, Payment
+from telesecond.models.video import VideoGuest
+from telesecond.services.accounts import email_links, passwords, second_factor, verification
+from telesecond.services.accounts.credentials import hash_password
+from telesecond.services.admin import seeding
+from telesecond.services.consultations import booking, documents
+from telesecond.services.fees import assistance
+from telesecond.services.opinions import physician_links, second_opinion
+from telesecond.services.scheduling import specialists
+from telesecond.services.video import guests
+from tests.accounts.two_factor_steps import enrol_totp
+from tests.credentials import PASSWORD
+from tests.factories import PROFILE, intake
+from tests.file_samples import MINIMAL_PDF, tiny_png
+from tests.opinions.scenario import BODY, INTAKE, write_signed
+from tests.payments.test_checkout import book as book_paid
+from tests.payments.test_checkout import webhook
+
+# The clock starts on Monday 2026-03-02 at 09:00 UTC (10:00 in Berlin) and, once the
+# day's two calls are over, stands at 15:00 UTC while the pages are read.
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+MON_10 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+MON_11 = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
+TUE_09 = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+WED_09 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+THU_10 = "2026-03-05T10:00:00Z"  # paid
+# Free times the booking forms hold: in English, with payments on, in Spanish.
+FRI_13, FRI_14, FRI_15 = "2026-03-06T13:00:00Z", "2026-03-06T14:00:00Z", "2026-03-06T15:00:00Z"
+GUEST_TOKEN = "guest-link-for-the-page-crawl-0123456789"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The ids and link secrets the page list fills its URLs from."""
+
+    emails: dict[str, str]  # role -> who signs in as it
+    patient_id: int
+    specialist_id: int
+    signed: int  # today's finished call, its opinion signed and shared
+    draft: int  # finished, the opinion drafted
+    upcoming: int  # tomorrow, with records and a guest
+    cancelled: int
+    paid: int  # booked through Stripe (the paid app), with a receipt
+    payment: int
+    shared_path: str  # the doctor's link, as a path
+    reset_token: str
+    verify_token: str
+    free_slot: str
+    paid_slot: str
+    spanish_slot: str
+    taken_slot: str
+
+
+def _account(role: str, email: str, name: str, now: datetime, **fields) -> Account:
+    account = Account(
+        email=email,
+        full_name=name,
+        timezone="Europe/Berlin",
+        notify_by="email",
+        created_at=now,
+        password_hash=hash_password(PASSWORD),
+        role=role,
+        email_verified_at=now,
+        **fields,
+    )
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
+def _specialist(now: datetime) -> Account:
+    person = _account("specialist", "ada@clinic.example", "Dr Ada Vance", now)
+    specialists.update_profile(person, **PROFILE, now=now)
+    verifier = seeding.ensure_admin("verifier@clinic.example", password=PASSWORD, now=now)
+    seeding.verify_claims([person.id], verifier=verifier, now=now)
+    specialists.set_availability(
+        person,
+        specialists.AvailabilityInput(
+            timezone="Europe/Berlin",
+            weekly=[(d, 9 * 60, 17 * 60) for d in range(5)],
+            consultation_minutes=60,
+            buffer_minutes=0,
+            min_notice_minutes=0,
+            horizon_days=60,
+        ),
+        now=now,
+    )
+    db.session.commit()
+    return person
+
+
+def _upload(patient: Account, consultation_id: int, now: datetime) -> None:
+    documents.upload(
+        patient, consultation_id, filename="biopsy.pdf", kind="pathology", data=MINIMAL_PDF, now=now
+    )
+    documents.upload(
+        patient, consultation_id, filename="scan.png", kind="imaging_report", data=tiny_png(), now=now
+    )
+
+
+def _bearer(account_id: int, now: datetime) -> dict[str, str]:
+    raw = f"page-crawl-{account_id}-{os.urandom(4).hex()}"
+    db.session.add(
+        ApiToken(
+            account_id=account_id,
+            token_hash=digest(raw),
+            created_at=now,
+            expires_at=now + timedelta(days=30),
+        )
+    )
+    db.session.commit()
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def _pay(pay_app, fake_stripe, patient_id: int, specialist_id: int, now: datetime) -> int:
+    """Book and pay through the payments app and the fake Stripe, as a patient would."""
+    client = pay_app.test_client()
+    headers = _bearer(patient_id, now)
+    answer = book_paid(client, headers, specialist_id, THU_10)
+    assert answer.status_code == 201, answer.json
+    session_id = next(iter(fake_stripe.sessions))
+    assert webhook(client, *fake_stripe.pay(session_id)).json["outcome"] == "confirmed"
+    return answer.json["id"]
+
+
+def seed(main_app, pay_app, fake_stripe, clock) -> Scenario:
+    """Fill the (empty) database; the clock ends at Monday 15:00 UTC."""
+    with main_app.app_context():
+        now = clock()
+        admin = _account("admin", "alex@clinic.example", "Alex Admin", now)
+        ada = _specialist(now)
+        petra = _account("patient", "petra@example.org", "Petra Paulsen", now)
+        second_factor.start_totp(petra, now=now)  # her authenticator's page, half-way
+        two_step = _account("patient", "tom@example.org", "Tom Twostep", now)
+        enrol_totp(two_step, clock)
+        unverified = _account("patient", "una@example.org", "Una Unverified", now)
+        unverified.email_verified_at = None
+
+        opinion_intake = intake(**INTAKE)
+        signed = booking.book(petra, ada.id, MON_10, opinion_intake, now=clock())
+        draft = booking.book(petra, ada.id, MON_11, opinion_intake, now=clock())
+        upcoming = booking.book(petra, ada.id, TUE_09, intake(), now=clock())
+        cancelled = booking.book(petra, ada.id, WED_09, intake(), now=clock())
+        booking.cancel(petra, cancelled.id, reason="", now=clock(), cutoff_hours=0)
+        _upload(petra, upcoming.id, clock())
+        _upload(petra, signed.id, clock())
+        invitation = guests.invite(
+            petra, upcoming.id, name="Gerd Guest", email="gerd@example.org", now=clock()
+        )
+        # The raw link went out by email only; give the guest a link the crawl knows.
+        guest = db.session.get(VideoGuest, invitation.guest.id)
+        guest.token_hash = digest(GUEST_TOKEN)
+        assistance.ask(
+            petra,
+            assistance.Ask(kind="waiver", reason="I am between jobs.", specialist_id=ada.id),
+            now=clock(),
+            ip=None,
+        )
+        db.session.commit()
+        ids = {name: a.id for name, a in [("petra", petra), ("ada", ada), ("admin", admin)]}
+        ids |= {"two_step": two_step.id, "unverified": unverified.id}
+        ids |= {"signed": signed.id, "draft": draft.id, "upcoming": upcoming.id}
+        ids["cancelled"] = cancelled.id
+
+    with pay_app.app_context():
+        paid = _pay(pay_app, fake_stripe, ids["petra"], ids["ada"], clock())
+        payment = db.session.scalar(select(Payment.id).where(Payment.consultation_id == paid))
+
+    clock.advance(hours=6)  # Monday 15:00 UTC: both of the day's calls are over
+    with main_app.app_context():
+        now = clock()
+        petra, ada = db.session.get(Account, ids["petra"]), db.session.get(Account, ids["ada"])
+        write_signed(db.session.get(Consultation, ids["signed"]), now=now)
+        second_opinion.save_draft(ada, ids["draft"], ip=None, **BODY, now=now)
+        shared = physician_links.create(petra, ids["signed"], physician_email=None, now=now)
+        reset_token = email_links.issue(
+            petra, passwords.PURPOSE, now=now, lifetime=passwords.lifetime()
+        )
+        unverified = db.session.get(Account, ids["unverified"])
+        verify_token = email_links.issue(
+            unverified, verification.PURPOSE, now=now, lifetime=verification.lifetime()
+        )
+        db.session.commit()
+        scenario = Scenario(
+            emails={
+                "patient": petra.email,
+                "specialist": ada.email,
+                "admin": db.session.get(Account, ids["admin"]).email,
+                "two-step": db.session.get(Account, ids["two_step"]).email,
+            },
+            patient_id=petra.id,
+            specialist_id=ada.id,
+            signed=ids["signed"],
+            draft=ids["draft"],
+            upcoming=ids["upcoming"],
+            cancelled=ids["cancelled"],
+            paid=paid,
+            payment=payment,
+            shared_path=urlsplit(shared.url).path,
+            reset_token=reset_token,
+            verify_token=verify_token,
+            free_slot=FRI_13,
+            paid_slot=FRI_14,
+            spanish_slot=FRI_15,
+            taken_slot=TUE_09.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+        db.session.remove()
+    return scenario

@@ -1,0 +1,64 @@
+"""Every page the app serves, as each role sees it, in Chromium (issue 19, point 11).
+
+For each (role, page) of tests/pages/plan.py: axe-core finds no WCAG 2.1 A/AA violation at
+1280 px and at 390 px wide, and the page does not scroll sideways at 320 px. A few of the
+patient's pages are checked once more in Spanish.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.pages.plan import SPANISH, VISITS, Visit
+from tests.support.accessibility import axe_violations, sideways_overflow
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = ({"width": 1280, "height": 800}, {"width": 390, "height": 844})
+NARROWEST = {"width": 320, "height": 640}
+
+
+def open_page(page: Page, site, visit: Visit) -> None:
+    """Go to the visit's page and check it is that page, not a redirect or an error."""
+    path = visit.path(site.scenario)
+    page.set_viewport_size(WIDTHS[0])
+    response = page.goto(site.url(visit.server, path))
+    assert response is not None
+    assert response.status == visit.status, f"{path} answered {response.status}"
+    reached = urlsplit(page.url).path
+    assert reached == urlsplit(path).path, f"{path} went to {reached}"
+    if visit.endpoint:
+        adapter = site.apps[visit.server].url_map.bind("localhost")
+        assert adapter.match(reached, method="GET")[0] == visit.endpoint
+
+
+def problems_of(page: Page) -> list[str]:
+    """The axe violations at each width and any sideways scroll at the narrowest."""
+    found = []
+    for size in WIDTHS:
+        page.set_viewport_size(size)
+        found += [f"at {size['width']} px: {v}" for v in axe_violations(page)]
+    page.set_viewport_size(NARROWEST)
+    overflow = sideways_overflow(page)
+    if overflow > 0:
+        found.append(f"at 320 px the page is {overflow} px too wide")
+    page.set_viewport_size(WIDTHS[0])
+    return found
+
+
+@pytest.mark.parametrize("visit", VISITS, ids=lambda visit: visit.id)
+def test_page_is_accessible_at_every_width(visit: Visit, site, role_page):
+    page = role_page(visit.role)
+    open_page(page, site, visit)
+    assert problems_of(page) == []
+
+
+@pytest.mark.parametrize("visit", SPANISH, ids=lambda visit: visit.id)
+def test_patient_page_is_accessible_in_spanish(visit: Visit, site, spanish_page):
+    page = spanish_page(visit.role)
+    open_page(page, site, visit)
+    assert page.evaluate("document.documentElement.lang").startswith("es")
+    assert problems_of(page) == []
