@@ -44,9 +44,7 @@ def site(database_url, tmp_path_factory) -> Iterator[Site]:
     tmp = tmp_path_factory.mktemp("pages")
     with FakeStripe() as stripe:
         main = create_app({**base_config(database_url, tmp), "CLOCK": clock})
-        paid = create_app(
-            {**base_config(database_url, tmp), "CLOCK": clock, **stripe.app_config()}
-        )
+        paid = create_app({**base_config(database_url, tmp), "CLOCK": clock, **stripe.app_config()})
         apps = {"main": main, "paid": paid}
         servers: dict[str, LiveServer] = {}
         try:

@@ -16,7 +16,17 @@ from tests.pages.scenario import GUEST_TOKEN
 # Who opens the pages. "doctor": the patient's own doctor, through the shared link (no
 # account); "guest": a person the patient invited to the call (no account); "two-step": a
 # person who gave their password and is asked for their authenticator's code.
-ROLES = ("anonymous", "patient", "specialist", "admin", "doctor", "guest", "two-step")
+# "unverified": a patient who has not yet confirmed their email address.
+ROLES = (
+    "anonymous",
+    "patient",
+    "specialist",
+    "admin",
+    "doctor",
+    "guest",
+    "two-step",
+    "unverified",
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ SIGNED = "/consultations/{s.signed}"
 UPCOMING = "/consultations/{s.upcoming}"
 DRAFT = "/consultations/{s.draft}"
 PAID = "/consultations/{s.paid}"
+BOOK = "/book/{s.specialist_id}?start="
 
 VISITS: tuple[Visit, ...] = (
     # -- anyone ------------------------------------------------------------------------
@@ -70,8 +81,8 @@ VISITS: tuple[Visit, ...] = (
     _v("patient", "main.index", "/"),
     _v("patient", "directory.specialists", "/specialists?condition=breast"),
     _v("patient", "directory.specialist", "/specialists/{s.specialist_id}"),
-    _v("patient", "booking.intake", "/book/{s.specialist_id}?start={s.free_slot}"),
-    _v("patient", "booking.intake", "/book/{s.specialist_id}?start={s.taken_slot}", "taken", status=409),
+    _v("patient", "booking.intake", BOOK + "{s.free_slot}"),
+    _v("patient", "booking.intake", BOOK + "{s.taken_slot}", "taken", status=409),
     _v("patient", "consultations.list", "/consultations"),
     _v("patient", "consultations.detail", UPCOMING, "upcoming"),
     _v("patient", "consultations.detail", SIGNED, "opinion signed"),
@@ -88,8 +99,10 @@ VISITS: tuple[Visit, ...] = (
     _v("patient", "auth.sessions_page", "/account/sessions"),
     _v("patient", "two_factor.overview", "/account/two-factor"),
     _v("patient", "two_factor.enrol_totp", "/account/two-factor/totp"),
+    _v("unverified", "booking.intake", BOOK + "{s.free_slot}", "verify first", status=403),
+    _v("unverified", "auth.profile", "/account"),
     # the app that takes payments
-    _v("patient", "booking.intake", "/book/{s.specialist_id}?start={s.paid_slot}", "paid", server="paid"),
+    _v("patient", "booking.intake", BOOK + "{s.paid_slot}", "paid", server="paid"),
     _v("patient", "consultations.detail", PAID, "paid", server="paid"),
     _v("patient", "receipts.page", PAID + "/receipt", server="paid"),
     # -- the specialist --------------------------------------------------------------------
@@ -130,7 +143,7 @@ SPANISH: tuple[Visit, ...] = (
     _v("patient", "main.index", "/"),
     _v("patient", "directory.specialists", "/specialists?condition=mama"),
     _v("patient", "directory.specialist", "/specialists/{s.specialist_id}"),
-    _v("patient", "booking.intake", "/book/{s.specialist_id}?start={s.spanish_slot}"),
+    _v("patient", "booking.intake", BOOK + "{s.spanish_slot}"),
     _v("patient", "consultations.list", "/consultations"),
     _v("patient", "consultations.detail", UPCOMING, "upcoming"),
     _v("patient", "opinions.view", SIGNED + "/opinion"),

@@ -112,7 +112,12 @@ def _upload(patient: Account, consultation_id: int, now: datetime) -> None:
         patient, consultation_id, filename="biopsy.pdf", kind="pathology", data=MINIMAL_PDF, now=now
     )
     documents.upload(
-        patient, consultation_id, filename="scan.png", kind="imaging_report", data=tiny_png(), now=now
+        patient,
+        consultation_id,
+        filename="scan.png",
+        kind="imaging_report",
+        data=tiny_png(),
+        now=now,
     )
 
 
@@ -205,6 +210,7 @@ def seed(main_app, pay_app, fake_stripe, clock) -> Scenario:
                 "specialist": ada.email,
                 "admin": db.session.get(Account, ids["admin"]).email,
                 "two-step": db.session.get(Account, ids["two_step"]).email,
+                "unverified": unverified.email,
             },
             patient_id=petra.id,
             specialist_id=ada.id,
