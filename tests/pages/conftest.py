@@ -18,11 +18,10 @@ from telesecond.clock import FrozenClock
 from telesecond.extensions import db
 from tests.conftest import base_config, wipe
 from tests.credentials import PASSWORD
+from tests.pages.plan import DESKTOP
 from tests.pages.scenario import START, Scenario, seed
 from tests.support.fake_stripe import FakeStripe
 from tests.support.live_server import LiveServer, start_live_server
-
-DESKTOP = {"width": 1280, "height": 800}
 
 
 @dataclass
@@ -42,6 +41,7 @@ def site(database_url, tmp_path_factory) -> Iterator[Site]:
     """Both apps on the test database and one frozen clock, seeded, served on loopback."""
     clock = FrozenClock(START)
     tmp = tmp_path_factory.mktemp("pages")
+    wipe(database_url)  # the scenario's ids and emails are its own
     with FakeStripe() as stripe:
         main = create_app({**base_config(database_url, tmp), "CLOCK": clock})
         paid = create_app({**base_config(database_url, tmp), "CLOCK": clock, **stripe.app_config()})

@@ -28,6 +28,11 @@ ROLES = (
     "unverified",
 )
 
+# The window sizes: a desktop, a phone, the narrowest phone still in use.
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+NARROWEST = {"width": 320, "height": 640}
+
 
 @dataclass(frozen=True)
 class Visit:

@@ -1,9 +1,8 @@
 """Every page the app serves, as each role sees it, in Chromium (issue 19, point 11).
 
 For each (role, page) of tests/pages/plan.py: axe-core finds no WCAG 2.1 A/AA violation at
-1280 px and at 390 px wide, and the page does not scroll sideways at 320 px, with its folded
-sections open. A few of the
-patient's pages are checked once more in Spanish.
+1280 px and at 390 px wide, and the page does not scroll sideways at 390 or 320 px, with its
+folded sections open. A few of the patient's pages are checked once more in Spanish.
 """
 
 from __future__ import annotations
@@ -13,19 +12,18 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from tests.pages.plan import SPANISH, VISITS, Visit
+from tests.pages.plan import DESKTOP, NARROWEST, PHONE, SPANISH, VISITS, Visit
 from tests.support.accessibility import axe_violations, sideways_overflow
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = ({"width": 1280, "height": 800}, {"width": 390, "height": 844})
-NARROWEST = {"width": 320, "height": 640}
+WIDTHS = (DESKTOP, PHONE)
 
 
 def open_page(page: Page, site, visit: Visit) -> None:
     """Go to the visit's page and check it is that page, not a redirect or an error."""
     path = visit.path(site.scenario)
-    page.set_viewport_size(WIDTHS[0])
+    page.set_viewport_size(DESKTOP)
     response = page.goto(site.url(visit.server, path))
     assert response is not None
     assert response.status == visit.status, f"{path} answered {response.status}"
@@ -52,11 +50,12 @@ def problems_of(page: Page) -> list[str]:
     for size in WIDTHS:
         page.set_viewport_size(size)
         found += [f"at {size['width']} px: {v}" for v in axe_violations(page)]
-    page.set_viewport_size(NARROWEST)
-    overflow = sideways_overflow(page)
-    if overflow > 0:
-        found.append(f"at 320 px the page is {overflow} px too wide")
-    page.set_viewport_size(WIDTHS[0])
+    for size in (PHONE, NARROWEST):
+        page.set_viewport_size(size)
+        overflow = sideways_overflow(page)
+        if overflow > 0:
+            found.append(f"at {size['width']} px the page is {overflow} px too wide")
+    page.set_viewport_size(DESKTOP)
     return found
 
 
