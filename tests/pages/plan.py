@@ -62,6 +62,7 @@ SIGNED = "/consultations/{s.signed}"
 UPCOMING = "/consultations/{s.upcoming}"
 DRAFT = "/consultations/{s.draft}"
 PAID = "/consultations/{s.paid}"
+NOW_ON = "/consultations/{s.now_on}"
 BOOK = "/book/{s.specialist_id}?start="
 
 VISITS: tuple[Visit, ...] = (
@@ -92,6 +93,7 @@ VISITS: tuple[Visit, ...] = (
     _v("patient", "consultations.detail", UPCOMING, "upcoming"),
     _v("patient", "consultations.detail", SIGNED, "opinion signed"),
     _v("patient", "consultations.detail", "/consultations/{s.cancelled}", "cancelled"),
+    _v("patient", "consultations.detail", NOW_ON, "under way"),
     _v("patient", "video.join", UPCOMING + "/join"),
     _v("patient", "video.device_test", "/video/device-test?consultation={s.upcoming}"),
     _v("patient", "opinions.view", SIGNED + "/opinion"),
@@ -109,12 +111,20 @@ VISITS: tuple[Visit, ...] = (
     # the app that takes payments
     _v("patient", "booking.intake", BOOK + "{s.paid_slot}", "paid", server="paid"),
     _v("patient", "consultations.detail", PAID, "paid", server="paid"),
+    _v(
+        "patient",
+        "consultations.detail",
+        "/consultations/{s.awaiting_payment}",
+        "awaiting payment",
+        server="paid",
+    ),
     _v("patient", "receipts.page", PAID + "/receipt", server="paid"),
     # -- the specialist --------------------------------------------------------------------
     _v("specialist", "main.index", "/"),
     _v("specialist", "consultations.list", "/consultations"),
     _v("specialist", "consultations.detail", UPCOMING, "upcoming"),
     _v("specialist", "consultations.detail", SIGNED, "opinion signed"),
+    _v("specialist", "consultations.detail", NOW_ON, "under way"),
     _v("specialist", "opinions.edit", DRAFT + "/opinion/edit"),
     _v("specialist", "opinions.preview", DRAFT + "/opinion/preview"),
     _v("specialist", "opinions.view", SIGNED + "/opinion"),

@@ -39,9 +39,11 @@ from tests.payments.test_checkout import webhook
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MON_10 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 MON_11 = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
+MON_15 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # under way while the pages are read
 TUE_09 = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 WED_09 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 THU_10 = "2026-03-05T10:00:00Z"  # paid
+THU_13 = "2026-03-05T13:00:00Z"  # booked, awaiting payment
 # Free times the booking forms hold: in English, with payments on, in Spanish.
 FRI_13, FRI_14, FRI_15 = "2026-03-06T13:00:00Z", "2026-03-06T14:00:00Z", "2026-03-06T15:00:00Z"
 GUEST_TOKEN = "guest-link-for-the-page-crawl-0123456789"
@@ -57,8 +59,10 @@ class Scenario:
     signed: int  # today's finished call, its opinion signed and shared
     draft: int  # finished, the opinion drafted
     upcoming: int  # tomorrow, with records and a guest
+    now_on: int  # under way: the call can be joined
     cancelled: int
     paid: int  # booked through Stripe (the paid app), with a receipt
+    awaiting_payment: int  # booked through Stripe, not paid yet
     payment: int
     shared_path: str  # the doctor's link, as a path
     reset_token: str
@@ -135,14 +139,15 @@ def _bearer(account_id: int, now: datetime) -> dict[str, str]:
     return {"Authorization": f"Bearer {raw}"}
 
 
-def _pay(pay_app, fake_stripe, patient_id: int, specialist_id: int, now: datetime) -> int:
-    """Book and pay through the payments app and the fake Stripe, as a patient would."""
+def _book_paid(pay_app, fake_stripe, ids: dict, start: str, now: datetime, *, pay: bool) -> int:
+    """Book (and pay) through the payments app and the fake Stripe, as a patient would."""
     client = pay_app.test_client()
-    headers = _bearer(patient_id, now)
-    answer = book_paid(client, headers, specialist_id, THU_10)
+    headers = _bearer(ids["petra"], now)
+    answer = book_paid(client, headers, ids["ada"], start)
     assert answer.status_code == 201, answer.json
-    session_id = next(iter(fake_stripe.sessions))
-    assert webhook(client, *fake_stripe.pay(session_id)).json["outcome"] == "confirmed"
+    if pay:
+        session_id = list(fake_stripe.sessions)[-1]
+        assert webhook(client, *fake_stripe.pay(session_id)).json["outcome"] == "confirmed"
     return answer.json["id"]
 
 
@@ -164,6 +169,7 @@ def seed(main_app, pay_app, fake_stripe, clock) -> Scenario:
         draft = booking.book(petra, ada.id, MON_11, opinion_intake, now=clock())
         upcoming = booking.book(petra, ada.id, TUE_09, intake(), now=clock())
         cancelled = booking.book(petra, ada.id, WED_09, intake(), now=clock())
+        now_on = booking.book(petra, ada.id, MON_15, intake(), now=clock())
         booking.cancel(petra, cancelled.id, reason="", now=clock(), cutoff_hours=0)
         _upload(petra, upcoming.id, clock())
         _upload(petra, signed.id, clock())
@@ -183,13 +189,15 @@ def seed(main_app, pay_app, fake_stripe, clock) -> Scenario:
         ids = {name: a.id for name, a in [("petra", petra), ("ada", ada), ("admin", admin)]}
         ids |= {"two_step": two_step.id, "unverified": unverified.id}
         ids |= {"signed": signed.id, "draft": draft.id, "upcoming": upcoming.id}
-        ids["cancelled"] = cancelled.id
+        ids |= {"cancelled": cancelled.id, "now_on": now_on.id}
 
     with pay_app.app_context():
-        paid = _pay(pay_app, fake_stripe, ids["petra"], ids["ada"], clock())
+        paid = _book_paid(pay_app, fake_stripe, ids, THU_10, clock(), pay=True)
         payment = db.session.scalar(select(Payment.id).where(Payment.consultation_id == paid))
 
-    clock.advance(hours=6)  # Monday 15:00 UTC: both of the day's calls are over
+    clock.advance(hours=6)  # Monday 15:00 UTC: two of the day's calls are over, one begins
+    with pay_app.app_context():
+        awaiting = _book_paid(pay_app, fake_stripe, ids, THU_13, clock(), pay=False)
     with main_app.app_context():
         now = clock()
         petra, ada = db.session.get(Account, ids["petra"]), db.session.get(Account, ids["ada"])
@@ -218,6 +226,8 @@ def seed(main_app, pay_app, fake_stripe, clock) -> Scenario:
             draft=ids["draft"],
             upcoming=ids["upcoming"],
             cancelled=ids["cancelled"],
+            now_on=ids["now_on"],
+            awaiting_payment=awaiting,
             paid=paid,
             payment=payment,
             shared_path=urlsplit(shared.url).path,
