@@ -165,6 +165,18 @@ SPANISH: tuple[Visit, ...] = (
     _v("patient", "auth.profile", "/account"),
 )
 
+# Forms sent empty: the page that answers, with its errors, is checked as well. Only forms
+# whose empty answer changes nothing (no saved profile, hours or draft is overwritten).
+FORMS_SENT_EMPTY: tuple[Visit, ...] = (
+    _v("anonymous", "auth.login", "/login"),
+    _v("anonymous", "auth.register", "/register"),
+    _v("anonymous", "lifecycle.forgot_password", "/forgot-password"),
+    _v("two-step", "second_factor.ask", "/login/second-factor"),
+    _v("patient", "lifecycle.change_password", "/account/password"),
+    _v("patient", "fees.assistance_new", "/assistance/new?specialist={s.specialist_id}"),
+    _v("patient", "booking.intake", BOOK + "{s.free_slot}"),
+)
+
 # Whole blueprints that serve no HTML page.
 EXCLUDED_BLUEPRINTS = {
     "api": "the JSON API (/api/v1), documented by its OpenAPI file, not pages",

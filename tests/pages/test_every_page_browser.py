@@ -2,7 +2,8 @@
 
 For each (role, page) of tests/pages/plan.py: axe-core finds no WCAG 2.1 A/AA violation at
 1280 px and at 390 px wide, and the page does not scroll sideways at 390 or 320 px, with its
-folded sections open. A few of the patient's pages are checked once more in Spanish.
+folded sections open. A few of the patient's pages are checked once more in Spanish, and a
+few forms once more as they come back with errors.
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from tests.pages.plan import DESKTOP, NARROWEST, PHONE, SPANISH, VISITS, Visit
+from tests.pages.plan import (
+    DESKTOP,
+    FORMS_SENT_EMPTY,
+    NARROWEST,
+    PHONE,
+    SPANISH,
+    VISITS,
+    Visit,
+)
 from tests.support.accessibility import axe_violations, sideways_overflow
 
 pytestmark = pytest.mark.browser
@@ -71,4 +80,17 @@ def test_patient_page_is_accessible_in_spanish(visit: Visit, site, spanish_page)
     page = spanish_page(visit.role)
     open_page(page, site, visit)
     assert page.evaluate("document.documentElement.lang").startswith("es")
+    assert problems_of(page) == []
+
+
+@pytest.mark.parametrize("visit", FORMS_SENT_EMPTY, ids=lambda visit: visit.id)
+def test_form_sent_empty_answers_with_accessible_errors(visit: Visit, site, role_page):
+    page = role_page(visit.role)
+    open_page(page, site, visit)
+    form = page.locator("main form[method=post]").first
+    with page.expect_navigation() as navigation:
+        form.locator("[type=submit]").last.click()
+    answer = navigation.value
+    assert answer is not None and 400 <= answer.status < 500, answer and answer.status
+    assert page.locator(".error-summary, [aria-invalid=true]").count() > 0
     assert problems_of(page) == []
