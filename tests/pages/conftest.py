@@ -1,4 +1,4 @@
-"""The crawl's fixtures: one seeded world, two servers on it, one browser context per role.
+"""The crawl's fixtures: one seeded world, three servers on it, one browser context per role.
 
 Built once for the module (seeding and signing in are the slow parts); the tests only
 read pages, so sharing them between tests changes nothing a test asserts.
@@ -6,6 +6,7 @@ read pages, so sharing them between tests changes nothing a test asserts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,12 +22,17 @@ from tests.credentials import PASSWORD
 from tests.pages.plan import DESKTOP
 from tests.pages.scenario import START, Scenario, seed
 from tests.support.fake_stripe import FakeStripe
+from tests.support.fake_twilio import FakeTwilio
 from tests.support.live_server import LiveServer, start_live_server
+from tests.video.fake_twilio_rooms import TwilioVideoRooms
+
+OUTSIDE = re.compile(r"^(?!(https?|wss?)://127\.0\.0\.1[:/])")
 
 
 @dataclass
 class Site:
-    """The seeded scenario and the servers that show it (``main``; ``paid``: with Stripe)."""
+    """The seeded scenario and the servers that show it (``main``; ``paid``: with Stripe;
+    ``video``: with Twilio Video)."""
 
     scenario: Scenario
     apps: dict[str, Any]
@@ -38,17 +44,19 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(database_url, tmp_path_factory) -> Iterator[Site]:
-    """Both apps on the test database and one frozen clock, seeded, served on loopback."""
+    """The apps on the test database and one frozen clock, seeded, served on loopback."""
     clock = FrozenClock(START)
     tmp = tmp_path_factory.mktemp("pages")
     wipe(database_url)  # the scenario's ids and emails are its own
-    with FakeStripe() as stripe:
+    with FakeStripe() as stripe, FakeTwilio() as twilio:
+        rooms = TwilioVideoRooms(twilio)
         main = create_app({**base_config(database_url, tmp), "CLOCK": clock})
         paid = create_app({**base_config(database_url, tmp), "CLOCK": clock, **stripe.app_config()})
-        apps = {"main": main, "paid": paid}
+        video = create_app({**base_config(database_url, tmp), "CLOCK": clock, **rooms.app_config()})
+        apps = {"main": main, "paid": paid, "video": video}
         servers: dict[str, LiveServer] = {}
         try:
-            scenario = seed(main, paid, stripe, clock)
+            scenario = seed(main, paid, video, stripe, clock)
             for name, app in apps.items():
                 servers[name] = start_live_server(app)
                 app.config["PUBLIC_BASE_URL"] = servers[name].url
@@ -62,6 +70,7 @@ def site(database_url, tmp_path_factory) -> Iterator[Site]:
                     db.engine.dispose()
             wipe(database_url)
         assert not stripe.errors, stripe.errors
+        assert not twilio.errors, twilio.errors
 
 
 @dataclass
@@ -77,6 +86,9 @@ class Browsers:
     def page(self, role: str) -> Page:
         if role not in self.pages:
             context = self.browser.new_context(locale=self.locale)
+            # Nothing leaves the machine: the call page's Twilio script is refused its servers.
+            context.route(OUTSIDE, lambda route: route.abort())
+            context.route_web_socket(OUTSIDE, lambda socket: socket.close())
             self.contexts[role] = context
             page = context.new_page()
             page.set_default_timeout(15_000)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.pages.scenario import GUEST_TOKEN
+from tests.pages.scenario import CALL_GUEST_TOKEN, GUEST_TOKEN
 
 # Who opens the pages. "doctor": the patient's own doctor, through the shared link (no
 # account); "guest": a person the patient invited to the call (no account); "two-step": a
@@ -43,7 +43,10 @@ class Visit:
     url: str  # a template: "/consultations/{s.upcoming}"
     label: str = ""  # which variant, when a route is visited more than once by a role
     status: int = 200
-    server: str = "main"  # "paid": the app that takes payments through (fake) Stripe
+    # "paid": the app that takes payments through (fake) Stripe; "video": the app whose
+    # calls are on (fake) Twilio Video, with its own call page.
+    server: str = "main"
+    shows: str = ""  # a CSS selector the page must hold, where the URL alone is not proof
 
     @property
     def id(self) -> str:
@@ -51,7 +54,7 @@ class Visit:
         return f"{self.role}:{name}" + (f"({self.label})" if self.label else "")
 
     def path(self, scenario) -> str:
-        return self.url.format(s=scenario, guest=GUEST_TOKEN)
+        return self.url.format(s=scenario, guest=GUEST_TOKEN, call_guest=CALL_GUEST_TOKEN)
 
 
 def _v(role: str, endpoint: str | None, url: str, label: str = "", **kw) -> Visit:
@@ -64,6 +67,7 @@ DRAFT = "/consultations/{s.draft}"
 PAID = "/consultations/{s.paid}"
 NOW_ON = "/consultations/{s.now_on}"
 BOOK = "/book/{s.specialist_id}?start="
+CALL = "[data-call][data-token]"  # the call page itself, not the waiting page
 
 VISITS: tuple[Visit, ...] = (
     # -- anyone ------------------------------------------------------------------------
@@ -83,6 +87,14 @@ VISITS: tuple[Visit, ...] = (
     _v("doctor", "physician_links.shared", "{s.shared_path}"),
     _v("guest", "video.guest_join", "/video/guests/{guest}"),
     _v("guest", "video.guest_join", "/video/guests/withdrawn", "bad link", status=404),
+    _v(
+        "guest",
+        "video.guest_join",
+        "/video/guests/{call_guest}",
+        "call",
+        server="video",
+        shows=CALL,
+    ),
     # -- the patient ---------------------------------------------------------------------
     _v("patient", "main.index", "/"),
     _v("patient", "directory.specialists", "/specialists?condition=breast"),
@@ -119,6 +131,7 @@ VISITS: tuple[Visit, ...] = (
         server="paid",
     ),
     _v("patient", "receipts.page", PAID + "/receipt", server="paid"),
+    _v("patient", "video.call", "/consultations/{s.on_call}/call", server="video", shows=CALL),
     # -- the specialist --------------------------------------------------------------------
     _v("specialist", "main.index", "/"),
     _v("specialist", "consultations.list", "/consultations"),
@@ -134,6 +147,7 @@ VISITS: tuple[Visit, ...] = (
     _v("specialist", "reminders.specialist_alert", "/account/reminders"),
     _v("specialist", "auth.profile", "/account"),
     _v("specialist", "receipts.page", PAID + "/receipt", server="paid"),
+    _v("specialist", "video.call", "/consultations/{s.on_call}/call", server="video", shows=CALL),
     # -- the admin -------------------------------------------------------------------------
     _v("admin", "admin_console.home", "/admin"),
     _v("admin", "admin_console.users", "/admin/users"),
@@ -196,10 +210,6 @@ EXCLUDED = {
     "admin_console.audit_csv": "a CSV download",
     "admin_console.sponsor_codes_csv": "a CSV download",
     "admin_payments.payments_csv": "a CSV download",
-    "video.call": (
-        "Twilio Video only (with Jitsi or Daily it redirects to the join page); the page "
-        "connects the browser to Twilio's servers, which tests may not reach"
-    ),
 }
 
 

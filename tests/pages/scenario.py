@@ -39,6 +39,7 @@ from tests.payments.test_checkout import webhook
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MON_10 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 MON_11 = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
+MON_14 = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # on Twilio Video, the call page open
 MON_15 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # under way while the pages are read
 TUE_09 = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 WED_09 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
@@ -47,6 +48,7 @@ THU_13 = "2026-03-05T13:00:00Z"  # booked, awaiting payment
 # Free times the booking forms hold: in English, with payments on, in Spanish.
 FRI_13, FRI_14, FRI_15 = "2026-03-06T13:00:00Z", "2026-03-06T14:00:00Z", "2026-03-06T15:00:00Z"
 GUEST_TOKEN = "guest-link-for-the-page-crawl-0123456789"
+CALL_GUEST_TOKEN = "guest-link-to-the-twilio-call-0123456789"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Scenario:
     draft: int  # finished, the opinion drafted
     upcoming: int  # tomorrow, with records and a guest
     now_on: int  # under way: the call can be joined
+    on_call: int  # under way, on Twilio Video (the video app): the app's own call page
     cancelled: int
     paid: int  # booked through Stripe (the paid app), with a receipt
     awaiting_payment: int  # booked through Stripe, not paid yet
@@ -151,7 +154,16 @@ def _book_paid(pay_app, fake_stripe, ids: dict, start: str, now: datetime, *, pa
     return answer.json["id"]
 
 
-def seed(main_app, pay_app, fake_stripe, clock) -> Scenario:
+def _guest(patient: Account, consultation_id: int, name: str, token: str, now) -> None:
+    invitation = guests.invite(
+        patient, consultation_id, name=name, email="guest@example.org", now=now
+    )
+    # The raw link went out by email only; give the guest a link the crawl knows.
+    db.session.get(VideoGuest, invitation.guest.id).token_hash = digest(token)
+    db.session.commit()
+
+
+def seed(main_app, pay_app, video_app, fake_stripe, clock) -> Scenario:
     """Fill the (empty) database; the clock ends at Monday 15:00 UTC."""
     with main_app.app_context():
         now = clock()
@@ -173,12 +185,7 @@ def seed(main_app, pay_app, fake_stripe, clock) -> Scenario:
         booking.cancel(petra, cancelled.id, reason="", now=clock(), cutoff_hours=0)
         _upload(petra, upcoming.id, clock())
         _upload(petra, signed.id, clock())
-        invitation = guests.invite(
-            petra, upcoming.id, name="Gerd Guest", email="gerd@example.org", now=clock()
-        )
-        # The raw link went out by email only; give the guest a link the crawl knows.
-        guest = db.session.get(VideoGuest, invitation.guest.id)
-        guest.token_hash = digest(GUEST_TOKEN)
+        _guest(petra, upcoming.id, "Gerd Guest", GUEST_TOKEN, clock())
         assistance.ask(
             petra,
             assistance.Ask(kind="waiver", reason="I am between jobs.", specialist_id=ada.id),
@@ -190,6 +197,12 @@ def seed(main_app, pay_app, fake_stripe, clock) -> Scenario:
         ids |= {"two_step": two_step.id, "unverified": unverified.id}
         ids |= {"signed": signed.id, "draft": draft.id, "upcoming": upcoming.id}
         ids |= {"cancelled": cancelled.id, "now_on": now_on.id}
+
+    with video_app.app_context():
+        petra = db.session.get(Account, ids["petra"])
+        on_call = booking.book(petra, ids["ada"], MON_14, intake(), now=clock())
+        _guest(petra, on_call.id, "Carla Caller", CALL_GUEST_TOKEN, clock())
+        ids["on_call"] = on_call.id
 
     with pay_app.app_context():
         paid = _book_paid(pay_app, fake_stripe, ids, THU_10, clock(), pay=True)
@@ -227,6 +240,7 @@ def seed(main_app, pay_app, fake_stripe, clock) -> Scenario:
             upcoming=ids["upcoming"],
             cancelled=ids["cancelled"],
             now_on=ids["now_on"],
+            on_call=ids["on_call"],
             awaiting_payment=awaiting,
             paid=paid,
             payment=payment,

@@ -41,6 +41,8 @@ def open_page(page: Page, site, visit: Visit) -> None:
     if visit.endpoint:
         adapter = site.apps[visit.server].url_map.bind("localhost")
         assert adapter.match(reached, method="GET")[0] == visit.endpoint
+    if visit.shows:
+        assert page.locator(visit.shows).count() == 1, f"{path} does not show {visit.shows}"
 
 
 def unfold(page: Page) -> int:
