@@ -154,6 +154,7 @@ VISITS: tuple[Visit, ...] = (
     _v("admin", "admin_console.user", "/admin/users/{s.patient_id}"),
     _v("admin", "admin_specialists.index", "/admin/specialists"),
     _v("admin", "admin_specialists.detail", "/admin/specialists/{s.specialist_id}"),
+    _v("admin", "admin_specialists.detail", "/admin/specialists/{s.pending_id}", "pending"),
     _v("admin", "admin_console.consultation_list", "/admin/consultations"),
     _v("admin", "admin_console.consultation", "/admin/consultations/{s.signed}"),
     _v("admin", "admin_console.audit", "/admin/audit"),

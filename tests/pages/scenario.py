@@ -58,6 +58,7 @@ class Scenario:
     emails: dict[str, str]  # role -> who signs in as it
     patient_id: int
     specialist_id: int
+    pending_id: int  # a specialist whose claims an admin has not checked yet
     signed: int  # today's finished call, its opinion signed and shared
     draft: int  # finished, the opinion drafted
     upcoming: int  # tomorrow, with records and a guest
@@ -98,6 +99,9 @@ def _specialist(now: datetime) -> Account:
     specialists.update_profile(person, **PROFILE, now=now)
     verifier = seeding.ensure_admin("verifier@clinic.example", password=PASSWORD, now=now)
     seeding.verify_claims([person.id], verifier=verifier, now=now)
+    # Another, just signed up: their claims wait for an admin.
+    pending = _account("specialist", "pia@clinic.example", "Dr Pia Pending", now)
+    specialists.update_profile(pending, **PROFILE, now=now)
     specialists.set_availability(
         person,
         specialists.AvailabilityInput(
@@ -235,6 +239,9 @@ def seed(main_app, pay_app, video_app, fake_stripe, clock) -> Scenario:
             },
             patient_id=petra.id,
             specialist_id=ada.id,
+            pending_id=db.session.scalar(
+                select(Account.id).where(Account.email == "pia@clinic.example")
+            ),
             signed=ids["signed"],
             draft=ids["draft"],
             upcoming=ids["upcoming"],
