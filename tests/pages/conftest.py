@@ -29,6 +29,10 @@ from tests.video.fake_twilio_rooms import TwilioVideoRooms
 OUTSIDE = re.compile(r"^(?!(https?|wss?)://127\.0\.0\.1[:/])")
 
 
+# The video app also asks the patient's doctor for a code before showing the opinion.
+CODE_CHECK = {"PHYSICIAN_LINK_CHECK": "code"}
+
+
 @dataclass
 class Site:
     """The seeded scenario and the servers that show it (``main``; ``paid``: with Stripe;
@@ -52,7 +56,9 @@ def site(database_url, tmp_path_factory) -> Iterator[Site]:
         rooms = TwilioVideoRooms(twilio)
         main = create_app({**base_config(database_url, tmp), "CLOCK": clock})
         paid = create_app({**base_config(database_url, tmp), "CLOCK": clock, **stripe.app_config()})
-        video = create_app({**base_config(database_url, tmp), "CLOCK": clock, **rooms.app_config()})
+        video = create_app(
+            {**base_config(database_url, tmp), "CLOCK": clock, **rooms.app_config(), **CODE_CHECK}
+        )
         apps = {"main": main, "paid": paid, "video": video}
         servers: dict[str, LiveServer] = {}
         try:

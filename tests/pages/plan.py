@@ -85,6 +85,7 @@ VISITS: tuple[Visit, ...] = (
     _v("anonymous", None, "/no-such-page", status=404),
     _v("two-step", "second_factor.ask", "/login/second-factor"),
     _v("doctor", "physician_links.shared", "{s.shared_path}"),
+    _v("doctor", "physician_links.shared", "{s.checked_path}", "code", shows="input#answer"),
     _v("guest", "video.guest_join", "/video/guests/{guest}"),
     _v("guest", "video.guest_join", "/video/guests/withdrawn", "bad link", status=404),
     _v(
@@ -187,6 +188,7 @@ FORMS_SENT_EMPTY: tuple[Visit, ...] = (
     _v("anonymous", "auth.register", "/register"),
     _v("anonymous", "lifecycle.forgot_password", "/forgot-password"),
     _v("two-step", "second_factor.ask", "/login/second-factor"),
+    _v("doctor", "physician_links.shared", "{s.checked_path}", "code"),
     _v("patient", "lifecycle.change_password", "/account/password"),
     _v("patient", "fees.assistance_new", "/assistance/new?specialist={s.specialist_id}"),
     _v("patient", "booking.intake", BOOK + "{s.free_slot}"),

@@ -69,6 +69,7 @@ class Scenario:
     awaiting_payment: int  # booked through Stripe, not paid yet
     payment: int
     shared_path: str  # the doctor's link, as a path
+    checked_path: str  # a link that first asks the doctor for the code sent to them
     reset_token: str
     verify_token: str
     free_slot: str
@@ -215,6 +216,14 @@ def seed(main_app, pay_app, video_app, fake_stripe, clock) -> Scenario:
     clock.advance(hours=6)  # Monday 15:00 UTC: two of the day's calls are over, one begins
     with pay_app.app_context():
         awaiting = _book_paid(pay_app, fake_stripe, ids, THU_13, clock(), pay=False)
+    with video_app.app_context():  # its links ask for a code (PHYSICIAN_LINK_CHECK)
+        write_signed(db.session.get(Consultation, ids["on_call"]), now=clock())
+        checked = physician_links.create(
+            db.session.get(Account, ids["petra"]),
+            ids["on_call"],
+            physician_email="gp@praxis.example",
+            now=clock(),
+        )
     with main_app.app_context():
         now = clock()
         petra, ada = db.session.get(Account, ids["petra"]), db.session.get(Account, ids["ada"])
@@ -252,6 +261,7 @@ def seed(main_app, pay_app, video_app, fake_stripe, clock) -> Scenario:
             paid=paid,
             payment=payment,
             shared_path=urlsplit(shared.url).path,
+            checked_path=urlsplit(checked.url).path,
             reset_token=reset_token,
             verify_token=verify_token,
             free_slot=FRI_13,
