@@ -132,6 +132,7 @@ VISITS: tuple[Visit, ...] = (
         server="paid",
     ),
     _v("patient", "receipts.page", PAID + "/receipt", server="paid"),
+    _v("patient", "receipts.refund_page", PAID + "/refunds/{s.refund}/receipt", server="paid"),
     _v("patient", "video.call", "/consultations/{s.on_call}/call", server="video", shows=CALL),
     # -- the specialist --------------------------------------------------------------------
     _v("specialist", "main.index", "/"),
@@ -148,6 +149,10 @@ VISITS: tuple[Visit, ...] = (
     _v("specialist", "reminders.specialist_alert", "/account/reminders"),
     _v("specialist", "auth.profile", "/account"),
     _v("specialist", "receipts.page", PAID + "/receipt", server="paid"),
+    _v("specialist", "receipts.codes", PAID + "/diagnosis-codes", server="paid"),
+    _v("specialist", "specialist.dashboard", "/specialist/"),
+    _v("specialist", "specialist.hours_grid", "/specialist/hours"),
+    _v("specialist", "specialist_calendar.month", "/specialist/calendar"),
     _v("specialist", "video.call", "/consultations/{s.on_call}/call", server="video", shows=CALL),
     # -- the admin -------------------------------------------------------------------------
     _v("admin", "admin_console.home", "/admin"),
@@ -209,6 +214,7 @@ EXCLUDED = {
     "opinions.document_pdf": "a PDF file (its HTML twin, opinions.document_page, is crawled)",
     "physician_links.shared_pdf": "a PDF file of the shared opinion",
     "receipts.pdf": "a PDF file (its HTML twin, receipts.page, is crawled)",
+    "receipts.refund_pdf": "a PDF file (its HTML twin, receipts.refund_page, is crawled)",
     "admin_console.assistance_csv": "a CSV download",
     "admin_console.audit_csv": "a CSV download",
     "admin_console.sponsor_codes_csv": "a CSV download",

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from telesecond.domain.tokens import digest
 from telesecond.extensions import db
-from telesecond.models import Account, ApiToken, Consultation, Payment
+from telesecond.models import Account, ApiToken, Consultation, Payment, Refund
 from telesecond.models.video import VideoGuest
 from telesecond.services.accounts import email_links, passwords, second_factor, verification
 from telesecond.services.accounts.credentials import hash_password
@@ -24,6 +24,7 @@ from telesecond.services.admin import seeding
 from telesecond.services.consultations import booking, documents
 from telesecond.services.fees import assistance
 from telesecond.services.opinions import physician_links, second_opinion
+from telesecond.services.payments import refunds
 from telesecond.services.scheduling import specialists
 from telesecond.services.video import guests
 from tests.accounts.two_factor_steps import enrol_totp
@@ -68,6 +69,7 @@ class Scenario:
     paid: int  # booked through Stripe (the paid app), with a receipt
     awaiting_payment: int  # booked through Stripe, not paid yet
     payment: int
+    refund: int  # part of the paid booking given back, with its own receipt
     shared_path: str  # the doctor's link, as a path
     checked_path: str  # a link that first asks the doctor for the code sent to them
     reset_token: str
@@ -212,6 +214,11 @@ def seed(main_app, pay_app, video_app, fake_stripe, clock) -> Scenario:
     with pay_app.app_context():
         paid = _book_paid(pay_app, fake_stripe, ids, THU_10, clock(), pay=True)
         payment = db.session.scalar(select(Payment.id).where(Payment.consultation_id == paid))
+        # A goodwill refund of part of it, so the refund's own receipt can be read.
+        admin = db.session.get(Account, ids["admin"])
+        refunds.refund_by_hand(admin, payment, 5000, "Goodwill", now=clock())
+        refunds.send_pending(now=clock(), consultation_id=paid)
+        refund = db.session.scalar(select(Refund.id).where(Refund.payment_id == payment))
 
     clock.advance(hours=6)  # Monday 15:00 UTC: two of the day's calls are over, one begins
     with pay_app.app_context():
@@ -259,6 +266,7 @@ def seed(main_app, pay_app, video_app, fake_stripe, clock) -> Scenario:
             on_call=ids["on_call"],
             awaiting_payment=awaiting,
             paid=paid,
+            refund=refund,
             payment=payment,
             shared_path=urlsplit(shared.url).path,
             checked_path=urlsplit(checked.url).path,
