@@ -15,12 +15,15 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from jinja2 import TemplateNotFound
 
 from telesecond.clock import utcnow
 from telesecond.domain.slots import Slot
 from telesecond.models import Consultation, ConsultationEvent
+from telesecond.services import languages
 from telesecond.services.consultations import access, booking, case_file
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.services.opinions import case_timeline, physician_link_status, turnaround
@@ -28,25 +31,30 @@ from telesecond.services.payments import ledger as payment_state
 from telesecond.services.payments import refunds as payment_refunds
 from telesecond.web.booking import parse_start
 from telesecond.web.helpers import current_account
-from telesecond.web.templating import local_time
+from telesecond.web.templating import local_day, local_time
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
 STATUS_LABELS = {
-    "confirmed": "Confirmed",
-    "cancelled": "Cancelled",
-    "completed": "Completed",
-    "no_show": "No-show",
-    "awaiting_payment": "Awaiting payment",
+    "confirmed": _l("Confirmed"),
+    "cancelled": _l("Cancelled"),
+    "completed": _l("Completed"),
+    "no_show": _l("No-show"),
+    "awaiting_payment": _l("Awaiting payment"),
+}
+# How the specialist's outcome reads in the message that confirms it.
+OUTCOME_MESSAGES = {
+    "completed": _l("The consultation is marked completed."),
+    "no_show": _l("The consultation is marked no-show."),
 }
 EVENT_LABELS = {
-    "booked": "Booked",
-    "rescheduled": "Rescheduled",
-    "cancelled": "Cancelled",
-    "completed": "Marked completed",
-    "no_show": "Marked as no-show",
-    "awaiting_payment": "Booked, awaiting payment",
-    "payment_lapsed": "Released: the payment was not completed",
+    "booked": _l("Booked"),
+    "rescheduled": _l("Rescheduled"),
+    "cancelled": _l("Cancelled"),
+    "completed": _l("Marked completed"),
+    "no_show": _l("Marked as no-show"),
+    "awaiting_payment": _l("Booked, awaiting payment"),
+    "payment_lapsed": _l("Released: the payment was not completed"),
 }
 DOCUMENTS_PANEL = "documents/_panel.html"
 
@@ -94,6 +102,7 @@ class SlotChoice:
 @dataclass(frozen=True)
 class DaySlots:
     day: date
+    label: str  # the day as the page's language writes it
     slots: list[SlotChoice]
 
 
@@ -101,8 +110,9 @@ def _by_day(slots: list[Slot], zone: ZoneInfo) -> list[DaySlots]:
     days: dict[date, list[SlotChoice]] = {}
     for slot in slots:
         local = slot.start.astimezone(zone)
-        days.setdefault(local.date(), []).append(SlotChoice(slot.start, local.strftime("%H:%M")))
-    return [DaySlots(day, items) for day, items in days.items()]
+        clock = languages.format_local(slot.start, zone, languages.patterns().clock)
+        days.setdefault(local.date(), []).append(SlotChoice(slot.start, clock))
+    return [DaySlots(day, local_day(day, "%A %d %B"), items) for day, items in days.items()]
 
 
 @dataclass(frozen=True)
@@ -128,7 +138,7 @@ def _history(events: list[ConsultationEvent], viewer_id: int) -> list[HistoryRow
         if event.actor is None:
             who = "telesecond"
         elif event.actor_id == viewer_id:
-            who = f"You ({event.actor.full_name})"
+            who = _("You (%(name)s)", name=event.actor.full_name)
         else:
             who = event.actor.full_name
         rows.append(
@@ -211,7 +221,7 @@ def reschedule(consultation_id: int):
     """Move the consultation to the chosen free time."""
     start = parse_start(request.form.get("start"))
     if start is None:
-        flash("Choose one of the free times to move the consultation to.", "error")
+        flash(_("Choose one of the free times to move the consultation to."), "error")
         return _back(consultation_id)
     try:
         c = booking.reschedule(
@@ -226,8 +236,10 @@ def reschedule(consultation_id: int):
         flash(error.detail, "error")
     else:
         flash(
-            f"The consultation is moved to {local_time(c.start)}. "
-            "Both of you get an updated invitation.",
+            _(
+                "The consultation is moved to %(when)s. Both of you get an updated invitation.",
+                when=local_time(c.start),
+            ),
             "success",
         )
     return _back(consultation_id)
@@ -250,7 +262,7 @@ def cancel(consultation_id: int):
     except (Conflict, Invalid) as error:
         flash(error.detail, "error")
     else:
-        flash("The consultation is cancelled. Both of you are told.", "success")
+        flash(_("The consultation is cancelled. Both of you are told."), "success")
     return _back(consultation_id)
 
 
@@ -266,5 +278,6 @@ def set_status(consultation_id: int):
     except (Conflict, Invalid) as error:
         flash(error.detail, "error")
     else:
-        flash(f"The consultation is marked {STATUS_LABELS[c.status].lower()}.", "success")
+        message = OUTCOME_MESSAGES.get(c.status)
+        flash(str(message) if message else _("The consultation is updated."), "success")
     return _back(consultation_id)

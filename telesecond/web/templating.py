@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, url_for
@@ -31,9 +31,28 @@ def local_time(
     return f"{languages.format_local(value, ZoneInfo(zone), pattern)} ({named})"
 
 
+def local_day(value: date | None, fmt: str = "%a %d %b %Y") -> str:
+    """A calendar day in the page's language (``fmt`` in ``strftime`` terms)."""
+    if value is None:
+        return ""
+    return languages.format_day(value, cldr_pattern(fmt))
+
+
+def local_clock(value: datetime | None, zone: str | None = None) -> str:
+    """The wall-clock time of an instant in a zone (``10:00``; ``10:00 AM`` in US English),
+    without the zone's name."""
+    if value is None:
+        return ""
+    if zone is None:
+        zone = current_user.timezone if current_user.is_authenticated else "UTC"
+    return languages.format_local(value, ZoneInfo(zone), languages.patterns().clock)
+
+
 def init_templating(app: Flask) -> None:
     """Register the navigation, the time filter and ``rfc3339()`` for machine-read times."""
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(local_day, "local_day")
+    app.add_template_filter(local_clock, "local_clock")
     app.add_template_global(to_rfc3339, "rfc3339")
 
     @app.context_processor

@@ -17,6 +17,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from telesecond.adapters import registry
@@ -24,11 +25,12 @@ from telesecond.adapters.mail import MailError
 from telesecond.adapters.video import Participant
 from telesecond.domain.accounts import normalize_email
 from telesecond.domain.guest_names import clean_name, name_problem
+from telesecond.domain.languages import cldr_pattern, uses_12_hour_clock
 from telesecond.domain.tokens import digest
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation
 from telesecond.models.video import VideoGuest
-from telesecond.services import audit, links
+from telesecond.services import audit, languages, links
 from telesecond.services.consultations import access
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from telesecond.services.video import rooms
@@ -42,9 +44,15 @@ DAY = timedelta(hours=24)
 
 
 def local_time(value: datetime, zone: str, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """An instant in a zone, with the zone named (for the email's text)."""
-    local = value.astimezone(ZoneInfo(zone))
-    return f"{local.strftime(fmt)} ({zone})"
+    """An instant in a zone, with the zone named (for the email's text), in the language
+    in force."""
+    return f"{_written(value, zone, fmt)} ({zone})"
+
+
+def _written(value: datetime, zone: str, fmt: str) -> str:
+    locale = languages.current_locale()
+    pattern = cldr_pattern(fmt, uses_12_hour_clock(locale.language, locale.territory))
+    return languages.format_local(value, ZoneInfo(zone), pattern)
 
 
 def guest_url(token: str) -> str:
@@ -162,14 +170,24 @@ def _check_invitation_caps(patient: Account, consultation: Consultation, now: da
 def _send_invitation(
     guest: VideoGuest, consultation: Consultation, opens_at: datetime, token: str, now: datetime
 ) -> bool:
-    """Email the guest their link: who invited them, when, the link; no health information."""
+    """Email the guest their link: who invited them, when, the link; no health information.
+
+    It is written in the inviting patient's language: the guest has no account, and is
+    most often family or their own doctor."""
+    with languages.speaking(consultation.patient):
+        return _send_invitation_now(guest, consultation, opens_at, token, now)
+
+
+def _send_invitation_now(
+    guest: VideoGuest, consultation: Consultation, opens_at: datetime, token: str, now: datetime
+) -> bool:
     config = current_app.config
     organisation = config["ORGANISATION_NAME"]
     patient = consultation.patient
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = Address(display_name=guest.name, addr_spec=guest.email)
-    message["Subject"] = f"{organisation}: an invitation to join a video call"
+    message["Subject"] = _("%(org)s: an invitation to join a video call", org=organisation)
     message["Date"] = format_datetime(now)
     domain = parseaddr(config["MAIL_FROM"])[1].rpartition("@")[2] or links.host()
     message["Message-ID"] = make_msgid(idstring="guest", domain=domain)
@@ -181,7 +199,7 @@ def _send_invitation(
             patient_name=patient.full_name,
             specialist_name=consultation.specialist.full_name,
             when=local_time(consultation.start, patient.timezone),
-            when_utc=consultation.start.strftime("%a %d %b %Y, %H:%M UTC"),
+            when_utc=_written(consultation.start, "UTC", "%a %d %b %Y, %H:%M UTC"),
             opens=local_time(opens_at, patient.timezone, "%H:%M"),
             link=guest_url(token),
             device_test=links.absolute("/video/device-test"),
