@@ -100,7 +100,9 @@ def test_the_same_booking_done_in_spanish_with_its_email_and_sms_in_spanish(
     # -- her consultation page, all in Spanish --------------------------------------------
     expect(page.get_by_role("heading", level=1)).to_have_text("Consulta con Dr Ana García")
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    expect(page.locator('main [lang="en"]')).to_have_count(0)  # no English-only wrapper
+    # Not wrapped as English-only (other features' sections still may be, on their own).
+    expect(page.locator('main [lang="en"] :is(h1, #next-steps)')).to_have_count(0)
+    expect(page.locator('#next-steps [lang="en"]')).to_have_count(0)
     steps = page.get_by_role("region", name="Qué pasa ahora")
     expect(steps).to_contain_text("Reservada. Dr Ana García tiene su caso y su 1 pregunta.")
     expect(steps.locator("[data-step=join]")).to_contain_text("Se puede entrar desde el")
