@@ -81,7 +81,7 @@ class Invitation:
 def _patient_consultation(patient: Account, consultation_id: int) -> Consultation:
     consultation = access.get_for(patient, consultation_id)
     if patient.id != consultation.patient_id:
-        raise Forbidden("Only the patient can invite or remove guests.")
+        raise Forbidden(_("Only the patient can invite or remove guests."))
     return consultation
 
 
@@ -103,19 +103,26 @@ def invite(
     if problem:
         errors["name"] = [problem]
     if address is None or len(address) > 254:
-        errors["email"] = ["Enter the guest's email address, like name@example.org."]
+        errors["email"] = [_("Enter the guest's email address, like name@example.org.")]
     if errors:
-        raise Invalid("Some fields need attention.", errors)
+        raise Invalid(_("Some fields need attention."), errors)
     room = rooms.ensure_room(consultation, now)
     if consultation.status != "confirmed" or now >= room.closes_at:
-        raise Conflict("Guests can be invited only to a confirmed consultation that is not over.")
+        raise Conflict(
+            _("Guests can be invited only to a confirmed consultation that is not over.")
+        )
     count = db.session.scalar(
         select(func.count(VideoGuest.id)).where(
             VideoGuest.consultation_id == consultation.id, VideoGuest.revoked_at.is_(None)
         )
     )
     if count >= MAX_GUESTS:
-        raise Conflict(f"You can invite up to {MAX_GUESTS} guests. Remove one to invite another.")
+        raise Conflict(
+            _(
+                "You can invite up to %(count)s guests. Remove one to invite another.",
+                count=MAX_GUESTS,
+            )
+        )
     _check_invitation_caps(patient, consultation, now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     guest = VideoGuest(
@@ -152,8 +159,11 @@ def _check_invitation_caps(patient: Account, consultation: Consultation, now: da
     )
     if sent >= per_consultation:
         raise Conflict(
-            f"You have sent all {per_consultation} invitations for this consultation, "
-            "including removed ones. No more can be sent."
+            _(
+                "You have sent all %(count)s invitations for this consultation, "
+                "including removed ones. No more can be sent.",
+                count=per_consultation,
+            )
         )
     today = db.session.scalar(
         select(func.count(VideoGuest.id)).where(
@@ -162,8 +172,11 @@ def _check_invitation_caps(patient: Account, consultation: Consultation, now: da
     )
     if today >= per_day:
         raise RateLimited(
-            f"You have sent {per_day} invitations in the last 24 hours, including removed "
-            "ones. Please try again tomorrow."
+            _(
+                "You have sent %(count)s invitations in the last 24 hours, including removed "
+                "ones. Please try again tomorrow.",
+                count=per_day,
+            )
         )
 
 
