@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from telesecond.domain.invites import doctor_name
@@ -251,20 +252,28 @@ def opinion_url(consultation_id: int) -> str:
 
 
 # Subjects say nothing clinical and name nobody: they show in inbox lists.
-OPINION_READY_SUBJECT = "Your written opinion is ready"
-ADDENDUM_SUBJECT = "Your written opinion has an addendum"
-FOLLOW_UP_SUBJECT = "A patient asked a follow-up question"
+OPINION_READY_SUBJECT = _l("Your written opinion is ready")
+ADDENDUM_SUBJECT = _l("Your written opinion has an addendum")
+FOLLOW_UP_SUBJECT = _l("A patient asked a follow-up question")
 
 
 def opinion_email(
     kind: str, consultation: Consultation, recipient: Account, *, slot: str
 ) -> EmailText:
-    """The patient's ready notice (``opinion_ready``) or the specialist's ``follow_up`` alert."""
+    """The patient's ready notice (``opinion_ready``) or the specialist's ``follow_up`` alert,
+    in the recipient's language."""
+    with languages.speaking(recipient):
+        return _opinion_email(kind, consultation, recipient, slot=slot)
+
+
+def _opinion_email(
+    kind: str, consultation: Consultation, recipient: Account, *, slot: str
+) -> EmailText:
     addendum = is_addendum_slot(slot)
     if kind == "follow_up":
-        subject, template = FOLLOW_UP_SUBJECT, "email/follow_up"
+        subject, template = str(FOLLOW_UP_SUBJECT), "email/follow_up"
     else:
-        subject = ADDENDUM_SUBJECT if addendum else OPINION_READY_SUBJECT
+        subject = str(ADDENDUM_SUBJECT if addendum else OPINION_READY_SUBJECT)
         template = "email/opinion_ready"
     context = {
         "organisation": organisation(),

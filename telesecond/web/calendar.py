@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.http import is_resource_modified
 
@@ -61,9 +62,9 @@ def issue_feed():
     had_one = feeds.current_address(current_account()) is not None
     feeds.regenerate(current_account(), now=utcnow(), ip=request.remote_addr)
     if had_one:
-        flash("You have a new subscription address. The old one no longer works.", "success")
+        flash(_("You have a new subscription address. The old one no longer works."), "success")
     else:
-        flash("Your calendar subscription address is ready.", "success")
+        flash(_("Your calendar subscription address is ready."), "success")
     return _to_profile()
 
 
@@ -72,9 +73,9 @@ def issue_feed():
 def revoke_feed():
     """Stop the subscription address."""
     if feeds.revoke(current_account(), now=utcnow(), ip=request.remote_addr):
-        flash("The calendar subscription is stopped. Its address no longer works.", "success")
+        flash(_("The calendar subscription is stopped. Its address no longer works."), "success")
     else:
-        flash("You had no calendar subscription to stop.", "info")
+        flash(_("You had no calendar subscription to stop."), "info")
     return _to_profile()
 
 

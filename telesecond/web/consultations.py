@@ -15,6 +15,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from jinja2 import TemplateNotFound
 
@@ -33,20 +35,25 @@ from telesecond.web.templating import clock, local_time
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
 STATUS_LABELS = {
-    "confirmed": "Confirmed",
-    "cancelled": "Cancelled",
-    "completed": "Completed",
-    "no_show": "No-show",
-    "awaiting_payment": "Awaiting payment",
+    "confirmed": _l("Confirmed"),
+    "cancelled": _l("Cancelled"),
+    "completed": _l("Completed"),
+    "no_show": _l("No-show"),
+    "awaiting_payment": _l("Awaiting payment"),
+}
+# How the specialist's outcome reads in the message that confirms it.
+OUTCOME_MESSAGES = {
+    "completed": _l("The consultation is marked completed."),
+    "no_show": _l("The consultation is marked no-show."),
 }
 EVENT_LABELS = {
-    "booked": "Booked",
-    "rescheduled": "Rescheduled",
-    "cancelled": "Cancelled",
-    "completed": "Marked completed",
-    "no_show": "Marked as no-show",
-    "awaiting_payment": "Booked, awaiting payment",
-    "payment_lapsed": "Released: the payment was not completed",
+    "booked": _l("Booked"),
+    "rescheduled": _l("Rescheduled"),
+    "cancelled": _l("Cancelled"),
+    "completed": _l("Marked completed"),
+    "no_show": _l("Marked as no-show"),
+    "awaiting_payment": _l("Booked, awaiting payment"),
+    "payment_lapsed": _l("Released: the payment was not completed"),
 }
 DOCUMENTS_PANEL = "documents/_panel.html"
 
@@ -130,7 +137,7 @@ def _history(events: list[ConsultationEvent], viewer_id: int) -> list[HistoryRow
         if event.actor is None:
             who = "telesecond"
         elif event.actor_id == viewer_id:
-            who = f"You ({event.actor.full_name})"
+            who = _("You (%(name)s)", name=event.actor.full_name)
         else:
             who = event.actor.full_name
         rows.append(
@@ -213,7 +220,7 @@ def reschedule(consultation_id: int):
     """Move the consultation to the chosen free time."""
     start = parse_start(request.form.get("start"))
     if start is None:
-        flash("Choose one of the free times to move the consultation to.", "error")
+        flash(_("Choose one of the free times to move the consultation to."), "error")
         return _back(consultation_id)
     try:
         c = booking.reschedule(
@@ -228,8 +235,10 @@ def reschedule(consultation_id: int):
         flash(error.detail, "error")
     else:
         flash(
-            f"The consultation is moved to {local_time(c.start)}. "
-            "Both of you get an updated invitation.",
+            _(
+                "The consultation is moved to %(when)s. Both of you get an updated invitation.",
+                when=local_time(c.start),
+            ),
             "success",
         )
     return _back(consultation_id)
@@ -252,7 +261,7 @@ def cancel(consultation_id: int):
     except (Conflict, Invalid) as error:
         flash(error.detail, "error")
     else:
-        flash("The consultation is cancelled. Both of you are told.", "success")
+        flash(_("The consultation is cancelled. Both of you are told."), "success")
     return _back(consultation_id)
 
 
@@ -268,5 +277,6 @@ def set_status(consultation_id: int):
     except (Conflict, Invalid) as error:
         flash(error.detail, "error")
     else:
-        flash(f"The consultation is marked {STATUS_LABELS[c.status].lower()}.", "success")
+        message = OUTCOME_MESSAGES.get(c.status)
+        flash(str(message) if message else _("The consultation is updated."), "success")
     return _back(consultation_id)

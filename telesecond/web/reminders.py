@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -18,25 +20,25 @@ from telesecond.web.helpers import current_account
 
 bp = Blueprint("reminders", __name__)
 
-CHANNEL_LABELS = {"email": "Email", "sms": "Text message (SMS)"}
+CHANNEL_LABELS = {"email": _l("Email"), "sms": _l("Text message (SMS)")}
 KIND_LABELS = {
-    "confirmation": "Booking confirmation",
-    "reminder": "Reminder",
-    "rescheduled": "Change of time",
-    "cancelled": "Cancellation notice",
-    "agenda": "Morning agenda",
-    "opinion_ready": "Written opinion ready",
-    "follow_up": "Follow-up question",
+    "confirmation": _l("Booking confirmation"),
+    "reminder": _l("Reminder"),
+    "rescheduled": _l("Change of time"),
+    "cancelled": _l("Cancellation notice"),
+    "agenda": _l("Morning agenda"),
+    "opinion_ready": _l("Written opinion ready"),
+    "follow_up": _l("Follow-up question"),
 }
 STATUS_LABELS = {
-    "pending": "Planned",
-    "sending": "Sending",
-    "sent": "Sent",
-    "delivered": "Delivered",
-    "failed": "Failed",
-    "unknown": "Outcome unknown",
-    "cancelled": "Withdrawn",
-    "skipped": "Not sent",
+    "pending": _l("Planned"),
+    "sending": _l("Sending"),
+    "sent": _l("Sent"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Failed"),
+    "unknown": _l("Outcome unknown"),
+    "cancelled": _l("Withdrawn"),
+    "skipped": _l("Not sent"),
 }
 ATTENTION = ("failed", "unknown")
 
@@ -88,22 +90,27 @@ def change_channels(consultation_id: int):
     chosen = request.form.getlist("channels")
     unknown = [c for c in chosen if c not in CHANNEL_LABELS]
     if unknown:
-        flash("Choose email, text message, or both.", "error")
+        flash(_("Choose email, text message, or both."), "error")
         return back
     if "sms" in chosen and not outbox.sms_allowed(current_account()):
         flash(
-            "Text messages need a mobile number in international form (+49…) and your "
-            "agreement to receive them: add both on your account page first.",
+            _(
+                "Text messages need a mobile number in international form (+49…) and your "
+                "agreement to receive them: add both on your account page first."
+            ),
             "error",
         )
         return back
     outbox.change_channels(current_account(), chosen, now=utcnow())
     db.session.commit()
-    if chosen:
-        names = " and ".join(CHANNEL_LABELS[c].lower() for c in ("email", "sms") if c in chosen)
-        flash(f"Your reminders will come by {names}.", "success")
+    if "email" in chosen and "sms" in chosen:
+        flash(_("Your reminders will come by email and text message."), "success")
+    elif "sms" in chosen:
+        flash(_("Your reminders will come by text message."), "success")
+    elif chosen:
+        flash(_("Your reminders will come by email."), "success")
     else:
-        flash("You will get no reminders. Booking changes still come by email.", "success")
+        flash(_("You will get no reminders. Booking changes still come by email."), "success")
     return back
 
 
@@ -118,16 +125,16 @@ def specialist_alert():
     if request.method == "POST":
         choice = request.form.get("channel", "")
         if choice not in ("", "email", "sms"):
-            error = "Choose no message, email or text message."
+            error = _("Choose no message, email or text message.")
         elif choice == "sms" and not outbox.sms_allowed(current_account()):
-            error = (
+            error = _(
                 "Text messages need a mobile number in international form and your agreement "
                 "to receive them (account page)."
             )
         else:
             outbox.set_specialist_alert(current_account(), choice or None, now=utcnow())
             db.session.commit()
-            flash("Saved. Upcoming consultations follow the new choice.", "success")
+            flash(_("Saved. Upcoming consultations follow the new choice."), "success")
             return redirect(url_for("reminders.specialist_alert"))
     current = request.form.get("channel") if error else (alert.channel if alert else "")
     return render_template(

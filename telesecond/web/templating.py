@@ -6,9 +6,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_timezone_location
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2 import TemplateNotFound
 
 from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.languages import cldr_pattern, uses_12_hour_clock
@@ -61,14 +62,32 @@ def zone_time(value: datetime | None, zone: str | None = None) -> str:
     return _("%(time)s %(city)s time", time=clock(value, zone), city=zone_city(zone))
 
 
-def local_day(value: date | None) -> str:
-    """A day with its weekday, as the page's locale writes it (``Tuesday, March 3`` in US
-    English, ``Tuesday 3 March`` elsewhere, ``Tuesday 03 March``)."""
+def local_day(value: date | None, fmt: str | None = None) -> str:
+    """A day in the page's language: by default with its weekday, as the locale writes
+    it (``Tuesday, March 3`` in US English, ``Tuesday 03 March`` elsewhere); else in
+    ``fmt``, in ``strftime`` terms."""
     if value is None:
         return ""
+    if fmt is not None:
+        return languages.format_day(value, cldr_pattern(fmt))
     locale = languages.current_locale()
     us = uses_12_hour_clock(locale.language, locale.territory)
     return languages.format_day(value, "EEEE, MMMM d" if us else "EEEE dd MMMM")
+
+
+def english_only(name: str) -> bool:
+    """Whether the partial ``name``, shown on a translated page, is still English-only
+    while the page is in another language: its text is not yet wrapped for translation
+    (it does not set ``page_translated``). The page then marks it ``lang="en"``, as
+    base.html does for a whole page."""
+    if languages.current_locale().language == "en":
+        return False
+    env = current_app.jinja_env
+    try:
+        source = env.loader.get_source(env, name)[0] if env.loader else ""
+    except TemplateNotFound:
+        return False
+    return "page_translated = true" not in source
 
 
 def init_templating(app: Flask) -> None:
@@ -79,6 +98,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(zone_city, "zone_city")
     app.add_template_filter(local_day, "local_day")
     app.add_template_global(to_rfc3339, "rfc3339")
+    app.add_template_global(english_only, "english_only")
 
     @app.context_processor
     def navigation():

@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from telesecond.clock import utcnow
@@ -154,11 +155,16 @@ def invite_guest(consultation_id: int):
     else:
         name = invitation.guest.name
         if invitation.emailed:
-            flash(f"{name} is invited. We emailed them their personal link.", "success")
+            flash(
+                _("%(name)s is invited. We emailed them their personal link.", name=name), "success"
+            )
         else:
             flash(
-                f"{name} is invited, but the email could not be sent. Remove them and invite "
-                "them again to send a new link.",
+                _(
+                    "%(name)s is invited, but the email could not be sent. Remove them and "
+                    "invite them again to send a new link.",
+                    name=name,
+                ),
                 "warning",
             )
     return _back(consultation_id)
@@ -175,7 +181,7 @@ def revoke_guest(consultation_id: int, guest_id: int):
     except Forbidden as error:
         flash(error.detail, "error")
     else:
-        flash(f"{guest.name}'s link no longer works.", "success")
+        flash(_("%(name)s's link no longer works.", name=guest.name), "success")
     return _back(consultation_id)
 
 

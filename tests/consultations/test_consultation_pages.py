@@ -71,7 +71,7 @@ def test_the_specialist_sees_the_case_in_the_agenda_and_the_detail(setup, clock)
     assert case.status_code == 200
     page = case.text
     for text in [
-        "The patient&#39;s case",
+        "The patient's case",
         "Invasive ductal carcinoma, stage IIA",
         "Mastectomy followed by chemotherapy",
         "Is breast-conserving surgery possible?",

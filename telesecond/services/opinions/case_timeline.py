@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from telesecond.extensions import db
@@ -24,11 +26,11 @@ from telesecond.models import (
 from telesecond.services.opinions.turnaround import OWED_STATUSES, delivered_at, due_of
 
 DOCUMENT_LABELS = {
-    "pathology": "pathology report",
-    "imaging_report": "imaging",
-    "lab_results": "laboratory results",
-    "clinical_notes": "clinical notes",
-    "other": "other record",
+    "pathology": _l("pathology report"),
+    "imaging_report": _l("imaging"),
+    "lab_results": _l("laboratory results"),
+    "clinical_notes": _l("clinical notes"),
+    "other": _l("other record"),
 }
 
 
@@ -49,10 +51,6 @@ class Context:
     now: datetime
     for_patient: bool
 
-    @property
-    def doctor(self) -> str:
-        return "your doctor" if self.for_patient else "the patient's doctor"
-
 
 Source = Callable[[Context], list[Entry]]
 
@@ -60,7 +58,7 @@ Source = Callable[[Context], list[Entry]]
 def _booked(ctx: Context) -> list[Entry]:
     c = ctx.consultation
     at = next((e.at for e in c.events if e.kind == "booked"), c.created_at)
-    return [Entry("booked", at, "Booked")]
+    return [Entry("booked", at, _("Booked"))]
 
 
 def _records(ctx: Context) -> list[Entry]:
@@ -70,7 +68,11 @@ def _records(ctx: Context) -> list[Entry]:
         .order_by(Document.created_at, Document.id)
     )
     return [
-        Entry("records", d.created_at, f"Records received: {DOCUMENT_LABELS.get(d.kind, d.kind)}")
+        Entry(
+            "records",
+            d.created_at,
+            _("Records received: %(kind)s", kind=str(DOCUMENT_LABELS.get(d.kind, d.kind))),
+        )
         for d in documents
     ]
 
@@ -78,23 +80,25 @@ def _records(ctx: Context) -> list[Entry]:
 def _held(ctx: Context) -> list[Entry]:
     c = ctx.consultation
     if c.status == "cancelled":
-        return [Entry("cancelled", c.cancelled_at or c.updated_at, "Consultation cancelled")]
+        return [Entry("cancelled", c.cancelled_at or c.updated_at, _("Consultation cancelled"))]
     if c.status == "no_show":
-        return [Entry("held", c.start, "Consultation not attended")]
+        return [Entry("held", c.start, _("Consultation not attended"))]
     if c.end > ctx.now:
-        return [Entry("held", c.start, "Consultation", "Scheduled", upcoming=True)]
-    return [Entry("held", c.start, "Consultation held")]
+        return [Entry("held", c.start, _("Consultation"), _("Scheduled"), upcoming=True)]
+    return [Entry("held", c.start, _("Consultation held"))]
 
 
 def _opinion(ctx: Context) -> list[Entry]:
     c = ctx.consultation
     delivered = delivered_at(c)
     if delivered is not None:
-        return [Entry("delivered", delivered, "Written opinion delivered")]
+        return [Entry("delivered", delivered, _("Written opinion delivered"))]
     if c.status not in OWED_STATUSES:
         return []
     due = due_of(c)
-    return [Entry("due", due.by, "Written opinion due", "Not yet written; due by", upcoming=True)]
+    return [
+        Entry("due", due.by, _("Written opinion due"), _("Not yet written; due by"), upcoming=True)
+    ]
 
 
 def _doctor(ctx: Context) -> list[Entry]:
@@ -106,13 +110,25 @@ def _doctor(ctx: Context) -> list[Entry]:
     entries = []
     for link in links:
         if link.physician_email:
-            entries.append(Entry("sent", link.created_at, f"Sent to {ctx.doctor}"))
+            sent = (
+                _("Sent to your doctor") if ctx.for_patient else _("Sent to the patient's doctor")
+            )
         else:
-            entries.append(Entry("sent", link.created_at, f"Link made for {ctx.doctor}"))
+            sent = (
+                _("Link made for your doctor")
+                if ctx.for_patient
+                else _("Link made for the patient's doctor")
+            )
+        entries.append(Entry("sent", link.created_at, sent))
         if link.first_opened_at is not None:
-            entries.append(Entry("opened", link.first_opened_at, f"Opened by {ctx.doctor}"))
+            opened = (
+                _("Opened by your doctor")
+                if ctx.for_patient
+                else _("Opened by the patient's doctor")
+            )
+            entries.append(Entry("opened", link.first_opened_at, opened))
         if link.revoked_at is not None:
-            entries.append(Entry("withdrawn", link.revoked_at, "Link withdrawn"))
+            entries.append(Entry("withdrawn", link.revoked_at, _("Link withdrawn")))
     return entries
 
 
@@ -122,7 +138,7 @@ def _follow_ups(ctx: Context) -> list[Entry]:
     addendum, which may answer some of them."""
     cid = ctx.consultation.id
     entries = [
-        Entry("follow_up", q.asked_at, "Follow-up question asked")
+        Entry("follow_up", q.asked_at, _("Follow-up question asked"))
         for q in db.session.scalars(
             select(FollowUpQuestion)
             .where(FollowUpQuestion.consultation_id == cid)
@@ -130,7 +146,7 @@ def _follow_ups(ctx: Context) -> list[Entry]:
         )
     ]
     entries += [
-        Entry("addendum", a.signed_at, f"Addendum {a.number} signed")
+        Entry("addendum", a.signed_at, _("Addendum %(number)s signed", number=a.number))
         for a in db.session.scalars(
             select(OpinionAddendum)
             .where(OpinionAddendum.consultation_id == cid)

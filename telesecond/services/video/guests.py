@@ -17,6 +17,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from telesecond.adapters import registry
@@ -24,11 +25,12 @@ from telesecond.adapters.mail import MailError
 from telesecond.adapters.video import Participant
 from telesecond.domain.accounts import normalize_email
 from telesecond.domain.guest_names import clean_name, name_problem
+from telesecond.domain.languages import cldr_pattern, uses_12_hour_clock
 from telesecond.domain.tokens import digest
 from telesecond.extensions import db
 from telesecond.models import Account, Consultation
 from telesecond.models.video import VideoGuest
-from telesecond.services import audit, links
+from telesecond.services import audit, languages, links
 from telesecond.services.consultations import access
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from telesecond.services.video import rooms
@@ -42,9 +44,15 @@ DAY = timedelta(hours=24)
 
 
 def local_time(value: datetime, zone: str, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """An instant in a zone, with the zone named (for the email's text)."""
-    local = value.astimezone(ZoneInfo(zone))
-    return f"{local.strftime(fmt)} ({zone})"
+    """An instant in a zone, with the zone named (for the email's text), in the language
+    in force."""
+    return f"{_written(value, zone, fmt)} ({zone})"
+
+
+def _written(value: datetime, zone: str, fmt: str) -> str:
+    locale = languages.current_locale()
+    pattern = cldr_pattern(fmt, uses_12_hour_clock(locale.language, locale.territory))
+    return languages.format_local(value, ZoneInfo(zone), pattern)
 
 
 def guest_url(token: str) -> str:
@@ -73,7 +81,7 @@ class Invitation:
 def _patient_consultation(patient: Account, consultation_id: int) -> Consultation:
     consultation = access.get_for(patient, consultation_id)
     if patient.id != consultation.patient_id:
-        raise Forbidden("Only the patient can invite or remove guests.")
+        raise Forbidden(_("Only the patient can invite or remove guests."))
     return consultation
 
 
@@ -95,19 +103,26 @@ def invite(
     if problem:
         errors["name"] = [problem]
     if address is None or len(address) > 254:
-        errors["email"] = ["Enter the guest's email address, like name@example.org."]
+        errors["email"] = [_("Enter the guest's email address, like name@example.org.")]
     if errors:
-        raise Invalid("Some fields need attention.", errors)
+        raise Invalid(_("Some fields need attention."), errors)
     room = rooms.ensure_room(consultation, now)
     if consultation.status != "confirmed" or now >= room.closes_at:
-        raise Conflict("Guests can be invited only to a confirmed consultation that is not over.")
+        raise Conflict(
+            _("Guests can be invited only to a confirmed consultation that is not over.")
+        )
     count = db.session.scalar(
         select(func.count(VideoGuest.id)).where(
             VideoGuest.consultation_id == consultation.id, VideoGuest.revoked_at.is_(None)
         )
     )
     if count >= MAX_GUESTS:
-        raise Conflict(f"You can invite up to {MAX_GUESTS} guests. Remove one to invite another.")
+        raise Conflict(
+            _(
+                "You can invite up to %(count)s guests. Remove one to invite another.",
+                count=MAX_GUESTS,
+            )
+        )
     _check_invitation_caps(patient, consultation, now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     guest = VideoGuest(
@@ -144,8 +159,11 @@ def _check_invitation_caps(patient: Account, consultation: Consultation, now: da
     )
     if sent >= per_consultation:
         raise Conflict(
-            f"You have sent all {per_consultation} invitations for this consultation, "
-            "including removed ones. No more can be sent."
+            _(
+                "You have sent all %(count)s invitations for this consultation, "
+                "including removed ones. No more can be sent.",
+                count=per_consultation,
+            )
         )
     today = db.session.scalar(
         select(func.count(VideoGuest.id)).where(
@@ -154,22 +172,35 @@ def _check_invitation_caps(patient: Account, consultation: Consultation, now: da
     )
     if today >= per_day:
         raise RateLimited(
-            f"You have sent {per_day} invitations in the last 24 hours, including removed "
-            "ones. Please try again tomorrow."
+            _(
+                "You have sent %(count)s invitations in the last 24 hours, including removed "
+                "ones. Please try again tomorrow.",
+                count=per_day,
+            )
         )
 
 
 def _send_invitation(
     guest: VideoGuest, consultation: Consultation, opens_at: datetime, token: str, now: datetime
 ) -> bool:
-    """Email the guest their link: who invited them, when, the link; no health information."""
+    """Email the guest their link: who invited them, when, the link; no health information.
+
+    It is written in the inviting patient's language: the guest has no account, and is
+    most often family or their own doctor."""
+    with languages.speaking(consultation.patient):
+        return _send_invitation_now(guest, consultation, opens_at, token, now)
+
+
+def _send_invitation_now(
+    guest: VideoGuest, consultation: Consultation, opens_at: datetime, token: str, now: datetime
+) -> bool:
     config = current_app.config
     organisation = config["ORGANISATION_NAME"]
     patient = consultation.patient
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = Address(display_name=guest.name, addr_spec=guest.email)
-    message["Subject"] = f"{organisation}: an invitation to join a video call"
+    message["Subject"] = _("%(org)s: an invitation to join a video call", org=organisation)
     message["Date"] = format_datetime(now)
     domain = parseaddr(config["MAIL_FROM"])[1].rpartition("@")[2] or links.host()
     message["Message-ID"] = make_msgid(idstring="guest", domain=domain)
@@ -181,7 +212,7 @@ def _send_invitation(
             patient_name=patient.full_name,
             specialist_name=consultation.specialist.full_name,
             when=local_time(consultation.start, patient.timezone),
-            when_utc=consultation.start.strftime("%a %d %b %Y, %H:%M UTC"),
+            when_utc=_written(consultation.start, "UTC", "%a %d %b %Y, %H:%M UTC"),
             opens=local_time(opens_at, patient.timezone, "%H:%M"),
             link=guest_url(token),
             device_test=links.absolute("/video/device-test"),

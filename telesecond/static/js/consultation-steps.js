@@ -18,9 +18,10 @@
   var tested = null;
   try { tested = window.localStorage.getItem("telesecond:device-tested"); } catch (e) { /* private mode */ }
   if (state && tested) {
-    state.textContent = "Done";
+    state.textContent = state.getAttribute("data-done-text") || "Done";
     state.closest(".step").className = "step step-done";
     var text = state.parentNode.querySelector(".step-text");
-    if (text) text.insertAdjacentText("afterbegin", "Tested on this device. ");
+    var note = state.getAttribute("data-tested-text") || "Tested on this device.";
+    if (text) text.insertAdjacentText("afterbegin", note + " ");
   }
 })();

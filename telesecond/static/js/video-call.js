@@ -13,13 +13,19 @@
   var leave = root.querySelector("[data-call-leave]");
   var room = null;
 
+  // The page's words for what the script says (English when an attribute is missing).
+  function text(key, fallback, reason) {
+    var value = root.getAttribute("data-text-" + key) || fallback;
+    return value.replace("{reason}", reason || "");
+  }
+
   function say(text, kind) {
     status.textContent = text;
     status.className = "notice notice-" + (kind || "info");
   }
 
   if (!window.Twilio || !window.Twilio.Video) {
-    say("The video library could not be loaded. Please reload the page.", "error");
+    say(text("load-failed", "The video library could not be loaded. Please reload the page."), "error");
     return;
   }
   var Video = window.Twilio.Video;
@@ -39,8 +45,8 @@
     var box = document.createElement("div");
     box.id = "participant-" + participant.sid;
     var label = document.createElement("p");
-    label.textContent = participant.identity.indexOf("specialist-") === 0 ? "Specialist" :
-      participant.identity.indexOf("patient-") === 0 ? "Patient" : "Guest";
+    label.textContent = participant.identity.indexOf("specialist-") === 0 ? text("specialist", "Specialist") :
+      participant.identity.indexOf("patient-") === 0 ? text("patient", "Patient") : text("guest", "Guest");
     box.appendChild(label);
     remote.appendChild(box);
     participant.tracks.forEach(function (publication) {
@@ -64,18 +70,18 @@
     });
   }).then(function (connected) {
     room = connected;
-    say("You are in the call.", "success");
+    say(text("joined", "You are in the call."), "success");
     room.participants.forEach(addParticipant);
     room.on("participantConnected", addParticipant);
     room.on("participantDisconnected", removeParticipant);
     room.on("disconnected", function (r, error) {
       r.localParticipant.tracks.forEach(function (p) { p.track.stop(); detach(p.track); });
-      say(error ? "The call was disconnected (" + (error.message || error.code) + ")." : "You left the call.",
-        error ? "error" : "info");
+      say(error ? text("disconnected", "The call was disconnected ({reason}).", error.message || error.code) :
+        text("left", "You left the call."), error ? "error" : "info");
     });
   }).catch(function (error) {
-    say("Could not join the call: " + (error && (error.message || error.name) || "unknown error") +
-      ". Check your camera and microphone permissions and reload the page.", "error");
+    say(text("join-failed", "Could not join the call: {reason}. Check your camera and microphone permissions and reload the page.",
+      error && (error.message || error.name) || text("unknown-error", "unknown error")), "error");
   });
 
   function toggle(button, kind, onLabel, offLabel) {
@@ -89,8 +95,8 @@
       button.textContent = pressed ? onLabel : offLabel;
     });
   }
-  toggle(mute, "audio", "Mute microphone", "Unmute microphone");
-  toggle(camera, "video", "Turn camera off", "Turn camera on");
+  toggle(mute, "audio", text("mute", "Mute microphone"), text("unmute", "Unmute microphone"));
+  toggle(camera, "video", text("camera-off", "Turn camera off"), text("camera-on", "Turn camera on"));
   leave.addEventListener("click", function () { if (room) { room.disconnect(); } });
   window.addEventListener("pagehide", function () { if (room) { room.disconnect(); } });
 })();

@@ -9,7 +9,7 @@
     if (isNaN(when.getTime())) { return; }
     try {
       var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      el.textContent = when.toLocaleString(undefined, {
+      el.textContent = when.toLocaleString(document.documentElement.lang || undefined, {
         weekday: "short", day: "numeric", month: "short", year: "numeric",
         hour: "2-digit", minute: "2-digit"
       }) + " (" + zone + ")";
@@ -30,7 +30,15 @@
   var offset = isNaN(serverNow) ? 0 : serverNow - Date.now();
   var text = timer.querySelector("[data-countdown-text]");
 
-  function part(n, unit) { return n + " " + unit + (n === 1 ? "" : "s"); }
+  // "2 hours" in the page's language where the browser can say it, else in English.
+  function part(n, unit) {
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang || undefined,
+        { style: "unit", unit: unit, unitDisplay: "long" }).format(n);
+    } catch (e) {
+      return n + " " + unit + (n === 1 ? "" : "s");
+    }
+  }
 
   function tick() {
     var left = Math.max(0, Math.round((target - (Date.now() + offset)) / 1000));

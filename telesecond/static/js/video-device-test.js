@@ -13,6 +13,11 @@
   var microphones = root.querySelector("[data-device-microphone]");
   var stream = null, audio = null, frame = 0;
 
+  // The page's words for what the script says (English when an attribute is missing).
+  function text(key, fallback, value) {
+    return (root.getAttribute("data-text-" + key) || fallback).replace("{value}", value || "");
+  }
+
   function say(text, kind) {
     status.textContent = text;
     status.className = "notice notice-" + (kind || "info");
@@ -51,7 +56,8 @@
     devices.filter(function (d) { return d.kind === kind; }).forEach(function (d, i) {
       var option = document.createElement("option");
       option.value = d.deviceId;
-      option.textContent = d.label || (kind === "videoinput" ? "Camera " : "Microphone ") + (i + 1);
+      option.textContent = d.label || (kind === "videoinput" ? text("camera-n", "Camera {value}", i + 1) :
+        text("microphone-n", "Microphone {value}", i + 1));
       option.selected = d.deviceId === current;
       select.appendChild(option);
     });
@@ -60,11 +66,11 @@
 
   function run() {
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      say("This browser cannot use a camera here. Please use a recent browser over a secure (https) connection.", "error");
+      say(text("unsupported", "This browser cannot use a camera here. Please use a recent browser over a secure (https) connection."), "error");
       return;
     }
     halt();
-    say("Asking for your camera and microphone…");
+    say(text("asking", "Asking for your camera and microphone…"));
     var constraints = {
       video: cameras.value ? { deviceId: { exact: cameras.value } } : true,
       audio: microphones.value ? { deviceId: { exact: microphones.value } } : true
@@ -77,7 +83,7 @@
       meter(media);
       start.hidden = true;
       stop.hidden = false;
-      say("Your camera and microphone work. You should see yourself above; speak to see the level move.", "success");
+      say(text("works", "Your camera and microphone work. You should see yourself above; speak to see the level move."), "success");
       // The case page's checklist shows the test as done on this device.
       try { window.localStorage.setItem("telesecond:device-tested", new Date().toISOString()); } catch (e) { /* private mode */ }
       var videoTrack = media.getVideoTracks()[0], audioTrack = media.getAudioTracks()[0];
@@ -88,13 +94,13 @@
     }).catch(function (error) {
       var name = error && error.name;
       if (name === "NotAllowedError") {
-        say("The browser was not allowed to use the camera or microphone. Allow them in the site settings, then try again.", "error");
+        say(text("not-allowed", "The browser was not allowed to use the camera or microphone. Allow them in the site settings, then try again."), "error");
       } else if (name === "NotFoundError" || name === "OverconstrainedError") {
-        say("No camera or microphone was found. Check that one is connected, then try again.", "error");
+        say(text("not-found", "No camera or microphone was found. Check that one is connected, then try again."), "error");
       } else if (name === "NotReadableError") {
-        say("The camera or microphone is busy. Close other apps that use it, then try again.", "error");
+        say(text("busy", "The camera or microphone is busy. Close other apps that use it, then try again."), "error");
       } else {
-        say("The test could not start (" + (name || "unknown error") + ").", "error");
+        say(text("failed", "The test could not start ({value}).", name || text("unknown-error", "unknown error")), "error");
       }
     });
   }
@@ -107,7 +113,7 @@
     stop.hidden = true;
     start.hidden = false;
     start.focus();
-    say("The test is stopped; the camera and microphone are off.");
+    say(text("stopped", "The test is stopped; the camera and microphone are off."));
   });
   window.addEventListener("pagehide", halt);
 })();
