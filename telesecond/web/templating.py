@@ -6,10 +6,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_timezone_location
-from flask import Flask, current_app, url_for
+from flask import Flask, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from jinja2 import TemplateNotFound
 
 from telesecond.domain.instants import to_rfc3339
 from telesecond.domain.languages import cldr_pattern, uses_12_hour_clock
@@ -75,21 +74,6 @@ def local_day(value: date | None, fmt: str | None = None) -> str:
     return languages.format_day(value, "EEEE, MMMM d" if us else "EEEE dd MMMM")
 
 
-def english_only(name: str) -> bool:
-    """Whether the partial ``name``, shown on a translated page, is still English-only
-    while the page is in another language: its text is not yet wrapped for translation
-    (it does not set ``page_translated``). The page then marks it ``lang="en"``, as
-    base.html does for a whole page."""
-    if languages.current_locale().language == "en":
-        return False
-    env = current_app.jinja_env
-    try:
-        source = env.loader.get_source(env, name)[0] if env.loader else ""
-    except TemplateNotFound:
-        return False
-    return "page_translated = true" not in source
-
-
 def init_templating(app: Flask) -> None:
     """Register the navigation, the time filter and ``rfc3339()`` for machine-read times."""
     app.add_template_filter(local_time, "local_time")
@@ -98,7 +82,6 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(zone_city, "zone_city")
     app.add_template_filter(local_day, "local_day")
     app.add_template_global(to_rfc3339, "rfc3339")
-    app.add_template_global(english_only, "english_only")
 
     @app.context_processor
     def navigation():

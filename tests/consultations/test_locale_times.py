@@ -118,7 +118,7 @@ def slot_texts(html: str) -> list[str]:
     [
         ("en-US,en;q=0.9", "4:00 AM New York time · 9:00 AM London time for Dr Lowe"),
         ("en-GB", "04:00 New York time · 09:00 London time for Dr Lowe"),
-        ("es", "04:00 hora de Nueva York · 09:00 hora de Londres for Dr Lowe"),
+        ("es", "04:00 hora de Nueva York · 09:00 hora de Londres para Dr Lowe"),
     ],
 )
 def test_the_specialists_page_writes_slots_for_the_viewer(

@@ -188,9 +188,10 @@ def test_pages_write_times_in_the_pages_language_with_the_zone_named(client, mak
     assert "lun 02 mar 2026, 04:00 (America/New_York, EST)" in es
 
 
-def test_text_of_a_page_not_yet_translated_is_marked_english(client):
-    # A guest's dead video link: a page whose own text is not translated yet.
-    untranslated = client.get("/video/guests/no-such-link", headers={"Accept-Language": "es"}).text
+def test_text_of_a_page_not_yet_translated_is_marked_english(client, make_account, sign_in):
+    # The admin's console: staff pages whose own text is not translated yet.
+    sign_in(make_account("admin", language="es"))
+    untranslated = client.get("/admin").text
     login_page = client.get("/login", headers={"Accept-Language": "es"}).text
     directory = client.get("/specialists", headers={"Accept-Language": "es"}).text
     english = client.get("/video/guests/no-such-link", headers={"Accept-Language": "en"}).text

@@ -95,7 +95,8 @@ def test_the_same_booking_done_in_spanish_with_its_email_and_sms_in_spanish(
     form.locator("#question-1").fill("¿Puede empezar primero la quimioterapia?")
     form.locator("#telehealth_consent").check()
     form.locator("#emergency_acknowledged").check()
-    form.locator("button[type=submit]").click()
+    assert page.locator("html").get_attribute("lang") == "es"  # the booking form too
+    form.get_by_role("button", name="Reservar la consulta").click()
 
     # -- her consultation page, all in Spanish --------------------------------------------
     expect(page.get_by_role("heading", level=1)).to_have_text("Consulta con Dr Ana García")
