@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -159,20 +160,15 @@ def upload(
             f"A consultation may hold {megabytes(limits.consultation_bytes)} of documents; "
             f"{megabytes(left)} is left, and this file is {megabytes(len(data))}."
         )
-    store = store or registry.current().storage
-    key = new_storage_key()
-    try:
-        store.put(key, data)
+    with stored_bytes(data, store) as stored_file:
         document = Document(
             consultation_id=consultation.id,
             uploaded_by_id=actor.id,
             kind=kind,
             filename=name,
             content_type=content_type,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            storage_key=key,
             created_at=now,
+            **stored_file,
         )
         db.session.add(document)
         db.session.flush()
@@ -185,11 +181,23 @@ def upload(
             detail={"consultation_id": consultation.id, "kind": kind, "size": len(data)},
         )
         db.session.commit()
+    return document
+
+
+@contextmanager
+def stored_bytes(data: bytes, store: DocumentStore | None = None) -> Iterator[dict]:
+    """Put ``data`` in the document store and give the stored file's columns (size,
+    SHA-256, storage key) to the row written in the block, which commits. If the block
+    fails, the transaction is rolled back and the bytes deleted: no row points at them."""
+    store = store or registry.current().storage
+    key = new_storage_key()
+    store.put(key, data)
+    try:
+        yield {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "storage_key": key}
     except BaseException:
         db.session.rollback()
-        store.delete(key)  # no row points at it: leave no record behind
+        store.delete(key)
         raise
-    return document
 
 
 def list_for(actor: Account, consultation_id: int, *, ip: str | None = None) -> list[Document]:

@@ -14,7 +14,6 @@ details never carry a file name.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -23,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from telesecond.adapters import registry
-from telesecond.adapters.storage import DocumentStore, new_storage_key
+from telesecond.adapters.storage import DocumentStore
 from telesecond.extensions import db
 from telesecond.models import Account, Document, IntakeDocument
 from telesecond.models.record import DOCUMENT_KINDS
@@ -34,6 +33,7 @@ from telesecond.services.consultations.documents import (
     UploadLimits,
     check_file,
     megabytes,
+    stored_bytes,
 )
 from telesecond.services.errors import Forbidden, Invalid, NotFound
 
@@ -89,19 +89,14 @@ def upload(
                 size=megabytes(len(data)),
             )
         )
-    store = store or registry.current().storage
-    key = new_storage_key()
-    try:
-        store.put(key, data)
+    with stored_bytes(data, store) as stored_file:
         record = IntakeDocument(
             patient_id=patient.id,
             kind=kind,
             filename=name,
             content_type=content_type,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            storage_key=key,
             created_at=now,
+            **stored_file,
         )
         db.session.add(record)
         db.session.flush()
@@ -114,10 +109,6 @@ def upload(
             detail={"kind": kind, "size": len(data)},
         )
         db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        store.delete(key)
-        raise
     return record
 
 
