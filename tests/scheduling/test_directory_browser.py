@@ -14,25 +14,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.accounts.accessibility import axe_violations, check_page, scrolls_sideways
+from tests.accounts.accessibility import check_page
+from tests.support.accessibility import assert_fits_a_phone
 
 pytestmark = pytest.mark.browser
 
 PLACE = "Where will you be during the consultation?"
-
-
-def check_narrow(page: Page) -> None:
-    """axe and no sideways scroll at 390 px (and no sideways scroll at 320 px)."""
-    size = page.viewport_size
-    try:
-        page.set_viewport_size({"width": 390, "height": 844})
-        assert axe_violations(page) == [], page.url
-        assert not scrolls_sideways(page), page.url
-        page.set_viewport_size({"width": 320, "height": 640})
-        assert not scrolls_sideways(page), page.url
-    finally:
-        if size:
-            page.set_viewport_size(size)
 
 
 def pick(page: Page, label: str, typed: str, option: str) -> None:
@@ -59,7 +46,7 @@ def test_suggestions_names_and_the_patients_place(live_app, browser_page, direct
     page = browser_page
     page.goto(live_app.url + "/specialists")
     check_page(page)
-    check_narrow(page)
+    assert_fits_a_phone(page)
 
     # -- "brea" offers "Breast cancer"; Escape closes the list, the arrows and Enter pick it
     condition = page.get_by_role("main").get_by_role("combobox", name="Condition")
@@ -93,7 +80,7 @@ def test_suggestions_names_and_the_patients_place(live_app, browser_page, direct
     )
     assert bullets and set(bullets) == {"none"}
     check_page(page)
-    check_narrow(page)
+    assert_fits_a_phone(page)
 
     # -- a patient in New York opens Dr Okafor's page: no times, and why ----------------
     results.get_by_role("link", name="Dr Okafor").click()
@@ -105,7 +92,7 @@ def test_suggestions_names_and_the_patients_place(live_app, browser_page, direct
     expect(notice).to_contain_text("licensed in United Kingdom, India")
     expect(page.locator("a.slot")).to_have_count(0)
     check_page(page)
-    check_narrow(page)
+    assert_fits_a_phone(page)
 
     # -- she changes where she will be: the UK licence covers it, the times come back ---
     pick(page, PLACE, "united k", "United Kingdom")

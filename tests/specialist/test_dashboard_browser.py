@@ -9,8 +9,9 @@ from playwright.sync_api import Page, expect
 
 from telesecond.extensions import db
 from telesecond.models import SpecialistProfile, TimeOff
-from tests.accounts.accessibility import assert_accessible, axe_violations, scrolls_sideways
+from tests.accounts.accessibility import assert_accessible
 from tests.credentials import PASSWORD
+from tests.support.accessibility import assert_fits_a_phone
 
 pytestmark = pytest.mark.browser
 
@@ -21,20 +22,6 @@ def sign_in(page: Page, base: str, email: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("status")).to_contain_text("Signed in")
-
-
-def check_phone(page: Page) -> None:
-    """axe and no sideways scroll at 390 px, none at 320 px either; then the desktop again."""
-    size = page.viewport_size
-    try:
-        page.set_viewport_size({"width": 390, "height": 844})
-        assert axe_violations(page) == [], page.url
-        assert not scrolls_sideways(page), page.url
-        page.set_viewport_size({"width": 320, "height": 640})
-        assert not scrolls_sideways(page), page.url
-    finally:
-        if size:
-            page.set_viewport_size(size)
 
 
 def row_of(page: Page, scope, patient: str):
@@ -67,7 +54,7 @@ def test_signing_in_lands_on_the_dashboard_with_its_numbers(live_app, browser_pa
     # Only the two consultations of the seven days: the one on 12 March is further on.
     expect(page.locator("tbody tr")).to_have_count(2)
     assert_accessible(page)
-    check_phone(page)
+    assert_fits_a_phone(page)
 
     # Open goes to the case page.
     anna.get_by_role("link", name="Open the consultation with Anna Schmidt at 11:00").click()
@@ -89,7 +76,7 @@ def test_weekly_hours_change_on_the_grid_with_the_keyboard_alone(
     page.goto(live_app.url + "/specialist/hours")
     assert free_times(page)[:2] == ["2026-03-09T08:00:00Z", "2026-03-16T08:00:00Z"]
     assert_accessible(page)
-    check_phone(page)
+    assert_fits_a_phone(page)
 
     # Tab into the grid: the one cell in the tab order is the first ticked one.
     for _ in range(60):
@@ -130,7 +117,7 @@ def test_time_off_added_from_the_month_calendar_is_marked(live_app, browser_page
     page.goto(live_app.url + "/specialist/calendar")
     expect(page.get_by_role("heading", name="March 2026", exact=True)).to_be_visible()
     assert_accessible(page)
-    check_phone(page)
+    assert_fits_a_phone(page)
 
     # The keyboard reaches a day as a link; Enter chooses it for the forms below.
     day = page.get_by_role("link", name="12 Thursday 12 March 2026")

@@ -55,3 +55,18 @@ def check_page(page: Page) -> None:
     finally:
         if size:
             page.set_viewport_size(size)
+
+
+def assert_fits_a_phone(page: Page) -> None:
+    """No axe violation and no sideways scrolling at 390 px, none at 320 px either; the
+    window is then put back as it was."""
+    size = page.viewport_size
+    try:
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert axe_violations(page) == [], page.url
+        assert not scrolls_sideways(page), page.url
+        page.set_viewport_size({"width": 320, "height": 640})
+        assert not scrolls_sideways(page), page.url
+    finally:
+        if size:
+            page.set_viewport_size(size)
