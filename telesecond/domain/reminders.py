@@ -14,7 +14,8 @@ in as arguments. The rules, in the order they apply:
    and 25 h days. A window opening in a repeated hour opens at its first occurrence;
    one opening at a wall time the clock skips opens early by the size of the jump
    (quiet from 02:30 on a night that jumps 02:00 -> 03:00 opens at 01:30).
-3. **Late bookings.** A reminder whose (shifted) due time is before ``booked_at`` is
+3. **Late bookings.** A reminder whose (shifted) due time is before ``booked_at``, or
+   within the minute after it (a booking exactly 24 h ahead meets the 24 h reminder), is
    dropped, except, per channel, the one closest to the start, which is due at
    ``booked_at`` ("at once"). That send may fall in quiet hours: the patient is
    booking right then. Nothing is planned at or after the start. That catch-up is
@@ -50,6 +51,10 @@ _UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(day
 _DURATION = re.compile(r"(?:\d{1,6}[mhd])+")
 _PART = re.compile(r"(\d{1,6})([mhd])")
 _QUIET = re.compile(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})")
+
+
+# A reminder due this close after the booking would arrive with its confirmation.
+SAME_MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -301,7 +306,7 @@ def plan_reminders(
             continue
         # Offsets are positive and shifts only go earlier, so due < start always holds.
         due = leave_quiet_hours(start - offset.before, zone, policy.quiet_start, policy.quiet_end)
-        if due < booked_at:
+        if due < booked_at + SAME_MINUTE:
             passed = late.get(offset.channel)
             if passed is None or offset.before < passed.before:
                 late[offset.channel] = offset

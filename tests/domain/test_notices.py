@@ -64,6 +64,14 @@ def test_catch_up_is_skipped_only_on_a_channel_confirmed_in_the_same_minute(conf
     assert plan(START, BOOKED, confirmed_on) == expected
 
 
+@pytest.mark.parametrize("ahead", [24 * H, 24 * H + timedelta(seconds=59)])
+def test_a_booking_exactly_a_reminder_ahead_gets_no_reminder_with_its_confirmation(ahead):
+    """Booked 24 h (or 24 h and a few seconds) before the call: the 24 h reminder would
+    go in the same minute as the confirmation, which already says when the call is."""
+    booked = START - ahead
+    assert plan(START, booked, ("email", "sms")) == [("sms", START - H)]
+
+
 def test_reminders_still_due_later_are_kept_beside_a_confirmation():
     booked = START - 48 * H
     assert plan(START, booked, ("email", "sms")) == [
