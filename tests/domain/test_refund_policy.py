@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from telesecond.domain.refund_policy import DEFAULT, RefundPolicy, Tier, describe, parse
+from telesecond.domain.refund_policy import DEFAULT, RefundPolicy, Tier, parse
 
 DEFAULT_POLICY = parse(DEFAULT)
 
@@ -74,50 +74,3 @@ def test_other_policies(text, hours, signed, fraction):
 def test_unreadable_policies_say_why(text, message):
     with pytest.raises(ValueError, match=message):
         parse(text)
-
-
-def test_the_default_in_plain_words():
-    assert describe(DEFAULT_POLICY) == [
-        "A full refund if you cancel at least 24 hours before the call.",
-        "A refund of half the fee (50%) if you cancel less than 24 hours before the call, "
-        "up to its start.",
-        "No refund once the call has started.",
-        "No refund once the written opinion is signed.",
-    ]
-
-
-@pytest.mark.parametrize(
-    ("text", "sentences"),
-    [
-        (
-            "75%:48h,25%:1h",
-            [
-                "A refund of 75% of the fee if you cancel at least 48 hours before the call.",
-                "A refund of 25% of the fee if you cancel less than 48 hours but at least "
-                "1 hour before the call.",
-                "No refund if you cancel less than 1 hour before the call.",
-            ],
-        ),
-        (
-            "full:0h,full:signed",
-            [
-                "A full refund if you cancel before the call starts.",
-                "No refund once the call has started.",
-                "A full refund once the written opinion is signed.",
-            ],
-        ),
-        (
-            "full:72h,none:24h",
-            [
-                "A full refund if you cancel at least 72 hours before the call.",
-                "No refund if you cancel less than 72 hours but at least 24 hours before the call.",
-            ],
-        ),
-        (
-            "none:signed",
-            ["No refund if you cancel.", "No refund once the written opinion is signed."],
-        ),
-    ],
-)
-def test_other_policies_in_plain_words(text, sentences):
-    assert describe(parse(text)) == sentences
