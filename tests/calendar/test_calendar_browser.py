@@ -42,7 +42,8 @@ def test_download_the_invite_then_subscribe(people, book_people, live_app, brows
     page.get_by_role("link", name="subscribe to your calendar feed").click()
     expect(page.get_by_role("heading", name="Calendar subscription")).to_be_visible()
     page.get_by_role("button", name="Create my subscription address").click()
-    expect(page.get_by_role("status")).to_contain_text("subscription address is ready")
+    ready = page.get_by_role("status").filter(has_text="subscription address is ready")
+    expect(ready).to_be_visible()
     https = page.get_by_label("Web address (Google Calendar: “From URL”)").input_value()
     webcal = page.get_by_label("Subscription address (Apple Calendar, Outlook)").input_value()
     assert https.startswith(live_app.url + "/calendar/")
@@ -54,5 +55,6 @@ def test_download_the_invite_then_subscribe(people, book_people, live_app, brows
     assert f"consultation-{c.id}@" in feed.text()
 
     page.get_by_role("button", name="Stop the subscription").click()
-    expect(page.get_by_role("status")).to_contain_text("subscription is stopped")
+    stopped = page.get_by_role("status").filter(has_text="subscription is stopped")
+    expect(stopped).to_be_visible()
     assert page.request.get(https).status == 404
