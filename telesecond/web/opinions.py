@@ -107,7 +107,7 @@ def autosave(consultation_id: int):
     """The editor's script saves here as the specialist types; JSON in return."""
     form = OpinionForm()
     if not form.validate_on_submit():
-        return jsonify({"detail": "The draft was not saved.", "errors": form.errors}), 422
+        return jsonify({"detail": _("The draft was not saved."), "errors": form.errors}), 422
     try:
         draft = _save_draft(form, consultation_id)
     except (Invalid, Conflict) as error:

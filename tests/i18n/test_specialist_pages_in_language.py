@@ -57,6 +57,8 @@ def test_the_editor_and_the_preview_of_an_incomplete_draft_are_in_spanish(
     assert "Guardar borrador" in editor.text
     assert "Borrador guardado por última vez" in editor.text
     assert "Write the second opinion" not in editor.text
+    # The autosave script's words come from the page.
+    assert 'data-say-saved="Borrador guardado a las {time}."' in editor.text
 
     preview = client.get(f"/consultations/{consultation.id}/opinion/preview")
     assert_spanish_page(preview)
@@ -102,6 +104,16 @@ def test_the_profile_page_and_its_errors_are_in_spanish(client, sign_in, make_sp
     assert '<div lang="en">' not in refused.text
     assert "Introduzca un importe como 150 o 150.00." in refused.text
     assert "Este campo es obligatorio." in refused.text  # the currency
+
+    # What the service refuses is said in Spanish too.
+    refused = client.post(
+        "/specialist/profile",
+        data={"csrf_token": csrf_token(page.text), "fee": "150", "currency": "EURO"},
+    )
+    assert refused.status_code == 422
+    assert "Indique al menos una especialidad." in refused.text
+    assert "Indique al menos un idioma en el que atiende." in refused.text
+    assert "Use un código de moneda de tres letras, como EUR o USD." in refused.text
 
 
 def test_a_pending_specialist_reads_the_verification_notice_in_spanish(
