@@ -154,9 +154,9 @@ def editable(actor: Account, consultation_id: int) -> Editing:
     """
     consultation = access.get_for(actor, consultation_id)
     if actor.id != consultation.specialist_id:
-        raise Forbidden("Only the consultation's specialist writes the opinion.")
+        raise Forbidden(_("Only the consultation's specialist writes the opinion."))
     if consultation.status == "cancelled":
-        raise Conflict("This consultation was cancelled, so no opinion can be written.")
+        raise Conflict(_("This consultation was cancelled, so no opinion can be written."))
     return Editing(
         consultation,
         db.session.get(OpinionDraft, consultation.id),
@@ -264,8 +264,10 @@ def save_draft(
             db.session.rollback()
             if attempt == 2:
                 raise Conflict(
-                    "The draft was saved from elsewhere at the same time. "
-                    "Please reload and try again."
+                    _(
+                        "The draft was saved from elsewhere at the same time. "
+                        "Please reload and try again."
+                    )
                 ) from None
             continue
         return draft
