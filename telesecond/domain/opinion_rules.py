@@ -91,15 +91,13 @@ def addendum_document(
 def signing_refusal(
     *, status: str, end: datetime, now: datetime, before_call_allowed: bool
 ) -> str | None:
-    """Why the opinion cannot be signed at ``now``, or None when it can."""
+    """Why the opinion cannot be signed at ``now``, or None when it can: ``"cancelled"``
+    or ``"before_call"`` (the consultation has not taken place yet)."""
     if status == "cancelled":
-        return "This consultation was cancelled, so no opinion can be signed."
+        return "cancelled"
     if now >= end or before_call_allowed:
         return None
-    return (
-        "The opinion can be signed once the consultation has taken place. "
-        "Keep it as a draft until then."
-    )
+    return "before_call"
 
 
 def follow_up_refusal(

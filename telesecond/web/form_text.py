@@ -5,11 +5,24 @@ macros skip anything else), so the message is translated when the field is check
 """
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import DataRequired, StopValidation
+from wtforms.validators import DataRequired, InputRequired, StopValidation
 
 
 class Required(DataRequired):
     """``DataRequired`` whose message is in the page's language."""
+
+    def __init__(self, message=None) -> None:
+        super().__init__(message=message or _l("This field is required."))
+
+    def __call__(self, form, field) -> None:
+        try:
+            super().__call__(form, field)
+        except StopValidation as stop:
+            raise StopValidation(str(stop.args[0]) if stop.args else "") from None
+
+
+class Present(InputRequired):
+    """``InputRequired`` (any input, even ``0``) whose message is in the page's language."""
 
     def __init__(self, message=None) -> None:
         super().__init__(message=message or _l("This field is required."))

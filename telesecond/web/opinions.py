@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from telesecond.adapters import registry
@@ -68,7 +69,7 @@ def edit(consultation_id: int):
             current_account(), consultation_id, ip=request.remote_addr
         )
         if opinion is not None:
-            flash("This opinion is signed. Corrections go in a signed addendum.", "info")
+            flash(_("This opinion is signed. Corrections go in a signed addendum."), "info")
             return redirect(url_for("opinions.view", consultation_id=consultation_id))
         if draft is not None:
             form.fill(draft)
@@ -87,7 +88,7 @@ def edit(consultation_id: int):
             else:
                 if request.form.get("action") == "preview":
                     return redirect(url_for("opinions.preview", consultation_id=consultation_id))
-                flash("Your draft is saved. Only you can see it.", "success")
+                flash(_("Your draft is saved. Only you can see it."), "success")
                 return redirect(url_for("opinions.edit", consultation_id=consultation_id))
     failed = bool(form.errors or form.form_errors)
     return render_template(
@@ -106,7 +107,7 @@ def autosave(consultation_id: int):
     """The editor's script saves here as the specialist types; JSON in return."""
     form = OpinionForm()
     if not form.validate_on_submit():
-        return jsonify({"detail": "The draft was not saved.", "errors": form.errors}), 422
+        return jsonify({"detail": _("The draft was not saved."), "errors": form.errors}), 422
     try:
         draft = _save_draft(form, consultation_id)
     except (Invalid, Conflict) as error:
@@ -121,7 +122,7 @@ def _preview_page(consultation_id: int, sign_form: SignForm, *, status: int = 20
     if opinion is not None:
         return redirect(url_for("opinions.view", consultation_id=consultation_id))
     if draft is None:
-        flash(signing.NOTHING_TO_SIGN, "error")
+        flash(str(signing.NOTHING_TO_SIGN), "error")
         return redirect(url_for("opinions.edit", consultation_id=consultation_id))
     problems: list[str] = []
     try:
@@ -174,7 +175,7 @@ def sign(consultation_id: int):
         except Conflict as error:
             form.form_errors.append(error.detail)
         else:
-            flash("The opinion is signed. The patient has been told it is ready.", "success")
+            flash(_("The opinion is signed. The patient has been told it is ready."), "success")
             return redirect(url_for("opinions.view", consultation_id=consultation_id))
     return _preview_page(consultation_id, form, status=422)
 

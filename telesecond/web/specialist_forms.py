@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, Field, IntegerField, StringField, TextAreaField
@@ -20,7 +21,7 @@ from wtforms.widgets import TextArea, TextInput
 from telesecond.domain.tags import format_hhmm, parse_hhmm
 from telesecond.domain.wall_clock import existing_instant
 from telesecond.services.scheduling.specialists import LIMITS, WEEKDAYS
-from telesecond.web.form_text import Required
+from telesecond.web.form_text import Present, Required
 
 MIN_YEAR, MAX_YEAR = 1970, 2200
 MAX_NOTICE_HOURS = LIMITS["min_notice_minutes"][1] // 60
@@ -37,7 +38,7 @@ MAX_FEE_CENTS = 10_000_000
 def no_nul(form, field) -> None:
     """Refuse NUL characters, which no database column can hold."""
     if isinstance(field.data, str) and "\x00" in field.data:
-        raise ValidationError("Remove the invisible control characters from this text.")
+        raise ValidationError(_("Remove the invisible control characters from this text."))
 
 
 def split_list(text: str) -> list[str]:
@@ -173,9 +174,9 @@ class _TextValueField(Field):
 
     def pre_validate(self, form) -> None:
         if self.raw_data and "\x00" in self.raw_data[0]:
-            raise StopValidation("Remove the invisible control characters from this text.")
+            raise StopValidation(_("Remove the invisible control characters from this text."))
         if self.raw_data and len(self.raw_data[0]) > 20_000:
-            raise StopValidation("This text is too long.")
+            raise StopValidation(_("This text is too long."))
         if self.parse_errors:
             self.errors.extend(self.parse_errors)
             raise StopValidation()
@@ -197,7 +198,7 @@ class TagListField(_TextValueField):
     def parse(self, text: str) -> list[str]:
         items = split_list(text)
         if len(items) > self.max_items:
-            raise ValueError(f"Give at most {self.max_items}.")
+            raise ValueError(_("Give at most %(num)d.", num=self.max_items))
         return items
 
 
@@ -236,10 +237,10 @@ class MoneyField(_TextValueField):
     def parse(self, text: str) -> int:
         text = text.strip().replace(" ", "")
         if not _MONEY.match(text):
-            raise ValueError("Enter an amount such as 150 or 150.00.")
+            raise ValueError(_("Enter an amount such as 150 or 150.00."))
         cents = int(Decimal(text.replace(",", ".")) * 100)
         if cents > MAX_FEE_CENTS:
-            raise ValueError(f"Enter at most {MAX_FEE_CENTS // 100:,}.")
+            raise ValueError(_("Enter at most %(amount)s.", amount=f"{MAX_FEE_CENTS // 100:,}"))
         return cents
 
 
@@ -262,19 +263,24 @@ class HoursField(_TextValueField):
         return int((hours * 60).to_integral_value())
 
 
+def _at_most(limit: int) -> Length:
+    """``Length(max=limit)`` whose message is in the page's language."""
+    return Length(max=limit, message=_l("Use at most %(max)d characters."))
+
+
 class SpecialistProfileForm(FlaskForm):
     """The public profile: tags, bio, credentials and fee."""
 
-    specialties = TagListField("Specialties", widget=TextArea(), joiner="\n", max_items=20)
+    specialties = TagListField(_l("Specialties"), widget=TextArea(), joiner="\n", max_items=20)
     conditions = TagListField(
-        "Conditions you give second opinions on", widget=TextArea(), joiner="\n", max_items=50
+        _l("Conditions you give second opinions on"), widget=TextArea(), joiner="\n", max_items=50
     )
-    languages = TagListField("Languages you consult in", max_items=20)
-    licensed_regions = TagListField("Where you are licensed", max_items=100)
-    bio = TextAreaField("About you", validators=[Optional(), Length(max=5000), no_nul])
-    credentials = TextAreaField("Credentials", validators=[Optional(), Length(max=2000), no_nul])
-    fee = MoneyField("Fee per consultation", validators=[InputRequired()])
-    currency = StringField("Currency", validators=[InputRequired(), Length(max=40), no_nul])
+    languages = TagListField(_l("Languages you consult in"), max_items=20)
+    licensed_regions = TagListField(_l("Where you are licensed"), max_items=100)
+    bio = TextAreaField(_l("About you"), validators=[Optional(), _at_most(5000), no_nul])
+    credentials = TextAreaField(_l("Credentials"), validators=[Optional(), _at_most(2000), no_nul])
+    fee = MoneyField(_l("Fee per consultation"), validators=[Present()])
+    currency = StringField(_l("Currency"), validators=[Present(), _at_most(40), no_nul])
 
     def fill(self, profile) -> None:
         """Show the saved profile."""

@@ -22,7 +22,7 @@ from telesecond.models import Account, FollowUpQuestion, Opinion
 from telesecond.services import audit
 from telesecond.services.consultations import access
 from telesecond.services.errors import Conflict, Forbidden, Invalid
-from telesecond.services.opinions.second_opinion import _text_problem
+from telesecond.services.opinions.text_problems import text_problem
 from telesecond.services.reminders.opinion_notices import plan_follow_up_alert
 
 MAX_QUESTION = 2_000
@@ -68,7 +68,7 @@ def ask(
     if patient.id != consultation.patient_id:
         raise Forbidden("Only the patient asks follow-up questions.")
     text = (question or "").strip()
-    problem = _text_problem(text, "question", MAX_QUESTION, required=True)
+    problem = text_problem(text, "question", MAX_QUESTION, required=True)
     if problem:
         raise Invalid.field("question", problem)
     lock_consultation(consultation.id)

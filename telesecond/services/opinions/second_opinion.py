@@ -16,7 +16,9 @@ import logging
 from datetime import datetime
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -38,6 +40,7 @@ from telesecond.services.errors import (
     Invalid,
     NotFound,
 )
+from telesecond.services.opinions.text_problems import text_problem
 
 log = logging.getLogger(__name__)
 
@@ -81,29 +84,24 @@ class Reading(NamedTuple):
     questions: list[FollowUpQuestion]
 
 
-def _text_problem(text: str, label: str, limit: int, *, required: bool) -> str | None:
-    if "\x00" in text:
-        return f"Remove the control characters from the {label}."
-    if required and not text:
-        return f"Write the {label}."
-    if len(text) > limit:
-        return f"Keep the {label} under {limit:,} characters."
-    return None
-
-
 def answer_errors(consultation: Consultation, answers: list[str]) -> dict[int, str]:
     """What is wrong with the answers, by question number (0: the wrong number of them)."""
     questions = consultation.questions or []
     if len(answers) != len(questions):
-        asked = f"{len(questions)} question{'' if len(questions) == 1 else 's'}"
         return {
-            0: f"Give one answer for each of the patient's {asked}, in the order asked "
-            f"(received {len(answers)})."
+            0: ngettext(
+                "Give one answer for each of the patient's %(num)d question, in the order "
+                "asked (received %(received)d).",
+                "Give one answer for each of the patient's %(num)d questions, in the order "
+                "asked (received %(received)d).",
+                len(questions),
+                received=len(answers),
+            )
         }
     found: dict[int, str] = {}
     for number, answer in enumerate(answers, 1):
-        problem = _text_problem(
-            (answer or "").strip(), f"answer to question {number}", MAX_ANSWER, required=True
+        problem = text_problem(
+            (answer or "").strip(), "answer", MAX_ANSWER, required=True, number=number
         )
         if problem:
             found[number] = problem
@@ -121,23 +119,26 @@ def checked(
     errors: dict[str, list[str]] = {}
     if diagnosis_assessment not in ASSESSMENTS:
         errors["diagnosis_assessment"] = [
-            "Choose whether you agree with, refine or differ from the current diagnosis "
-            f"({', '.join(ASSESSMENTS)})."
+            _(
+                "Choose whether you agree with, refine or differ from the current diagnosis "
+                "(%(choices)s).",
+                choices=", ".join(ASSESSMENTS),
+            )
         ]
     summary = (summary or "").strip()
     recommendations = (recommendations or "").strip()
-    for name, text, label, limit, required in (
-        ("summary", summary, "summary", MAX_SUMMARY, True),
-        ("recommendations", recommendations, "recommendations", MAX_RECOMMENDATIONS, False),
+    for name, text, limit, required in (
+        ("summary", summary, MAX_SUMMARY, True),
+        ("recommendations", recommendations, MAX_RECOMMENDATIONS, False),
     ):
-        problem = _text_problem(text, label, limit, required=required)
+        problem = text_problem(text, name, limit, required=required)
         if problem:
             errors[name] = [problem]
     wrong_answers = answer_errors(consultation, answers)
     if wrong_answers:
         errors["answers"] = list(wrong_answers.values())
     if errors:
-        raise Invalid("Some fields need attention.", errors)
+        raise Invalid(_("Some fields need attention."), errors)
     pairs = [
         {"question": question, "answer": answer.strip()}
         for question, answer in zip(consultation.questions or [], answers, strict=True)
@@ -153,9 +154,9 @@ def editable(actor: Account, consultation_id: int) -> Editing:
     """
     consultation = access.get_for(actor, consultation_id)
     if actor.id != consultation.specialist_id:
-        raise Forbidden("Only the consultation's specialist writes the opinion.")
+        raise Forbidden(_("Only the consultation's specialist writes the opinion."))
     if consultation.status == "cancelled":
-        raise Conflict("This consultation was cancelled, so no opinion can be written.")
+        raise Conflict(_("This consultation was cancelled, so no opinion can be written."))
     return Editing(
         consultation,
         db.session.get(OpinionDraft, consultation.id),
@@ -189,19 +190,27 @@ def draft_errors(
     """What a draft cannot hold (it may be incomplete, but not malformed), by field."""
     errors: dict[str, list[str]] = {}
     if diagnosis_assessment and diagnosis_assessment not in ASSESSMENTS:
-        errors["diagnosis_assessment"] = [f"Choose one of {', '.join(ASSESSMENTS)}."]
-    for name, text, label, limit in (
-        ("summary", summary, "summary", MAX_SUMMARY),
-        ("recommendations", recommendations, "recommendations", MAX_RECOMMENDATIONS),
+        errors["diagnosis_assessment"] = [
+            _("Choose one of %(choices)s.", choices=", ".join(ASSESSMENTS))
+        ]
+    for name, text, limit in (
+        ("summary", summary, MAX_SUMMARY),
+        ("recommendations", recommendations, MAX_RECOMMENDATIONS),
     ):
-        problem = _text_problem(text, label, limit, required=False)
+        problem = text_problem(text, name, limit, required=False)
         if problem:
             errors[name] = [problem]
     asked = len(consultation.questions or [])
     if len(answers) > asked:
-        errors["answers"] = [f"Give at most one answer for each of the {asked} questions."]
+        errors["answers"] = [
+            ngettext(
+                "Give at most one answer, for the %(num)d question.",
+                "Give at most one answer for each of the %(num)d questions.",
+                asked,
+            )
+        ]
     for number, answer in enumerate(answers, 1):
-        problem = _text_problem(answer, f"answer to question {number}", MAX_ANSWER, required=False)
+        problem = text_problem(answer, "answer", MAX_ANSWER, required=False, number=number)
         if problem:
             errors.setdefault("answers", []).append(problem)
     return errors
@@ -229,7 +238,7 @@ def save_draft(
             raise Conflict(SIGNED)
         errors = draft_errors(consultation, diagnosis_assessment, summary, answers, recommendations)
         if errors:
-            raise Invalid("Some fields need attention.", errors)
+            raise Invalid(_("Some fields need attention."), errors)
         created = draft is None
         if draft is None:
             draft = OpinionDraft(consultation_id=consultation.id, created_at=now)
@@ -255,8 +264,10 @@ def save_draft(
             db.session.rollback()
             if attempt == 2:
                 raise Conflict(
-                    "The draft was saved from elsewhere at the same time. "
-                    "Please reload and try again."
+                    _(
+                        "The draft was saved from elsewhere at the same time. "
+                        "Please reload and try again."
+                    )
                 ) from None
             continue
         return draft

@@ -15,6 +15,8 @@ import logging
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -38,24 +40,34 @@ from telesecond.services.accounts import credentials, second_factor
 from telesecond.services.consultations import access
 from telesecond.services.errors import Conflict, Forbidden, Invalid, ServiceError
 from telesecond.services.opinions import physician_links
-from telesecond.services.opinions.second_opinion import _text_problem, checked, editable
+from telesecond.services.opinions.second_opinion import checked, editable
+from telesecond.services.opinions.text_problems import text_problem
 from telesecond.services.reminders.opinion_notices import plan_ready_notice
 
 log = logging.getLogger(__name__)
 
 MAX_ADDENDUM = 10_000
-NOTHING_TO_SIGN = "There is no draft to sign: write the opinion first."
+NOTHING_TO_SIGN = _l("There is no draft to sign: write the opinion first.")
 NOT_SIGNED = "The opinion is not signed yet, so nothing can be added to it."
+_REFUSALS = {
+    "cancelled": _l("This consultation was cancelled, so no opinion can be signed."),
+    "before_call": _l(
+        "The opinion can be signed once the consultation has taken place. "
+        "Keep it as a draft until then."
+    ),
+}
 
 
 def refusal(consultation: Consultation, *, now: datetime) -> str | None:
-    """Why the consultation's opinion cannot be signed now (``OPINION_BEFORE_CALL``), or None."""
-    return signing_refusal(
+    """Why the consultation's opinion cannot be signed now (``OPINION_BEFORE_CALL``), or None,
+    in the reader's language."""
+    why_not = signing_refusal(
         status=consultation.status,
         end=consultation.end,
         now=now,
         before_call_allowed=current_app.config["OPINION_BEFORE_CALL"],
     )
+    return str(_REFUSALS[why_not]) if why_not else None
 
 
 def needs_code(account: Account) -> bool:
@@ -80,14 +92,14 @@ def _confirm_identity(
     problem: tuple[str, str] | None = None
     factors = "password"
     if not password or not credentials.verify_password(account, password):
-        problem = ("password", "The password is not right.")
+        problem = ("password", _("The password is not right."))
     elif needs_code(account):
         if not (otp or "").strip():
-            problem = ("otp", "Enter a code from your authenticator app, or a recovery code.")
+            problem = ("otp", _("Enter a code from your authenticator app, or a recovery code."))
         else:
             factor = second_factor.verify_code(account, otp, now=now, ip=ip)
             if factor is None:
-                problem = ("otp", "The code is not right.")
+                problem = ("otp", _("The code is not right."))
             factors = f"password+{factor}"
     if problem is not None:
         audit.record(
@@ -120,9 +132,9 @@ def sign(
     """
     consultation, draft, opinion = editable(actor, consultation_id)
     if opinion is not None:
-        raise Conflict("This opinion is already signed. Add a signed addendum to correct it.")
+        raise Conflict(_("This opinion is already signed. Add a signed addendum to correct it."))
     if draft is None:
-        raise Conflict(NOTHING_TO_SIGN)
+        raise Conflict(str(NOTHING_TO_SIGN))
     why_not = refusal(consultation, now=now)
     if why_not:
         raise Conflict(why_not)
@@ -138,7 +150,7 @@ def sign(
     )
     consultation, draft, opinion = editable(actor, consultation_id)  # the check committed
     if opinion is not None or draft is None:
-        raise Conflict("This opinion was signed from elsewhere in the meantime.")
+        raise Conflict(_("This opinion was signed from elsewhere in the meantime."))
     signed_at = now.replace(microsecond=0)  # the digest covers the instant to the second
     opinion = Opinion(
         consultation_id=consultation.id,
@@ -178,7 +190,7 @@ def sign(
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("This opinion was signed from elsewhere in the meantime.") from None
+        raise Conflict(_("This opinion was signed from elsewhere in the meantime.")) from None
     log.info("opinion for consultation %s signed; notice by %s", consultation.id, channels)
     _copy_to_physician(consultation, opinion, ip=ip, now=now)
     return opinion
@@ -239,7 +251,7 @@ def add_addendum(
     if opinion is None:
         raise Conflict(NOT_SIGNED)
     text = (text or "").strip()
-    problem = _text_problem(text, "addendum", MAX_ADDENDUM, required=True)
+    problem = text_problem(text, "addendum", MAX_ADDENDUM, required=True)
     if problem:
         raise Invalid.field("text", problem)
     open_questions = {

@@ -23,6 +23,7 @@ from telesecond.models import (
 )
 from telesecond.services import audit
 from telesecond.services.errors import Forbidden, Invalid, NotFound
+from telesecond.services.scheduling import profile_words
 from telesecond.services.scheduling.availability import invalidate
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -90,8 +91,8 @@ def _tag_rows(kind: str, values: list[str], errors: dict[str, list[str]], field:
                 key = label = tags.normalize_region(value)
             else:
                 key, label = tags.normalize_term(value)
-        except ValueError as exc:
-            errors.setdefault(field, []).append(str(exc))
+        except ValueError:
+            errors.setdefault(field, []).append(profile_words.tag_problem(kind, value))
             continue
         if key not in seen:
             seen.add(key)
@@ -124,10 +125,10 @@ def update_profile(
     )
     try:
         currency = tags.normalize_currency(currency)
-    except ValueError as exc:
-        errors["currency"] = [str(exc)]
+    except ValueError:
+        errors["currency"] = [profile_words.currency_problem()]
     if not specialties:
-        errors.setdefault("specialties", []).append("Name at least one specialty.")
+        errors.setdefault("specialties", []).append(profile_words.no_specialty())
     for field, values, most in (
         ("specialties", specialties, 20),
         ("conditions", conditions, 50),
@@ -135,14 +136,14 @@ def update_profile(
         ("licensed_regions", licensed_regions, 100),
     ):
         if len(values) > most:
-            errors.setdefault(field, []).append(f"Give at most {most}.")
+            errors.setdefault(field, []).append(profile_words.too_many(most))
     if not 0 <= fee_cents <= MAX_FEE_CENTS:
-        errors["fee_cents"] = [f"The fee must be between 0 and {MAX_FEE_CENTS} (in cents)."]
+        errors["fee_cents"] = [profile_words.fee_out_of_range(MAX_FEE_CENTS)]
     if not languages:
-        errors.setdefault("languages", []).append("Name at least one language you consult in.")
+        errors.setdefault("languages", []).append(profile_words.no_language())
     if errors:
         db.session.rollback()
-        raise Invalid("Some fields need attention.", errors)
+        raise Invalid(profile_words.needs_attention(), errors)
     lock_specialist(profile.account_id)  # bookings in flight finish with the old regions
     profile.tags = new_tags
     profile.bio = bio.strip()

@@ -14,6 +14,15 @@
     if (status) status.textContent = text;
   }
 
+  // The page gives its own words (in its language) as data-say-* attributes on the status.
+  function words(name, english, fill) {
+    var text = (status && status.getAttribute("data-say-" + name)) || english;
+    Object.keys(fill || {}).forEach(function (key) {
+      text = text.split("{" + key + "}").join(fill[key]);
+    });
+    return text;
+  }
+
   function save() {
     if (inFlight) {
       again = true;
@@ -31,14 +40,21 @@
         return response.json().then(function (body) {
           if (response.ok) {
             var at = new Date(body.saved_at);
-            say("Draft saved at " + at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
+            var time = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+            say(words("saved", "Draft saved at {time}.", { time: time }));
           } else {
-            say("Not saved: " + (body.detail || "please use Save draft."));
+            say(
+              words("not-saved", "Not saved: {reason}", {
+                reason: body.detail || words("use-button", "please use Save draft."),
+              })
+            );
           }
         });
       })
       .catch(function () {
-        say("Not saved: the connection failed. Your text is still here; use Save draft.");
+        say(
+          words("offline", "Not saved: the connection failed. Your text is still here; use Save draft.")
+        );
       })
       .then(function () {
         inFlight = false;
@@ -50,7 +66,7 @@
   }
 
   function changed() {
-    say("Saving…");
+    say(words("saving", "Saving…"));
     window.clearTimeout(timer);
     timer = window.setTimeout(save, WAIT_MS);
   }
