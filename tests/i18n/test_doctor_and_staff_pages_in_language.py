@@ -1,0 +1,85 @@
+"""The pages the patient's doctor opens, and the staff's admin pages, speak the reader's
+language: no part of them is left in English (issue 19.10)."""
+
+from __future__ import annotations
+
+from copy import deepcopy
+
+import pytest
+
+from tests.i18n.test_language_choice import h1, html_lang
+from tests.opinions.conftest import PROFILE
+from tests.opinions.scenario import INTAKE, write_signed
+from tests.web_forms import csrf_token
+
+SPANISH = {"Accept-Language": "es-ES,es;q=0.9"}
+
+
+@pytest.fixture
+def check(request):
+    """The clinic's PHYSICIAN_LINK_CHECK for the test (parametrized indirectly)."""
+    return getattr(request, "param", "none")
+
+
+@pytest.fixture
+def app(make_app, clock, smtp_server, check):
+    app = make_app(
+        CLOCK=clock,
+        OPINION_BEFORE_CALL=True,
+        PHYSICIAN_LINK_CHECK=check,
+        **smtp_server.app_config(),
+    )
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def consultation(make_specialist, make_account, book_consultation):
+    """A confirmed consultation in Berlin, as the opinion tests book it."""
+    specialist = make_specialist(full_name="Dr Lena Brandt", notice=60, profile=PROFILE)
+    patient = make_account(full_name="Maria Keller")
+    return book_consultation(patient, specialist, **deepcopy(INTAKE))
+
+
+def shared_link(client, consultation, clock, auth_header) -> str:
+    """The specialist signs the opinion; the patient shares it with their doctor."""
+    write_signed(consultation, now=clock(), copy_to_doctor=False)
+    made = client.post(
+        f"/api/v1/consultations/{consultation.id}/physician-link",
+        headers=auth_header(consultation.patient),
+    )
+    assert made.status_code == 201, made.text
+    return made.get_json()["url"].removeprefix("http://localhost")
+
+
+def test_the_doctor_reads_the_shared_opinion_in_spanish(client, consultation, clock, auth_header):
+    path = shared_link(client, consultation, clock, auth_header)
+
+    page = client.get(path, headers=SPANISH)
+    assert page.status_code == 200
+    assert html_lang(page.text) == "es-ES"
+    assert '<div lang="en">' not in page.text
+    assert h1(page.text) == "Segunda opinión"
+    assert "Descargar la opinión firmada (PDF)" in page.text
+    english = client.get(path, headers={"Accept-Language": "en"}).text
+    assert "Download the signed opinion (PDF)" in english
+
+
+@pytest.mark.parametrize("check", ["code"], indirect=True)
+def test_the_access_code_check_and_its_errors_are_in_spanish(
+    client, consultation, clock, auth_header
+):
+    consultation.physician_contact = "hausarzt@praxis.example"
+    path = shared_link(client, consultation, clock, auth_header)
+
+    gate = client.get(path, headers=SPANISH)
+    assert '<div lang="en">' not in gate.text
+    assert h1(gate.text) == "Abrir una segunda opinión compartida"
+    assert "Introduzca el código de acceso del segundo correo que le enviamos." in gate.text
+
+    wrong = client.post(
+        path, data={"answer": "AAAA-AAAA", "csrf_token": csrf_token(gate.text)}, headers=SPANISH
+    )
+    assert wrong.status_code == 422
+    assert "No es correcto. Quedan" in wrong.text
+    assert '<div lang="en">' not in wrong.text
