@@ -83,3 +83,36 @@ def test_the_access_code_check_and_its_errors_are_in_spanish(
     assert wrong.status_code == 422
     assert "No es correcto. Quedan" in wrong.text
     assert '<div lang="en">' not in wrong.text
+
+
+# The admin pages translated so far, with the Spanish heading each shows.
+ADMIN_PAGES = {
+    "/admin/opinions": "Segundas opiniones",
+    "/admin/reminders": "Envíos fallidos y de resultado desconocido",
+}
+
+
+def test_an_admin_who_reads_spanish_gets_the_admin_pages_in_spanish(
+    client, make_account, sign_in, make_reminder
+):
+    admin = make_account("admin", language="es")
+    sign_in(admin)
+    failed = make_reminder(make_account(full_name="Ana Ruiz"), status="failed", attempts=3)
+
+    for path, heading in ADMIN_PAGES.items():
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert html_lang(page.text) == "es", path
+        assert '<div lang="en">' not in page.text, path
+        assert h1(page.text) == heading, path
+
+    failures = client.get("/admin/reminders").text
+    assert "1 mensaje que requiere atención" in failures
+    assert "Ana Ruiz (paciente)" in failures
+    resent = client.post(
+        f"/admin/reminders/{failed.id}/resend",
+        data={"csrf_token": csrf_token(failures)},
+        follow_redirects=True,
+    )
+    assert "El mensaje volverá a salir en la próxima ronda de envío." in resent.text
+    assert "0 opiniones escritas" in client.get("/admin/opinions").text
