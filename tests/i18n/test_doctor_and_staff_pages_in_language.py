@@ -87,6 +87,7 @@ def test_the_access_code_check_and_its_errors_are_in_spanish(
 
 # The admin pages translated so far, with the Spanish heading each shows.
 ADMIN_PAGES = {
+    "/admin": "Consola de administración",
     "/admin/opinions": "Segundas opiniones",
     "/admin/reminders": "Envíos fallidos y de resultado desconocido",
 }

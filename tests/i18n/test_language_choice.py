@@ -189,9 +189,9 @@ def test_pages_write_times_in_the_pages_language_with_the_zone_named(client, mak
 
 
 def test_text_of_a_page_not_yet_translated_is_marked_english(client, make_account, sign_in):
-    # The admin's console: staff pages whose own text is not translated yet.
+    # A page of the admin's console whose own text is not translated yet.
     sign_in(make_account("admin", language="es"))
-    untranslated = client.get("/admin").text
+    untranslated = client.get("/admin/specialists").text
     login_page = client.get("/login", headers={"Accept-Language": "es"}).text
     directory = client.get("/specialists", headers={"Accept-Language": "es"}).text
     english = client.get("/video/guests/no-such-link", headers={"Accept-Language": "en"}).text
