@@ -90,6 +90,10 @@ ADMIN_PAGES = {
     "/admin": "Consola de administración",
     "/admin/opinions": "Segundas opiniones",
     "/admin/reminders": "Envíos fallidos y de resultado desconocido",
+    "/admin/turnaround": "Plazo de las opiniones",
+    "/admin/users": "Usuarios",
+    "/admin/users?q=ruiz": "Usuarios",
+    "/admin/users/{patient}": "Ana Ruiz",
 }
 
 
@@ -98,9 +102,11 @@ def test_an_admin_who_reads_spanish_gets_the_admin_pages_in_spanish(
 ):
     admin = make_account("admin", language="es")
     sign_in(admin)
-    failed = make_reminder(make_account(full_name="Ana Ruiz"), status="failed", attempts=3)
+    patient = make_account(full_name="Ana Ruiz", email="ana.ruiz@example.org")
+    failed = make_reminder(patient, status="failed", attempts=3)
 
     for path, heading in ADMIN_PAGES.items():
+        path = path.format(patient=patient.id)
         page = client.get(path)
         assert page.status_code == 200, path
         assert html_lang(page.text) == "es", path
@@ -117,3 +123,30 @@ def test_an_admin_who_reads_spanish_gets_the_admin_pages_in_spanish(
     )
     assert "El mensaje volverá a salir en la próxima ronda de envío." in resent.text
     assert "0 opiniones escritas" in client.get("/admin/opinions").text
+
+
+def test_the_admin_user_pages_speak_spanish_down_to_their_errors(client, make_account, sign_in):
+    sign_in(make_account("admin", language="es"))
+    patient = make_account(full_name="Ana Ruiz", email="ana.ruiz@example.org")
+
+    found = client.get("/admin/users?q=ruiz").text
+    assert "1 cuenta" in found and ">paciente<" in found and ">Activa<" in found
+    bad = client.get("/admin/users?role=king&page=0")
+    assert bad.status_code == 422
+    assert "Elija un valor de la lista." in bad.text
+    assert "Introduzca un número entero a partir de 1." in bad.text
+    assert '<div lang="en">' not in bad.text
+
+    page = client.get(f"/admin/users/{patient.id}").text
+    no_reason = client.post(
+        f"/admin/users/{patient.id}/deactivate", data={"csrf_token": csrf_token(page)}
+    )
+    assert no_reason.status_code == 422
+    assert "Indique por qué se desactiva la cuenta." in no_reason.text
+    done = client.post(
+        f"/admin/users/{patient.id}/deactivate",
+        data={"csrf_token": csrf_token(page), "reason": "Cuenta duplicada"},
+        follow_redirects=True,
+    )
+    assert "La cuenta está desactivada" in done.text
+    assert "Reactivar la cuenta" in done.text
