@@ -95,6 +95,7 @@ ADMIN_PAGES = {
     "/admin/consultations?status=confirmed": "Consultas",
     "/admin/audit": "Registro de auditoría",
     "/admin/audit?start=2026-03-05&end=2026-03-01": "Registro de auditoría",
+    "/admin/sponsor-codes": "Códigos de patrocinio",
     "/admin/users": "Usuarios",
     "/admin/users?q=ruiz": "Usuarios",
     "/admin/users/{patient}": "Ana Ruiz",
@@ -157,3 +158,25 @@ def test_the_admin_user_pages_speak_spanish_down_to_their_errors(client, make_ac
     )
     assert "La cuenta está desactivada" in done.text
     assert "Reactivar la cuenta" in done.text
+
+
+def test_an_admin_creates_a_sponsor_code_in_spanish(client, make_account, sign_in):
+    sign_in(make_account("admin", language="es"))
+    page = client.get("/admin/sponsor-codes").text
+    form = {
+        "csrf_token": csrf_token(page),
+        "code": "ACME-2027",
+        "sponsor_name": "Acme",
+        "max_uses": "0",
+        "expires_on": "2026-12-31",
+    }
+    bad = client.post("/admin/sponsor-codes", data=form)
+    assert bad.status_code == 422
+    assert "Permita de 1 a 1.000.000 usos." in bad.text
+    assert '<div lang="en">' not in bad.text
+
+    made = client.post("/admin/sponsor-codes", data={**form, "max_uses": "5", "percent_off": "50"})
+    assert made.status_code == 302, made.text
+    listing = client.get(made.headers["Location"]).text
+    assert "El código ACME-2027 está listo para entregarlo a Acme." in listing
+    assert "50% de la tarifa" in listing and "0 de 5" in listing
