@@ -29,23 +29,25 @@ from telesecond.web.specialist_forms import no_nul
 
 # How the list of sponsor codes names their states.
 CODE_STATES = {"active": _l("Active"), "used_up": _l("Used up"), "expired": _l("Expired")}
+# How the list of assistance requests names their states.
+REQUEST_STATES = {"pending": _l("Pending"), "approved": _l("Approved"), "declined": _l("Declined")}
 
 
 class DecisionForm(FlaskForm):
     """Approve (waive, or a reduced amount) or decline one request."""
 
     decision = RadioField(
-        "Decision",
+        _l("Decision"),
         choices=[
-            SelectChoice("waive", "Approve: waive the fee"),
-            SelectChoice("reduce", "Approve: the patient pays a reduced amount"),
-            SelectChoice("decline", "Decline"),
+            SelectChoice("waive", _l("Approve: waive the fee")),
+            SelectChoice("reduce", _l("Approve: the patient pays a reduced amount")),
+            SelectChoice("decline", _l("Decline")),
         ],
         validators=[Needed()],
         validate_choice=False,  # the service names a missing decision, after the request
     )
-    approved = OptionalMoneyField("Reduced amount the patient pays")
-    note = TextAreaField("Note to the patient (optional)", validators=[no_nul])
+    approved = OptionalMoneyField(_l("Reduced amount the patient pays"))
+    note = TextAreaField(_l("Note to the patient (optional)"), validators=[no_nul])
 
 
 class SponsorCodeForm(FlaskForm):
@@ -97,7 +99,8 @@ def _assistance_page(
         found=found,
         errors=reader.errors,
         args=request.args,
-        status_options=[(s, s.capitalize()) for s in assistance.STATUSES],
+        status_options=list(REQUEST_STATES.items()),
+        state_labels=REQUEST_STATES,
         form=form or DecisionForm(formdata=None),
         failed=failed,
         money=money,
@@ -139,7 +142,7 @@ def assistance_decision(request_id: int):
                 error.errors["approved"] = error.errors.pop("approved_cents")
             apply_errors(form, error)
         else:
-            flash("The decision is saved and the patient is told by email.", "success")
+            flash(_("The decision is saved and the patient is told by email."), "success")
             return redirect(url_for("admin_console.assistance_requests"))
     return _assistance_page(422, form=form, failed=request_id)
 

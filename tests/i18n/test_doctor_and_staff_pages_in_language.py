@@ -7,6 +7,7 @@ from copy import deepcopy
 
 import pytest
 
+from tests.fees.steps import ask
 from tests.i18n.test_language_choice import h1, html_lang
 from tests.opinions.conftest import PROFILE
 from tests.opinions.scenario import INTAKE, write_signed
@@ -96,6 +97,8 @@ ADMIN_PAGES = {
     "/admin/audit": "Registro de auditoría",
     "/admin/audit?start=2026-03-05&end=2026-03-01": "Registro de auditoría",
     "/admin/sponsor-codes": "Códigos de patrocinio",
+    "/admin/assistance": "Ayuda económica",
+    "/admin/assistance?status=maybe": "Ayuda económica",
     "/admin/users": "Usuarios",
     "/admin/users?q=ruiz": "Usuarios",
     "/admin/users/{patient}": "Ana Ruiz",
@@ -180,3 +183,28 @@ def test_an_admin_creates_a_sponsor_code_in_spanish(client, make_account, sign_i
     listing = client.get(made.headers["Location"]).text
     assert "El código ACME-2027 está listo para entregarlo a Acme." in listing
     assert "50% de la tarifa" in listing and "0 de 5" in listing
+
+
+def test_an_admin_decides_on_financial_assistance_in_spanish(
+    client, make_account, make_specialist, sign_in, auth_header
+):
+    doctor = make_specialist(full_name="Dr Mira Hale", profile={"fee_cents": 20000})
+    patient = make_account(email="sam@example.org")
+    asked = ask(client, auth_header(patient), doctor.id)
+    assert asked.status_code == 201, asked.text
+    sign_in(make_account("admin", language="es"))
+
+    page = client.get("/admin/assistance?status=pending").text
+    assert "Exención de 200.00 EUR" in page and "(próxima reserva)" in page
+    url = f"/admin/assistance/{asked.get_json()['id']}/decision"
+    missing = client.post(url, data={"csrf_token": csrf_token(page), "decision": "reduce"})
+    assert missing.status_code == 422
+    assert "Indique cuánto paga el paciente (0 exime de la tarifa)." in missing.text
+    assert '<div lang="en">' not in missing.text
+    done = client.post(
+        url,
+        data={"csrf_token": csrf_token(page), "decision": "reduce", "approved": "45.50"},
+        follow_redirects=True,
+    )
+    assert "La decisión se ha guardado" in done.text
+    assert "Aprobada: paga 45.50 EUR" in client.get("/admin/assistance?status=approved").text
