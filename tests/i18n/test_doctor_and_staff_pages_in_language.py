@@ -98,6 +98,8 @@ ADMIN_PAGES = {
     "/admin/audit?start=2026-03-05&end=2026-03-01": "Registro de auditoría",
     "/admin/sponsor-codes": "Códigos de patrocinio",
     "/admin/assistance": "Ayuda económica",
+    "/admin/payments": "Pagos",
+    "/admin/payments?status=nope": "Pagos",
     "/admin/assistance?status=maybe": "Ayuda económica",
     "/admin/users": "Usuarios",
     "/admin/users?q=ruiz": "Usuarios",
