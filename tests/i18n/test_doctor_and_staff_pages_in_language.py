@@ -100,6 +100,8 @@ ADMIN_PAGES = {
     "/admin/assistance": "Ayuda económica",
     "/admin/payments": "Pagos",
     "/admin/payments?status=nope": "Pagos",
+    "/admin/specialists": "Especialistas",
+    "/admin/specialists?verification=nope": "Especialistas",
     "/admin/assistance?status=maybe": "Ayuda económica",
     "/admin/users": "Usuarios",
     "/admin/users?q=ruiz": "Usuarios",
@@ -210,3 +212,16 @@ def test_an_admin_decides_on_financial_assistance_in_spanish(
     )
     assert "La decisión se ha guardado" in done.text
     assert "Aprobada: paga 45.50 EUR" in client.get("/admin/assistance?status=approved").text
+
+
+def test_the_list_of_specialists_names_their_states_in_spanish(
+    client, make_account, make_specialist, sign_in
+):
+    make_specialist(full_name="Dr Ines Vidal")
+    sign_in(make_account("admin", language="es"))
+    page = client.get("/admin/specialists").text
+    assert "Dr Ines Vidal" in page and "1 especialista" in page
+    assert ">Pendiente de revisión</a>" in page and ">Verificado</td>" in page
+    wrong = client.get("/admin/specialists?verification=nope")
+    assert wrong.status_code == 422
+    assert "Elija uno de los estados de la lista." in wrong.text
