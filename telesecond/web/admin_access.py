@@ -10,6 +10,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from telesecond.domain.wall_clock import local_midnight
@@ -39,14 +40,14 @@ class Filters:
     def text(self, name: str, limit: int = 200) -> str:
         value = self.args.get(name, "").strip()
         if len(value) > limit:
-            self.errors[name] = f"Use at most {limit} characters."
+            self.errors[name] = _("Use at most %(num)s characters.", num=limit)
             return ""
         return value
 
     def choice(self, name: str, choices) -> str:
         value = self.args.get(name, "").strip()
         if value and value not in choices:
-            self.errors[name] = "Choose a value from the list."
+            self.errors[name] = _("Choose a value from the list.")
             return ""
         return value
 
@@ -55,7 +56,7 @@ class Filters:
         if not raw:
             return default
         if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or not 1 <= int(raw) <= limit:
-            self.errors[name] = "Enter a whole number from 1."
+            self.errors[name] = _("Enter a whole number from 1.")
             return default
         return int(raw)
 
@@ -68,8 +69,10 @@ class Filters:
         except ValueError:
             value = None
         if value is None or not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            self.errors[name] = (
-                f"Enter a date as YYYY-MM-DD between {EARLIEST_YEAR} and {LATEST_YEAR}."
+            self.errors[name] = _(
+                "Enter a date as YYYY-MM-DD between %(first)s and %(last)s.",
+                first=EARLIEST_YEAR,
+                last=LATEST_YEAR,
             )
             return None
         return value
@@ -81,5 +84,5 @@ class Filters:
         since = local_midnight(first, tz) if first else None
         before = local_midnight(date.fromordinal(last.toordinal() + 1), tz) if last else None
         if first and last and last < first:
-            self.errors[end] = "The end date must not be before the start date."
+            self.errors[end] = _("The end date must not be before the start date.")
         return since, before

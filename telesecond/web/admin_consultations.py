@@ -7,6 +7,7 @@ from flask import render_template, request
 from telesecond.models.consultation import STATUSES
 from telesecond.services.admin import consultations
 from telesecond.web.admin_access import Filters, bp
+from telesecond.web.consultations import STATUS_LABELS
 from telesecond.web.helpers import current_account
 
 
@@ -31,7 +32,8 @@ def consultation_list():
         found=found,
         errors=filters.errors,
         args=request.args,
-        status_options=[(s, s.replace("_", "-").capitalize()) for s in STATUSES],
+        status_options=[(s, STATUS_LABELS.get(s, s)) for s in STATUSES],
+        status_labels=STATUS_LABELS,
         specialist_options=[(a.id, a.full_name) for a in consultations.specialists()],
     ), (422 if filters.errors else 200)
 

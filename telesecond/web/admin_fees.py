@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -25,49 +27,57 @@ from telesecond.web.fees import OptionalMoneyField
 from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import no_nul
 
+# How the list of sponsor codes names their states.
+CODE_STATES = {"active": _l("Active"), "used_up": _l("Used up"), "expired": _l("Expired")}
+# How the list of assistance requests names their states.
+REQUEST_STATES = {"pending": _l("Pending"), "approved": _l("Approved"), "declined": _l("Declined")}
+
 
 class DecisionForm(FlaskForm):
     """Approve (waive, or a reduced amount) or decline one request."""
 
     decision = RadioField(
-        "Decision",
+        _l("Decision"),
         choices=[
-            SelectChoice("waive", "Approve: waive the fee"),
-            SelectChoice("reduce", "Approve: the patient pays a reduced amount"),
-            SelectChoice("decline", "Decline"),
+            SelectChoice("waive", _l("Approve: waive the fee")),
+            SelectChoice("reduce", _l("Approve: the patient pays a reduced amount")),
+            SelectChoice("decline", _l("Decline")),
         ],
         validators=[Needed()],
         validate_choice=False,  # the service names a missing decision, after the request
     )
-    approved = OptionalMoneyField("Reduced amount the patient pays")
-    note = TextAreaField("Note to the patient (optional)", validators=[no_nul])
+    approved = OptionalMoneyField(_l("Reduced amount the patient pays"))
+    note = TextAreaField(_l("Note to the patient (optional)"), validators=[no_nul])
 
 
 class SponsorCodeForm(FlaskForm):
     """A new sponsor code: who pays, how much, how often, until when."""
 
-    code = StringField("Code", validators=[InputRequired("Type the code."), no_nul])
-    sponsor_name = StringField("Sponsor", validators=[InputRequired("Name the sponsor."), no_nul])
-    percent_off = IntegerField(
-        "Share of the fee covered, in percent",
-        validators=[Optional(), NumberRange(1, 100, "Give a percentage from 1 to 100.")],
+    code = StringField(_l("Code"), validators=[InputRequired(_l("Type the code.")), no_nul])
+    sponsor_name = StringField(
+        _l("Sponsor"), validators=[InputRequired(_l("Name the sponsor.")), no_nul]
     )
-    amount_off = OptionalMoneyField("Or an amount covered")
-    currency = StringField("Currency of the amount", validators=[Optional(), no_nul])
+    percent_off = IntegerField(
+        _l("Share of the fee covered, in percent"),
+        validators=[Optional(), NumberRange(1, 100, _l("Give a percentage from 1 to 100."))],
+    )
+    amount_off = OptionalMoneyField(_l("Or an amount covered"))
+    currency = StringField(_l("Currency of the amount"), validators=[Optional(), no_nul])
     max_uses = IntegerField(
-        "Number of uses",
+        _l("Number of uses"),
         validators=[
-            InputRequired("Say how many times the code may be used."),
-            NumberRange(1, sponsor_codes.MAX_USES, "Allow from 1 to 1,000,000 uses."),
+            InputRequired(_l("Say how many times the code may be used.")),
+            NumberRange(1, sponsor_codes.MAX_USES, _l("Allow from 1 to 1,000,000 uses.")),
         ],
     )
     expires_on = DateField(
-        "Last day it can be used", validators=[InputRequired("Give the last day, YYYY-MM-DD.")]
+        _l("Last day it can be used"),
+        validators=[InputRequired(_l("Give the last day, YYYY-MM-DD."))],
     )
 
     def validate_expires_on(self, field) -> None:
         if field.data and field.data.year > LATEST_YEAR:
-            raise ValidationError(f"Choose a day before {LATEST_YEAR + 1}.")
+            raise ValidationError(_("Choose a day before %(year)s.", year=LATEST_YEAR + 1))
 
 
 def _assistance_filters() -> tuple[assistance.Filters, Filters]:
@@ -89,7 +99,8 @@ def _assistance_page(
         found=found,
         errors=reader.errors,
         args=request.args,
-        status_options=[(s, s.capitalize()) for s in assistance.STATUSES],
+        status_options=list(REQUEST_STATES.items()),
+        state_labels=REQUEST_STATES,
         form=form or DecisionForm(formdata=None),
         failed=failed,
         money=money,
@@ -131,7 +142,7 @@ def assistance_decision(request_id: int):
                 error.errors["approved"] = error.errors.pop("approved_cents")
             apply_errors(form, error)
         else:
-            flash("The decision is saved and the patient is told by email.", "success")
+            flash(_("The decision is saved and the patient is told by email."), "success")
             return redirect(url_for("admin_console.assistance_requests"))
     return _assistance_page(422, form=form, failed=request_id)
 
@@ -154,7 +165,8 @@ def _codes_page(form: SponsorCodeForm | None = None, status: int = 200):
         found=found,
         errors=reader.errors,
         args=request.args,
-        state_options=[("active", "Active"), ("used_up", "Used up"), ("expired", "Expired")],
+        state_options=list(CODE_STATES.items()),
+        state_labels=CODE_STATES,
         form=form or SponsorCodeForm(formdata=None),
         state_of=lambda code: sponsor_codes.state(code, now),
         money=money,
@@ -201,7 +213,14 @@ def sponsor_code_create():
                 error.errors["amount_off"] = error.errors.pop("amount_off_cents")
             apply_errors(form, error)
         else:
-            flash(f"The code {code.code} is ready to give to {code.sponsor_name}.", "success")
+            flash(
+                _(
+                    "The code %(code)s is ready to give to %(sponsor)s.",
+                    code=code.code,
+                    sponsor=code.sponsor_name,
+                ),
+                "success",
+            )
             return redirect(url_for("admin_console.sponsor_code_list"))
     return _codes_page(form, 422)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
 
 from telesecond.clock import utcnow
 from telesecond.services.admin import messages
@@ -13,5 +14,5 @@ from telesecond.web.helpers import current_account
 @bp.post("/reminders/<int:reminder_id>/resend")
 def resend(reminder_id: int):
     messages.resend(current_account(), reminder_id, now=utcnow(), ip=request.remote_addr)
-    flash("The message will go out again with the next dispatch pass.", "success")
+    flash(_("The message will go out again with the next dispatch pass."), "success")
     return redirect(url_for("reminders.admin"))

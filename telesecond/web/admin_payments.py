@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from telesecond.clock import utcnow
 from telesecond.services.errors import Invalid
@@ -12,6 +14,9 @@ from telesecond.web.helpers import current_account
 
 bp = Blueprint("admin_payments", __name__, url_prefix="/admin")
 bp.before_request(admins_only)
+
+# How the admin's payment page names a refund's state.
+REFUND_STATES = {"pending": _l("pending"), "succeeded": _l("succeeded"), "failed": _l("failed")}
 
 
 def _read_filters() -> tuple[reports.Filters, Filters]:
@@ -70,7 +75,11 @@ def payments_csv():
 def payment(payment_id: int):
     """One payment, its refunds and the refund form."""
     return render_template(
-        "admin/payment.html", payment=reports.get(payment_id), errors={}, form={}
+        "admin/payment.html",
+        payment=reports.get(payment_id),
+        errors={},
+        form={},
+        refund_states=REFUND_STATES,
     )
 
 
@@ -82,7 +91,7 @@ def refund(payment_id: int):
     amount = _cents(raw)
     try:
         if raw and amount is None:
-            raise Invalid.field("amount", "Enter an amount such as 25.00, or leave it empty.")
+            raise Invalid.field("amount", _("Enter an amount such as 25.00, or leave it empty."))
         done = refunds.refund_by_hand(
             current_account(),
             payment_id,
@@ -94,9 +103,20 @@ def refund(payment_id: int):
     except Invalid as error:
         errors = {name: messages[0] for name, messages in error.errors.items()}
         return render_template(
-            "admin/payment.html", payment=reports.get(payment_id), errors=errors, form=form
+            "admin/payment.html",
+            payment=reports.get(payment_id),
+            errors=errors,
+            form=form,
+            refund_states=REFUND_STATES,
         ), 422
-    flash(f"Refund {done.id} recorded ({done.status}).", "success")
+    flash(
+        _(
+            "Refund %(id)s recorded (%(status)s).",
+            id=done.id,
+            status=REFUND_STATES.get(done.status, done.status),
+        ),
+        "success",
+    )
     return redirect(url_for("admin_payments.payment", payment_id=payment_id))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from telesecond.clock import utcnow
 from telesecond.models.account import ROLES
@@ -10,6 +12,11 @@ from telesecond.services.admin import accounts
 from telesecond.services.errors import Conflict, Invalid
 from telesecond.web.admin_access import Filters, bp
 from telesecond.web.helpers import current_account
+from telesecond.web.reminders import ROLE_LABELS
+
+# How the filter lists name roles and states (the tables name roles as reminders.py does).
+ROLE_OPTIONS = {"patient": _l("Patient"), "specialist": _l("Specialist"), "admin": _l("Admin")}
+STATE_LABELS = {"active": _l("Active"), "deactivated": _l("Deactivated")}
 
 
 @bp.get("/users")
@@ -27,8 +34,9 @@ def users():
         found=found,
         query=query,
         errors=filters.errors,
-        role_options=[(r, r.capitalize()) for r in ROLES],
-        state_options=[(s, s.capitalize()) for s in accounts.STATES],
+        role_options=[(r, ROLE_OPTIONS[r]) for r in ROLES],
+        state_options=[(s, STATE_LABELS[s]) for s in accounts.STATES],
+        role_labels=ROLE_LABELS,
     ), (422 if filters.errors else 200)
 
 
@@ -49,7 +57,9 @@ def deactivate(account_id: int):
         )
     except (Invalid, Conflict) as error:
         return _user_page(account_id, error=error, reason=request.form.get("reason", ""))
-    flash("The account is deactivated: it is signed out everywhere and cannot sign in.", "success")
+    flash(
+        _("The account is deactivated: it is signed out everywhere and cannot sign in."), "success"
+    )
     return redirect(url_for("admin_console.user", account_id=account_id))
 
 
@@ -59,7 +69,7 @@ def reactivate(account_id: int):
         accounts.reactivate(current_account(), account_id, now=utcnow(), ip=request.remote_addr)
     except Conflict as error:
         return _user_page(account_id, error=error)
-    flash("The account is active again: its owner can sign in.", "success")
+    flash(_("The account is active again: its owner can sign in."), "success")
     return redirect(url_for("admin_console.user", account_id=account_id))
 
 
@@ -71,6 +81,7 @@ def _user_page(account_id: int, *, error=None, reason: str = ""):
         deactivation=None if account.active else accounts.last_deactivation(account.id),
         is_me=account.id == current_account().id,
         error=error,
+        role_labels=ROLE_LABELS,
         reason=reason[: accounts.MAX_REASON + 100],
         max_reason=accounts.MAX_REASON,
     ), (error.status if error else 200)

@@ -18,6 +18,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField
@@ -57,7 +59,7 @@ def _check_page(token: str, kind: str, tries_left: int, errors: list[str], statu
             "physician_links/check.html",
             token=token,
             kind=kind,
-            prompt=physician_link_checks.PROMPTS[kind],
+            prompt=str(physician_link_checks.PROMPTS[kind]),
             tries_left=tries_left,
             errors=errors,
         ),
@@ -121,15 +123,15 @@ def answer(token: str):
 class DoctorForm(FlaskForm):
     """The patient's own doctor, as on the booking form, and the patient's date of birth."""
 
-    physician_name = StringField("Your doctor's name", validators=[no_nul, Length(max=200)])
+    physician_name = StringField(_l("Your doctor's name"), validators=[no_nul, Length(max=200)])
     physician_practice = StringField(
-        "Their practice or clinic", validators=[no_nul, Length(max=200)]
+        _l("Their practice or clinic"), validators=[no_nul, Length(max=200)]
     )
     physician_contact = EmailField(
-        "Your doctor's email address", validators=[no_nul, Length(max=254)]
+        _l("Your doctor's email address"), validators=[no_nul, Length(max=254)]
     )
-    share_with_physician = BooleanField("Send my doctor a copy of the written opinion")
-    patient_birth_date = StringField("Your date of birth", validators=[no_nul, Length(max=10)])
+    share_with_physician = BooleanField(_l("Send my doctor a copy of the written opinion"))
+    patient_birth_date = StringField(_l("Your date of birth"), validators=[no_nul, Length(max=10)])
 
 
 @bp.route("/consultations/<int(max=2147483647):consultation_id>/doctor", methods=["GET", "POST"])
@@ -158,7 +160,7 @@ def doctor(consultation_id: int):
         except Invalid as error:
             apply_errors(form, error)
         else:
-            flash("Your doctor's details are saved.", "success")
+            flash(_("Your doctor's details are saved."), "success")
             return redirect(
                 url_for("consultations.detail", consultation_id=consultation_id) + "#doctor"
             )
@@ -171,5 +173,7 @@ def doctor(consultation_id: int):
 def withdraw(consultation_id: int):
     """Withdraw every live link the patient's doctor has to the opinion."""
     physician_links.revoke(current_account(), consultation_id, now=utcnow(), ip=request.remote_addr)
-    flash("The link is withdrawn: your doctor can no longer open the opinion with it.", "success")
+    flash(
+        _("The link is withdrawn: your doctor can no longer open the opinion with it."), "success"
+    )
     return redirect(url_for("consultations.detail", consultation_id=consultation_id) + "#doctor")

@@ -40,6 +40,8 @@ STATUS_LABELS = {
     "cancelled": _l("Withdrawn"),
     "skipped": _l("Not sent"),
 }
+# Who a message went to, as the admin's list of failed sends names them.
+ROLE_LABELS = {"patient": _l("patient"), "specialist": _l("specialist"), "admin": _l("admin")}
 ATTENTION = ("failed", "unknown")
 
 
@@ -164,4 +166,5 @@ def admin():
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
         channel_labels=CHANNEL_LABELS,
+        role_labels=ROLE_LABELS,
     )

@@ -188,10 +188,13 @@ def test_pages_write_times_in_the_pages_language_with_the_zone_named(client, mak
     assert "lun 02 mar 2026, 04:00 (America/New_York, EST)" in es
 
 
-def test_text_of_a_page_not_yet_translated_is_marked_english(client, make_account, sign_in):
-    # The admin's console: staff pages whose own text is not translated yet.
+def test_text_of_a_page_not_yet_translated_is_marked_english(
+    client, make_account, make_specialist, sign_in
+):
+    # A page of the admin's console whose own text is not translated yet: one specialist's.
+    specialist = make_specialist(full_name="Dr Ines Vidal")
     sign_in(make_account("admin", language="es"))
-    untranslated = client.get("/admin").text
+    untranslated = client.get(f"/admin/specialists/{specialist.id}").text
     login_page = client.get("/login", headers={"Accept-Language": "es"}).text
     directory = client.get("/specialists", headers={"Accept-Language": "es"}).text
     english = client.get("/video/guests/no-such-link", headers={"Accept-Language": "en"}).text

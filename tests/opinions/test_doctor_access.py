@@ -241,7 +241,7 @@ def test_the_birth_date_check(client, written, auth_header):
     db.session.commit()
     url = client.post(link_api(written), headers=patient).get_json()["url"]
     gate = client.get(path_of(url))
-    assert "The patient&#39;s date of birth" in gate.text and SUMMARY not in gate.text
+    assert "The patient's date of birth" in gate.text and SUMMARY not in gate.text
     token = csrf_token(gate.text)
     wrong = client.post(path_of(url), data={"answer": "1970-05-18", "csrf_token": token})
     assert wrong.status_code == 422

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from telesecond.extensions import db
+from telesecond.models import Payment
 from telesecond.services.maintenance import run_maintenance
-from tests.payments.test_checkout import book
-from tests.web_forms import login
+from tests.payments.test_checkout import book, webhook
+from tests.web_forms import csrf_token, login
 
 
 def test_a_spanish_patient_reads_the_panel_and_the_lapse_email_in_spanish(
@@ -35,3 +39,30 @@ def test_a_spanish_patient_reads_the_panel_and_the_lapse_email_in_spanish(
     after = browser.get(f"/consultations/{body['id']}").text
     assert '<dd id="payment-status">No se pagó a tiempo</dd>' in after
     assert "El pago no se completó" in after
+
+
+def test_an_admin_who_reads_spanish_refunds_by_hand_in_spanish(
+    pay_app, doctor, make_account, auth_header, fake_stripe
+):
+    patient = make_account(email="pagado@example.org")
+    book(pay_app.test_client(), auth_header(patient), doctor.id)
+    [session] = fake_stripe.sessions.values()
+    webhook(pay_app.test_client(), *fake_stripe.pay(session["id"]))
+    payment = db.session.scalar(select(Payment))
+    console = pay_app.test_client()
+    login(console, make_account(role="admin", language="es"))
+
+    listing = console.get("/admin/payments").text
+    assert '<div lang="en">' not in listing and "1 pago" in listing and ">Pagado<" in listing
+    page = console.get(f"/admin/payments/{payment.id}")
+    assert page.status_code == 200
+    assert '<div lang="en">' not in page.text
+    assert "<h1>Pago " in page.text and "Reembolso manual" in page.text
+    refused = console.post(
+        f"/admin/payments/{payment.id}/refund",
+        data={"amount": "250.00", "reason": " ", "csrf_token": csrf_token(page.text)},
+    )
+    assert refused.status_code == 422
+    assert "No se ha hecho el reembolso" in refused.text
+    assert "Indique por qué se devuelve el dinero" in refused.text
+    assert "como máximo EUR 200.00" in refused.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from telesecond.domain import accounts as rules
@@ -27,11 +28,11 @@ def search(
 ) -> Page:
     """Accounts whose name or email contains ``text``, of a role and state, by email."""
     if role and role not in ROLES:
-        raise Invalid.field("role", "Choose patient, specialist or admin.")
+        raise Invalid.field("role", _("Choose patient, specialist or admin."))
     if state and state not in STATES:
-        raise Invalid.field("state", "Choose active or deactivated.")
+        raise Invalid.field("state", _("Choose active or deactivated."))
     if len(text) > MAX_SEARCH:
-        raise Invalid.field("q", f"Search with at most {MAX_SEARCH} characters.")
+        raise Invalid.field("q", _("Search with at most %(num)s characters.", num=MAX_SEARCH))
     query = select(Account).order_by(Account.email, Account.id)
     words = text.strip().lower()
     if words:
@@ -53,7 +54,7 @@ def get(account_id: int) -> Account:
     """The account; NotFound when there is none."""
     account = db.session.get(Account, account_id)
     if account is None:
-        raise NotFound("No such account.")
+        raise NotFound(_("No such account."))
     return account
 
 
@@ -82,14 +83,14 @@ def deactivate(
     """
     account = get(account_id)
     if account.id == admin.id:
-        raise Forbidden("You cannot deactivate your own account; ask another admin.")
+        raise Forbidden(_("You cannot deactivate your own account; ask another admin."))
     reason = reason.strip()
     if not reason:
-        raise Invalid.field("reason", "Say why the account is deactivated.")
+        raise Invalid.field("reason", _("Say why the account is deactivated."))
     if len(reason) > MAX_REASON:
-        raise Invalid.field("reason", f"Use at most {MAX_REASON} characters.")
+        raise Invalid.field("reason", _("Use at most %(num)s characters.", num=MAX_REASON))
     if not account.active:
-        raise Conflict("This account is already deactivated.")
+        raise Conflict(_("This account is already deactivated."))
     account.active = False
     sessions.end_all(account.id, now=now, reason="deactivated", actor_id=admin.id, ip=ip)
     audit.record(
@@ -111,7 +112,7 @@ def reactivate(admin: Account, account_id: int, *, now: datetime, ip: str | None
     """
     account = get(account_id)
     if account.active:
-        raise Conflict("This account is already active.")
+        raise Conflict(_("This account is already active."))
     account.active = True
     audit.record(
         "account.reactivated", actor_id=admin.id, target_type="account", target_id=account.id, ip=ip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from telesecond.extensions import db
@@ -25,9 +26,9 @@ def resend(admin: Account, reminder_id: int, *, now: datetime, ip: str | None = 
     """
     row = db.session.get(Reminder, reminder_id)
     if row is None:
-        raise NotFound("No such message.")
+        raise NotFound(_("No such message."))
     if row.status != "failed":
-        raise Conflict("Only a failed message can be sent again.")
+        raise Conflict(_("Only a failed message can be sent again."))
     previous_attempts = row.attempts
     row.status = "pending"
     row.due_at = now

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from telesecond.domain.csv_cells import csv_text
@@ -61,11 +62,17 @@ class Ask:
 def _text(value: str | None, limit: int, name: str, errors: dict, *, required: bool) -> str:
     text = (value or "").strip()
     if "\x00" in text:
-        errors[name] = ["Remove the invisible control characters."]
+        errors[name] = [_("Remove the invisible control characters.")]
     elif len(text) > limit:
-        errors[name] = [f"Use at most {limit} characters (you used {len(text)})."]
+        errors[name] = [
+            _(
+                "Use at most %(limit)s characters (you used %(used)s).",
+                limit=limit,
+                used=len(text),
+            )
+        ]
     elif required and not text:
-        errors[name] = ["Tell us briefly why you are asking."]
+        errors[name] = [_("Tell us briefly why you are asking.")]
     return text
 
 
@@ -161,25 +168,32 @@ def decide(
     The patient is emailed once the decision is committed.
     """
     if admin.role != "admin":
-        raise Forbidden("Only admins decide on financial assistance.")
+        raise Forbidden(_("Only admins decide on financial assistance."))
     row = db.session.get(AssistanceRequest, request_id)
     if row is None:
-        raise NotFound("No such request.")
+        raise NotFound(_("No such request."))
     errors: dict[str, list[str]] = {}
     if decision not in DECISIONS:
-        errors["decision"] = ["Choose approve or decline."]
+        errors["decision"] = [_("Choose approve or decline.")]
     elif decision == "approve":
         if approved_cents is None:
-            errors["approved_cents"] = ["Say what the patient pays (0 waives the fee)."]
+            errors["approved_cents"] = [_("Say what the patient pays (0 waives the fee).")]
         elif not 0 <= approved_cents < row.fee_cents:
             errors["approved_cents"] = [
-                f"Give an amount from 0 to below the fee of {money(row.fee_cents, row.currency)}."
+                _(
+                    "Give an amount from 0 to below the fee of %(fee)s.",
+                    fee=money(row.fee_cents, row.currency),
+                )
             ]
     text = _text(note, MAX_NOTE, "note", errors, required=False)
     if errors:
-        raise Invalid("Some fields need attention.", errors)
+        raise Invalid(_("Some fields need attention."), errors)
     if row.status != "pending":
-        raise Conflict(f"This request was {row.status} already.")
+        raise Conflict(
+            _("This request was approved already.")
+            if row.status == "approved"
+            else _("This request was declined already.")
+        )
     row.status = "approved" if decision == "approve" else "declined"
     row.approved_cents = approved_cents if decision == "approve" else None
     row.decision_note = text or None
@@ -222,7 +236,7 @@ class Filters:
 
 def _statement(filters: Filters) -> Select:
     if filters.status and filters.status not in STATUSES:
-        raise Invalid.field("status", "Choose pending, approved or declined.")
+        raise Invalid.field("status", _("Choose pending, approved or declined."))
     query = (
         select(AssistanceRequest, Account.email)
         .join(Account, Account.id == AssistanceRequest.patient_id)

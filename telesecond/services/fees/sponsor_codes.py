@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, delete, or_, select, update
 
 from telesecond.domain.csv_cells import csv_text
@@ -86,34 +87,36 @@ def sponsor_of(code: SponsorCode) -> Sponsor:
 def create(admin: Account, new: NewCode, *, now: datetime, ip: str | None) -> SponsorCode:
     """Create a code; Invalid names every field that is wrong."""
     if admin.role != "admin":
-        raise Forbidden("Only admins create sponsor codes.")
+        raise Forbidden(_("Only admins create sponsor codes."))
     errors: dict[str, list[str]] = {}
     code = normalise(new.code)
     if not CODE.fullmatch(code):
         errors["code"] = [
-            "Use 4 to 40 letters, digits or hyphens, starting with a letter or digit."
+            _("Use 4 to 40 letters, digits or hyphens, starting with a letter or digit.")
         ]
     elif db.session.scalar(select(SponsorCode.id).where(SponsorCode.code == code)):
-        errors["code"] = ["This code exists already."]
+        errors["code"] = [_("This code exists already.")]
     name = (new.sponsor_name or "").strip()
     if not name or len(name) > MAX_NAME:
-        errors["sponsor_name"] = [f"Name the sponsor in 1 to {MAX_NAME} characters."]
+        errors["sponsor_name"] = [_("Name the sponsor in 1 to %(num)s characters.", num=MAX_NAME)]
     if not 1 <= new.max_uses <= MAX_USES:
-        errors["max_uses"] = [f"Allow from 1 to {MAX_USES} uses."]
+        errors["max_uses"] = [_("Allow from 1 to %(num)s uses.", num=MAX_USES)]
     if new.expires_at <= now:
-        errors["expires_at"] = ["Choose an expiry in the future."]
+        errors["expires_at"] = [_("Choose an expiry in the future.")]
     currency = (new.currency or "").strip().upper() or None
     if (new.percent_off is None) == (new.amount_off_cents is None):
-        errors["percent_off"] = ["Give either a percentage or an amount the sponsor covers."]
+        errors["percent_off"] = [_("Give either a percentage or an amount the sponsor covers.")]
     elif new.percent_off is not None and not 1 <= new.percent_off <= 100:
-        errors["percent_off"] = ["Give a percentage from 1 to 100."]
+        errors["percent_off"] = [_("Give a percentage from 1 to 100.")]
     elif new.amount_off_cents is not None:
         if not 1 <= new.amount_off_cents <= MAX_CENTS:
-            errors["amount_off_cents"] = [f"Give an amount from 1 to {MAX_CENTS} cents."]
+            errors["amount_off_cents"] = [
+                _("Give an amount from 1 to %(num)s cents.", num=MAX_CENTS)
+            ]
         if not (currency and len(currency) == 3 and currency.isascii() and currency.isalpha()):
-            errors["currency"] = ["Give the amount's currency as three letters, such as EUR."]
+            errors["currency"] = [_("Give the amount's currency as three letters, such as EUR.")]
     if errors:
-        raise Invalid("Some fields need attention.", errors)
+        raise Invalid(_("Some fields need attention."), errors)
     row = SponsorCode(
         code=code,
         sponsor_name=name,
@@ -219,7 +222,7 @@ class Filters:
 
 def _statement(filters: Filters, now: datetime) -> Select:
     if filters.state and filters.state not in STATES:
-        raise Invalid.field("state", "Choose active, used_up or expired.")
+        raise Invalid.field("state", _("Choose active, used_up or expired."))
     query = select(SponsorCode).order_by(SponsorCode.created_at.desc(), SponsorCode.id.desc())
     text = filters.text.strip()
     if text:

@@ -13,6 +13,8 @@ import hmac
 import secrets
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
+
 from telesecond.domain.tokens import digest
 from telesecond.models import PhysicianLink
 from telesecond.services.errors import Forbidden
@@ -22,8 +24,8 @@ CHECKS = ("none", "code", "birth_date")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 PROMPTS = {
-    "code": "Enter the access code from the second email we sent you.",
-    "birth_date": "Enter the patient's date of birth.",
+    "code": _l("Enter the access code from the second email we sent you."),
+    "birth_date": _l("Enter the patient's date of birth."),
 }
 
 
@@ -31,7 +33,7 @@ class CheckRequired(Forbidden):
     """The link is live, but the doctor has to answer its check first."""
 
     def __init__(self, link_id: int, kind: str, tries_left: int):
-        super().__init__(PROMPTS[kind])
+        super().__init__(str(PROMPTS[kind]))
         self.link_id = link_id
         self.kind = kind
         self.tries_left = tries_left

@@ -20,6 +20,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from telesecond.adapters import registry
@@ -38,7 +41,7 @@ from telesecond.services.opinions.second_opinion import NOT_YET, PHYSICIAN_SUBJE
 log = logging.getLogger(__name__)
 
 TOKEN_BYTES = 32
-GONE = "This link is not valid. It may have expired or been withdrawn by the patient."
+GONE = _l("This link is not valid. It may have expired or been withdrawn by the patient.")
 CODE_SUBJECT = "Your access code for a shared second opinion"
 
 
@@ -65,7 +68,7 @@ def link_url(token: str) -> str:
 def _patients_opinion(patient: Account, consultation_id: int) -> Consultation:
     consultation = access.get_for(patient, consultation_id)
     if patient.id != consultation.patient_id:
-        raise Forbidden("Only the patient can share the opinion with their doctor.")
+        raise Forbidden(_("Only the patient can share the opinion with their doctor."))
     if db.session.get(Opinion, consultation.id) is None:
         raise NotFound(NOT_YET)
     return consultation
@@ -102,7 +105,7 @@ def create(
         address = normalize_email(physician_email.replace("\x00", "").strip())
         if address is None or len(address) > 254:
             raise Invalid.field(
-                "physician_email", "Enter your doctor's email address, like name@example.org."
+                "physician_email", _("Enter your doctor's email address, like name@example.org.")
             )
     config = current_app.config
     check = config["PHYSICIAN_LINK_CHECK"]
@@ -113,14 +116,18 @@ def create(
         if address is None:
             raise Invalid.field(
                 "physician_email",
-                "Give your doctor's email address: they get the link and, in a second "
-                "email, the code that opens it.",
+                _(
+                    "Give your doctor's email address: they get the link and, in a second "
+                    "email, the code that opens it."
+                ),
             )
         code = checks.new_code()
     elif check == "birth_date" and consultation.patient_birth_date is None:
         raise Conflict(
-            "Your doctor will be asked for your date of birth before the opinion opens. "
-            "Add it to your doctor's details on the consultation page first."
+            _(
+                "Your doctor will be asked for your date of birth before the opinion opens. "
+                "Add it to your doctor's details on the consultation page first."
+            )
         )
     _revoke_live(consultation.id, now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -201,7 +208,7 @@ def revoke(patient: Account, consultation_id: int, *, now: datetime, ip: str | N
     """Withdraw every live link to the consultation's opinion at once."""
     consultation = access.get_for(patient, consultation_id)
     if patient.id != consultation.patient_id:
-        raise Forbidden("Only the patient can withdraw the link to the opinion.")
+        raise Forbidden(_("Only the patient can withdraw the link to the opinion."))
     if _revoke_live(consultation.id, now):
         audit.record(
             "opinion.physician_link_revoked",
@@ -220,7 +227,7 @@ def _live_link(token: str, now: datetime) -> PhysicianLink:
             select(PhysicianLink).where(PhysicianLink.token_hash == digest(token))
         )
     if not checks.still_live(link, now):
-        raise NotFound(GONE)
+        raise NotFound(str(GONE))
     return link
 
 
@@ -255,13 +262,17 @@ def answer_check(token: str, answer: str, *, now: datetime, ip: str | None) -> i
         )
         db.session.commit()
         raise NotFound(
-            "Too many wrong answers: this link is now locked. Ask the patient to share the "
-            "opinion again."
+            _(
+                "Too many wrong answers: this link is now locked. Ask the patient to share the "
+                "opinion again."
+            )
         )
     db.session.commit()
     left = max_tries - link.failed_checks
-    message = (
-        f"That is not right. {left} tr{'y' if left == 1 else 'ies'} left before the link locks."
+    message = ngettext(
+        "That is not right. %(num)d try left before the link locks.",
+        "That is not right. %(num)d tries left before the link locks.",
+        left,
     )
     raise Invalid(
         message, {"answer": [message]}, extra={"kind": link.check_kind, "tries_left": left}
@@ -281,7 +292,7 @@ def open_shared(
     link = _live_link(token, now)
     opinion = db.session.get(Opinion, link.consultation_id)
     if opinion is None:
-        raise NotFound(GONE)
+        raise NotFound(str(GONE))
     if link.check_kind in checks.PROMPTS and link.id not in passed:
         tries = current_app.config["PHYSICIAN_LINK_MAX_TRIES"] - link.failed_checks
         raise checks.CheckRequired(link.id, link.check_kind, tries)
@@ -320,11 +331,13 @@ def send_to_physician(
     """
     consultation = access.get_for(actor, consultation_id)
     if actor.id != consultation.patient_id:
-        raise Forbidden("Only the patient can send the opinion to their doctor.")
+        raise Forbidden(_("Only the patient can send the opinion to their doctor."))
     if not consultation.share_with_physician or not consultation.physician_contact.strip():
         raise Conflict(
-            "You did not ask for the opinion to be shared with your doctor when "
-            "booking, so we cannot send it."
+            _(
+                "You did not ask for the opinion to be shared with your doctor when "
+                "booking, so we cannot send it."
+            )
         )
     opinion = db.session.get(Opinion, consultation.id)
     if opinion is None:
@@ -344,7 +357,7 @@ def send_to_physician(
             "opinion for consultation %s not sent: the mail server refused", consultation_id
         )
         raise MailUnavailable(
-            "We could not send the email just now. Nothing was sent; please try again later."
+            _("We could not send the email just now. Nothing was sent; please try again later.")
         )
     opinion = db.session.get(Opinion, consultation.id)
     opinion.sent_to_physician_at = now

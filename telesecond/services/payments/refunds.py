@@ -13,6 +13,7 @@ import math
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from telesecond.adapters import registry
@@ -76,20 +77,23 @@ def refund_by_hand(
     """An admin gives back ``amount_cents`` (all that is left when None), saying why."""
     payment = db.session.get(Payment, payment_id)
     if payment is None:
-        raise NotFound("No such payment.")
+        raise NotFound(_("No such payment."))
     reason = " ".join((reason or "").split())
     errors: dict[str, list[str]] = {}
     if not reason:
-        errors["reason"] = ["Say why the money is given back (it is kept in the audit log)."]
+        errors["reason"] = [_("Say why the money is given back (it is kept in the audit log).")]
     left = payment.amount_cents - payment.refunded_cents
     if payment.status not in REFUNDABLE or left <= 0:
-        errors["amount"] = ["Nothing of this payment is left to refund."]
+        errors["amount"] = [_("Nothing of this payment is left to refund.")]
     elif amount_cents is not None and not 0 < amount_cents <= left:
         errors["amount"] = [
-            f"Enter an amount above 0 and at most {format_money(left, payment.currency)}."
+            _(
+                "Enter an amount above 0 and at most %(left)s.",
+                left=format_money(left, payment.currency),
+            )
         ]
     if errors:
-        raise Invalid("Some fields need attention.", errors)
+        raise Invalid(_("Some fields need attention."), errors)
     refund = queue_refund(payment, amount_cents or left, reason=reason, now=now, actor_id=admin.id)
     assert refund is not None  # the amount was checked above
     db.session.flush()
