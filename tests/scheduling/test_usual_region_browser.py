@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.credentials import PASSWORD
-from tests.scheduling.test_directory_browser import check_narrow, pick
+from tests.scheduling.test_directory_browser import pick
+from tests.support.accessibility import assert_fits_a_phone
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +41,7 @@ def test_a_patient_in_new_york_from_their_profile_is_not_offered_a_gb_specialist
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("main")).to_contain_text("Your profile is saved.")
     expect(page.get_by_role("main").get_by_label(USUAL)).to_have_value("New York (United States)")
-    check_narrow(page)
+    assert_fits_a_phone(page)
 
     # -- the directory assumes it: only those licensed in New York, and it says so --------
     page.get_by_role("navigation").get_by_role("link", name="Find a specialist").click()
@@ -50,7 +51,7 @@ def test_a_patient_in_new_york_from_their_profile_is_not_offered_a_gb_specialist
     expect(results).to_contain_text(
         "Only specialists licensed in New York (United States). That is the place on your profile."
     )
-    check_narrow(page)
+    assert_fits_a_phone(page)
 
     # -- she empties the field to see everyone, and opens Dr Okafor (UK and India) --------
     page.get_by_role("main").get_by_label(PLACE).fill("")
@@ -69,7 +70,7 @@ def test_a_patient_in_new_york_from_their_profile_is_not_offered_a_gb_specialist
     expect(notice).to_contain_text("This is the place on your profile.")
     expect(page.locator("a.slot")).to_have_count(0)
     expect(page.get_by_role("main").get_by_label(PLACE)).to_have_value("New York (United States)")
-    check_narrow(page)
+    assert_fits_a_phone(page)
 
     # -- this time she will be in the UK: she says so, and his times come back ------------
     pick(page, PLACE, "united k", "United Kingdom")
