@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, Form, FormField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -17,10 +18,12 @@ MAX_REASON = 2000
 class LicenceRow(Form):
     """One licence; a row left wholly empty is ignored."""
 
-    region = StringField("Region", validators=[Optional(), Length(max=10), no_nul])
-    number = StringField("Licence number", validators=[Optional(), Length(max=MAX_NUMBER), no_nul])
-    issuer = StringField("Issued by", validators=[Optional(), Length(max=MAX_ISSUER), no_nul])
-    expires_on = DateField("Valid until (inclusive)", validators=[Optional()])
+    region = StringField(_l("Region"), validators=[Optional(), Length(max=10), no_nul])
+    number = StringField(
+        _l("Licence number"), validators=[Optional(), Length(max=MAX_NUMBER), no_nul]
+    )
+    issuer = StringField(_l("Issued by"), validators=[Optional(), Length(max=MAX_ISSUER), no_nul])
+    expires_on = DateField(_l("Valid until (inclusive)"), validators=[Optional()])
 
     def filled(self) -> bool:
         """Whether anything was entered in this row."""
@@ -39,7 +42,7 @@ class LicenceRow(Form):
 class VerifyForm(FlaskForm):
     licences = FieldList(FormField(LicenceRow), min_entries=ROWS, max_entries=MAX_ROWS)
     note = TextAreaField(
-        "Evidence checked (note)", validators=[Optional(), Length(max=MAX_NOTE), no_nul]
+        _l("Evidence checked (note)"), validators=[Optional(), Length(max=MAX_NOTE), no_nul]
     )
 
     def entries(self) -> list[LicenceInput]:
@@ -48,4 +51,6 @@ class VerifyForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=MAX_REASON), no_nul])
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(), Length(max=MAX_REASON), no_nul]
+    )
