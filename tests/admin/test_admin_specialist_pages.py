@@ -135,7 +135,7 @@ def test_refuse_suspend_and_reinstate_pages(
     # The specialist's browser session ended; their upcoming consultation is listed.
     assert doctor_browser.get("/specialist/profile").status_code == 302
     page = client.get(f"/admin/specialists/{doctor.id}").text
-    assert f"Consultation #{booked.id}" in page
+    assert f"<li>Consultation #{booked.id} on <time datetime=" in page
     assert "Dr Busy Person" not in client.get("/specialists").text
     answer = client.post(
         f"/admin/specialists/{doctor.id}/reinstate",
