@@ -87,6 +87,7 @@ def test_bad_licence_rows_are_form_errors_and_change_nothing(
     for action in ("refuse", "suspend", "reinstate"):
         answer = client.post(f"{url}/{action}", data={f"{action}-reason": "", "csrf_token": token})
         assert answer.status_code == 422, action
+        assert "Give the reason." in answer.text, action
     # Suspending a pending specialist is refused with a message.
     answer = client.post(f"{url}/suspend", data={"suspend-reason": "x", "csrf_token": token})
     assert answer.status_code == 422 and "Only a verified specialist" in answer.text

@@ -270,6 +270,25 @@ def test_one_specialists_review_page_and_its_licence_errors_are_in_spanish(
     # The account's language wins over the browser's: still Spanish for this admin.
     assert "Licencia 1: Número: introduzca el número de licencia." in english.text
 
+    not_a_date = client.post(
+        f"{url}/verify",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "verify-licences-0-region": "DE",
+            "verify-licences-0-number": "A-1",
+            "verify-licences-0-issuer": "Ärztekammer Berlin",
+            "verify-licences-0-expires_on": "31/12/2027",
+        },
+    )
+    assert not_a_date.status_code == 422
+    assert "Licencia 1: Caduca el: use una fecha como 2027-12-31." in not_a_date.text
+    no_reason = client.post(
+        f"{url}/refuse", data={"csrf_token": csrf_token(page.text), "refuse-reason": ""}
+    )
+    assert no_reason.status_code == 422
+    assert "Indique el motivo." in no_reason.text
+    assert "This field is required" not in no_reason.text
+
     wrong_state = client.post(
         f"{url}/suspend", data={"csrf_token": csrf_token(page.text), "suspend-reason": "x"}
     )
