@@ -32,6 +32,9 @@ STATE_LABELS = {
     "suspended": _l("Suspended"),
 }
 
+# The state in which each reasoned decision's form is on the page.
+SHOWN_IN = {"refuse": "pending", "suspend": "verified", "reinstate": "suspended"}
+
 
 bp.before_request(admins_only)
 
@@ -137,6 +140,10 @@ def _reasoned(specialist_id: int, kind: str, action, message: str):
             flash(error.detail, "error")
         else:
             return _done(specialist_id, message)
+    elif admin.get(current_account(), specialist_id).verification != SHOWN_IN[kind]:
+        # Its form is not on the page in this state: say what is wrong at the top.
+        for problem in form.reason.errors:
+            flash(str(problem), "error")
     return _page(specialist_id, status=422, **{kind: form})
 
 
