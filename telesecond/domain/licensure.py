@@ -85,24 +85,38 @@ class CheckedLicence:
     expires_on: date
 
 
-def check_licence(entry: LicenceInput, now: datetime) -> tuple[CheckedLicence | None, list[str]]:
+@dataclass(frozen=True)
+class Problem:
+    """Why a licence field is refused: a code the caller words, and its limit if any.
+
+    Codes: ``region``, ``number_missing``, ``number_long``, ``issuer_missing``,
+    ``issuer_long``, ``expires_format``, ``expires_past``.
+    """
+
+    code: str
+    limit: int | None = None
+
+
+def check_licence(
+    entry: LicenceInput, now: datetime
+) -> tuple[CheckedLicence | None, list[Problem]]:
     """The cleaned licence, or None and the reasons it is refused."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     region = ""
     try:
         region = normalize_region(entry.region or "")
     except ValueError:
-        problems.append("Region: use a country code (DE) or a subdivision code (US-CA), ISO 3166.")
+        problems.append(Problem("region"))
     number = " ".join((entry.number or "").split())
     if not number:
-        problems.append("Number: enter the licence number.")
+        problems.append(Problem("number_missing"))
     elif len(number) > MAX_NUMBER:
-        problems.append(f"Number: use at most {MAX_NUMBER} characters.")
+        problems.append(Problem("number_long", MAX_NUMBER))
     issuer = " ".join((entry.issuer or "").split())
     if not issuer:
-        problems.append("Issuer: name the body that issued the licence.")
+        problems.append(Problem("issuer_missing"))
     elif len(issuer) > MAX_ISSUER:
-        problems.append(f"Issuer: use at most {MAX_ISSUER} characters.")
+        problems.append(Problem("issuer_long", MAX_ISSUER))
     expires_on = entry.expires_on
     if isinstance(expires_on, str):
         try:
@@ -110,9 +124,9 @@ def check_licence(entry: LicenceInput, now: datetime) -> tuple[CheckedLicence | 
         except ValueError:
             expires_on = None
         if expires_on is None:
-            problems.append("Expires on: use a date such as 2027-12-31.")
+            problems.append(Problem("expires_format"))
     if isinstance(expires_on, date) and not is_current(expires_on, now + timedelta(days=1)):
-        problems.append("Expires on: the licence must still be valid after today.")
+        problems.append(Problem("expires_past"))
     if problems or not isinstance(expires_on, date):
         return None, problems
     return CheckedLicence(region, number, issuer, expires_on), []

@@ -45,4 +45,5 @@ def consultation(consultation_id: int):
         "admin/consultation.html",
         consultation=item,
         timeline=consultations.timeline(item),
+        status_labels=STATUS_LABELS,
     )

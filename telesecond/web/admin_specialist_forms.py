@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import FieldList, Form, FormField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+from wtforms.widgets import DateInput
 
 from telesecond.domain.licensure import MAX_ISSUER, MAX_NOTE, MAX_NUMBER, LicenceInput
+from telesecond.web.form_text import Required
 from telesecond.web.specialist_forms import no_nul
 
 ROWS = 3
@@ -14,13 +17,24 @@ MAX_ROWS = 20
 MAX_REASON = 2000
 
 
+def _at_most(limit: int) -> Length:
+    """``Length(max=limit)`` whose message is in the page's language."""
+    return Length(max=limit, message=_l("Use at most %(max)d characters."))
+
+
 class LicenceRow(Form):
     """One licence; a row left wholly empty is ignored."""
 
-    region = StringField("Region", validators=[Optional(), Length(max=10), no_nul])
-    number = StringField("Licence number", validators=[Optional(), Length(max=MAX_NUMBER), no_nul])
-    issuer = StringField("Issued by", validators=[Optional(), Length(max=MAX_ISSUER), no_nul])
-    expires_on = DateField("Valid until (inclusive)", validators=[Optional()])
+    region = StringField(_l("Region"), validators=[Optional(), _at_most(10), no_nul])
+    number = StringField(
+        _l("Licence number"), validators=[Optional(), _at_most(MAX_NUMBER), no_nul]
+    )
+    issuer = StringField(_l("Issued by"), validators=[Optional(), _at_most(MAX_ISSUER), no_nul])
+    # Read by the domain's licence check, whose reason (a bad or past date) is worded in
+    # the page's language; the browser still offers its date picker.
+    expires_on = StringField(
+        _l("Valid until (inclusive)"), widget=DateInput(), validators=[Optional(), no_nul]
+    )
 
     def filled(self) -> bool:
         """Whether anything was entered in this row."""
@@ -39,7 +53,7 @@ class LicenceRow(Form):
 class VerifyForm(FlaskForm):
     licences = FieldList(FormField(LicenceRow), min_entries=ROWS, max_entries=MAX_ROWS)
     note = TextAreaField(
-        "Evidence checked (note)", validators=[Optional(), Length(max=MAX_NOTE), no_nul]
+        _l("Evidence checked (note)"), validators=[Optional(), _at_most(MAX_NOTE), no_nul]
     )
 
     def entries(self) -> list[LicenceInput]:
@@ -48,4 +62,7 @@ class VerifyForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=MAX_REASON), no_nul])
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Required(_l("Give the reason.")), _at_most(MAX_REASON), no_nul],
+    )

@@ -25,20 +25,15 @@ from telesecond.web.helpers import current_account
 
 bp = Blueprint("admin_specialists", __name__, url_prefix="/admin/specialists")
 
-# The list of specialists is translated; one specialist's page is not yet, and keeps
-# the English names inside its English text.
 STATE_LABELS = {
     "pending": _l("Pending review"),
     "verified": _l("Verified"),
     "refused": _l("Refused"),
     "suspended": _l("Suspended"),
 }
-ENGLISH_STATE_LABELS = {
-    "pending": "Pending review",
-    "verified": "Verified",
-    "refused": "Refused",
-    "suspended": "Suspended",
-}
+
+# The state in which each reasoned decision's form is on the page.
+SHOWN_IN = {"refuse": "pending", "suspend": "verified", "reinstate": "suspended"}
 
 
 bp.before_request(admins_only)
@@ -85,7 +80,7 @@ def _page(specialist_id: int, *, status: int = 200, **forms):
     return render_template(
         "admin/specialist.html",
         profile=profile,
-        states=ENGLISH_STATE_LABELS,
+        states=STATE_LABELS,
         verify_form=verify_form,
         refuse_form=forms.get("refuse") or ReasonForm(prefix="refuse", formdata=None),
         suspend_form=forms.get("suspend") or ReasonForm(prefix="suspend", formdata=None),
@@ -124,7 +119,7 @@ def verify(specialist_id: int):
         except ServiceError as error:
             form.form_errors.extend(error.errors.get("licences") or [error.detail])
         else:
-            return _done(specialist_id, "Verified: the specialist is listed for patients.")
+            return _done(specialist_id, _("Verified: the specialist is listed for patients."))
     return _page(specialist_id, status=422, verify=form)
 
 
@@ -145,13 +140,20 @@ def _reasoned(specialist_id: int, kind: str, action, message: str):
             flash(error.detail, "error")
         else:
             return _done(specialist_id, message)
+    elif admin.get(current_account(), specialist_id).verification != SHOWN_IN[kind]:
+        # Its form is not on the page in this state: say what is wrong at the top.
+        for problem in form.reason.errors:
+            flash(str(problem), "error")
     return _page(specialist_id, status=422, **{kind: form})
 
 
 @bp.post("/<int(max=2147483647):specialist_id>/refuse")
 def refuse(specialist_id: int):
     return _reasoned(
-        specialist_id, "refuse", admin.refuse, "Refused: the applicant is emailed the reason."
+        specialist_id,
+        "refuse",
+        admin.refuse,
+        _("Refused: the applicant is emailed the reason."),
     )
 
 
@@ -161,12 +163,15 @@ def suspend(specialist_id: int):
         specialist_id,
         "suspend",
         admin.suspend,
-        "Suspended: the specialist is signed out everywhere and hidden from patients.",
+        _("Suspended: the specialist is signed out everywhere and hidden from patients."),
     )
 
 
 @bp.post("/<int(max=2147483647):specialist_id>/reinstate")
 def reinstate(specialist_id: int):
     return _reasoned(
-        specialist_id, "reinstate", admin.reinstate, "Reinstated: the specialist is listed again."
+        specialist_id,
+        "reinstate",
+        admin.reinstate,
+        _("Reinstated: the specialist is listed again."),
     )

@@ -87,6 +87,7 @@ def test_bad_licence_rows_are_form_errors_and_change_nothing(
     for action in ("refuse", "suspend", "reinstate"):
         answer = client.post(f"{url}/{action}", data={f"{action}-reason": "", "csrf_token": token})
         assert answer.status_code == 422, action
+        assert "Give the reason." in answer.text, action
     # Suspending a pending specialist is refused with a message.
     answer = client.post(f"{url}/suspend", data={"suspend-reason": "x", "csrf_token": token})
     assert answer.status_code == 422 and "Only a verified specialist" in answer.text
@@ -135,7 +136,7 @@ def test_refuse_suspend_and_reinstate_pages(
     # The specialist's browser session ended; their upcoming consultation is listed.
     assert doctor_browser.get("/specialist/profile").status_code == 302
     page = client.get(f"/admin/specialists/{doctor.id}").text
-    assert f"Consultation #{booked.id}" in page
+    assert f"<li>Consultation #{booked.id} on <time datetime=" in page
     assert "Dr Busy Person" not in client.get("/specialists").text
     answer = client.post(
         f"/admin/specialists/{doctor.id}/reinstate",

@@ -90,4 +90,4 @@ def test_consultations_after_a_lapse_are_flagged_to_admins_once(
     login(client, admin)
     assert f"Consultation #{consultation.id}" in client.get("/admin/specialists").text
     page = client.get(f"/admin/specialists/{doctor.id}").text
-    assert f"Consultation #{consultation.id}" in page
+    assert f"<li>Consultation #{consultation.id} on <time datetime=" in page

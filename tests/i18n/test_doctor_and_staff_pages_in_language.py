@@ -7,6 +7,9 @@ from copy import deepcopy
 
 import pytest
 
+from telesecond.clock import utcnow
+from telesecond.services.consultations import booking
+from telesecond.services.reminders.dispatch import dispatch_due_reminders
 from tests.fees.steps import ask
 from tests.i18n.test_language_choice import h1, html_lang
 from tests.opinions.conftest import PROFILE
@@ -225,3 +228,90 @@ def test_the_list_of_specialists_names_their_states_in_spanish(
     wrong = client.get("/admin/specialists?verification=nope")
     assert wrong.status_code == 422
     assert "Elija uno de los estados de la lista." in wrong.text
+
+
+def test_one_specialists_review_page_and_its_licence_errors_are_in_spanish(
+    client, make_account, make_specialist, sign_in
+):
+    doctor = make_specialist(full_name="Dr Ines Vidal", verified=False)
+    sign_in(make_account("admin", language="es"))
+    url = f"/admin/specialists/{doctor.id}"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert html_lang(page.text) == "es"
+    assert '<div lang="en">' not in page.text
+    assert h1(page.text) == "Dr Ines Vidal"
+    assert "Lo que declara el especialista" in page.text
+    assert ">Pendiente de revisión</strong>" in page.text
+    assert "<legend>Licencia 1</legend>" in page.text
+
+    bad = client.post(
+        f"{url}/verify",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "verify-licences-0-region": "Germany",
+            "verify-licences-0-number": "A-1",
+            "verify-licences-0-issuer": "Ärztekammer Berlin",
+            "verify-licences-0-expires_on": "2020-01-01",
+        },
+    )
+    assert bad.status_code == 422
+    assert '<div lang="en">' not in bad.text
+    assert (
+        "Licencia 1: Región: use un código de país (DE) o de subdivisión (US-CA), ISO 3166."
+        in bad.text
+    )
+    assert "Licencia 1: Caduca el: la licencia debe seguir vigente después de hoy." in bad.text
+    english = client.post(
+        f"{url}/verify",
+        data={"csrf_token": csrf_token(page.text), "verify-licences-0-region": "Germany"},
+        headers={"Accept-Language": "en"},
+    )
+    # The account's language wins over the browser's: still Spanish for this admin.
+    assert "Licencia 1: Número: introduzca el número de licencia." in english.text
+
+    not_a_date = client.post(
+        f"{url}/verify",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "verify-licences-0-region": "DE",
+            "verify-licences-0-number": "A-1",
+            "verify-licences-0-issuer": "Ärztekammer Berlin",
+            "verify-licences-0-expires_on": "31/12/2027",
+        },
+    )
+    assert not_a_date.status_code == 422
+    assert "Licencia 1: Caduca el: use una fecha como 2027-12-31." in not_a_date.text
+    no_reason = client.post(
+        f"{url}/refuse", data={"csrf_token": csrf_token(page.text), "refuse-reason": ""}
+    )
+    assert no_reason.status_code == 422
+    assert "Indique el motivo." in no_reason.text
+    assert "This field is required" not in no_reason.text
+
+    wrong_state = client.post(
+        f"{url}/suspend", data={"csrf_token": csrf_token(page.text), "suspend-reason": "x"}
+    )
+    assert wrong_state.status_code == 422
+    assert "Solo se puede suspender a un especialista verificado." in wrong_state.text
+
+
+def test_a_consultations_timeline_is_in_spanish_for_a_spanish_admin(
+    client, consultation, clock, make_account, sign_in
+):
+    dispatch_due_reminders(clock=utcnow)  # the confirmations go out
+    clock.advance(minutes=5)
+    booking.cancel(
+        consultation.patient, consultation.id, reason="Ya estoy mejor", now=clock(), cutoff_hours=0
+    )
+    sign_in(make_account("admin", language="es"))
+
+    page = client.get(f"/admin/consultations/{consultation.id}")
+    assert page.status_code == 200
+    assert html_lang(page.text) == "es"
+    assert '<div lang="en">' not in page.text
+    assert h1(page.text) == f"Consulta n.º {consultation.id}"
+    assert ">Cronología</h2>" in page.text
+    assert ">Reservada</th>" in page.text and ">Cancelada</th>" in page.text
+    assert "Confirmación (correo electrónico): enviado" in page.text
+    assert "Ya estoy mejor" in page.text

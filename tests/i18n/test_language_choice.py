@@ -188,19 +188,19 @@ def test_pages_write_times_in_the_pages_language_with_the_zone_named(client, mak
     assert "lun 02 mar 2026, 04:00 (America/New_York, EST)" in es
 
 
-def test_text_of_a_page_not_yet_translated_is_marked_english(
+def test_an_admin_page_in_spanish_has_no_text_marked_english(
     client, make_account, make_specialist, sign_in
 ):
-    # A page of the admin's console whose own text is not translated yet: one specialist's.
+    # Every page is translated now (issue 19.10): one specialist's review page, the last
+    # of the admin's console, was the example of text left in English.
     specialist = make_specialist(full_name="Dr Ines Vidal")
     sign_in(make_account("admin", language="es"))
-    untranslated = client.get(f"/admin/specialists/{specialist.id}").text
+    review = client.get(f"/admin/specialists/{specialist.id}").text
     login_page = client.get("/login", headers={"Accept-Language": "es"}).text
-    directory = client.get("/specialists", headers={"Accept-Language": "es"}).text
     english = client.get("/video/guests/no-such-link", headers={"Accept-Language": "en"}).text
 
-    assert html_lang(untranslated) == "es"  # the header, the footer and the switcher: Spanish
-    assert '<div lang="en">' in untranslated  # the page's own text is still English
+    assert html_lang(review) == "es"
+    assert "Dr Ines Vidal" in review and "Lo que declara el especialista" in review
+    assert '<div lang="en">' not in review
     assert '<div lang="en">' not in login_page
-    assert '<div lang="en">' not in directory  # translated (issue 19.10)
     assert '<div lang="en">' not in english

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -23,6 +24,7 @@ from telesecond.models import (
 )
 from telesecond.models.consultation import STATUSES
 from telesecond.services import audit
+from telesecond.services.admin import timeline_words as words
 from telesecond.services.admin.paging import PAGE_SIZE, Page, page_of
 from telesecond.services.errors import Invalid, NotFound
 
@@ -57,9 +59,9 @@ def search(
 ) -> Page:
     """Consultations by status, specialist and start time, latest start first."""
     if status and status not in STATUSES:
-        raise Invalid.field("status", "Choose a status from the list.")
+        raise Invalid.field("status", gettext("Choose a status from the list."))
     if starts_from and starts_before and starts_before <= starts_from:
-        raise Invalid.field("end", "The end date must not be before the start date.")
+        raise Invalid.field("end", gettext("The end date must not be before the start date."))
     query = (
         select(Consultation)
         .options(joinedload(Consultation.patient), joinedload(Consultation.specialist))
@@ -92,7 +94,7 @@ def open_for_admin(admin: Account, consultation_id: int, *, ip: str | None) -> C
     """
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None:
-        raise NotFound("No such consultation.")
+        raise NotFound(gettext("No such consultation."))
     audit.record(
         "consultation.viewed",
         actor_id=admin.id,
@@ -112,10 +114,10 @@ def timeline(consultation: Consultation) -> list[Entry]:
 
     def who(account_id: int | None, account: Account | None = None) -> str:
         if account_id is None:
-            return "system"
+            return words.system()
         if account_id in roles:
-            return roles[account_id]
-        return f"{account.role} #{account_id}" if account is not None else f"account #{account_id}"
+            return words.role(roles[account_id])
+        return words.account(account.role if account is not None else None, account_id)
 
     entries = _changes(consultation, who)
     entries += _messages(consultation, who)
@@ -123,7 +125,7 @@ def timeline(consultation: Consultation) -> list[Entry]:
         db.session.scalars(select(Document).where(Document.consultation_id == consultation.id))
     )
     entries += [
-        Entry(d.created_at, "document", f"Document uploaded ({d.kind})", who(d.uploaded_by_id))
+        Entry(d.created_at, "document", words.document_uploaded(d.kind), who(d.uploaded_by_id))
         for d in documents
     ]
     entries += _opinion(consultation)
@@ -145,19 +147,21 @@ def _changes(consultation: Consultation, who) -> list[Entry]:
             Entry(
                 event.at,
                 "change",
-                event.kind.replace("_", "-").capitalize(),
+                words.change(event.kind),
                 who(event.actor_id, event.actor),
                 detail,
             )
         )
     if not events:  # booked before the history was kept
-        entries.append(Entry(consultation.created_at, "change", "Booked", "patient"))
+        entries.append(
+            Entry(consultation.created_at, "change", words.change("booked"), words.role("patient"))
+        )
         if consultation.cancelled_at is not None:
             entries.append(
                 Entry(
                     consultation.cancelled_at,
                     "change",
-                    "Cancelled",
+                    words.change("cancelled"),
                     who(consultation.cancelled_by_id),
                 )
             )
@@ -167,7 +171,7 @@ def _changes(consultation: Consultation, who) -> list[Entry]:
 def _describe(detail: dict) -> str:
     """A change's detail in words: a reschedule's times, a cancellation's reason."""
     if detail.get("from") and detail.get("to"):
-        return f"from {detail['from']} to {detail['to']}"
+        return words.rescheduled(detail["from"], detail["to"])
     return str(detail.get("reason") or "")
 
 
@@ -180,7 +184,7 @@ def _messages(consultation: Consultation, who) -> list[Entry]:
     entries = []
     for row in rows:
         at = row.sent_at or row.updated_at
-        what = f"{row.kind.capitalize()} {row.channel} {row.status}"
+        what = words.message(row.kind, row.channel, row.status)
         entries.append(Entry(at, "message", what, who(row.recipient_id), row.last_error or ""))
     return entries
 
@@ -189,12 +193,21 @@ def _opinion(consultation: Consultation) -> list[Entry]:
     opinion = db.session.get(Opinion, consultation.id)
     if opinion is None:
         return []
-    entries = [Entry(opinion.created_at, "opinion", "Opinion written", "specialist")]
+    entries = [
+        Entry(opinion.created_at, "opinion", words.opinion("written"), words.role("specialist"))
+    ]
     if opinion.signed_at is not None:  # a signed opinion never changes after
-        entries.append(Entry(opinion.signed_at, "opinion", "Opinion signed", "specialist"))
+        entries.append(
+            Entry(opinion.signed_at, "opinion", words.opinion("signed"), words.role("specialist"))
+        )
     if opinion.sent_to_physician_at is not None:
         entries.append(
-            Entry(opinion.sent_to_physician_at, "opinion", "Opinion sent to the doctor", "patient")
+            Entry(
+                opinion.sent_to_physician_at,
+                "opinion",
+                words.opinion("sent"),
+                words.role("patient"),
+            )
         )
     return entries
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -30,7 +31,7 @@ LIST_LIMIT = 500
 def require_admin(actor: Account) -> None:
     """Refuse anyone but an admin."""
     if actor.role != "admin":
-        raise Forbidden("Only an admin may do this.")
+        raise Forbidden(gettext("Only an admin may do this."))
 
 
 def _loaded():
@@ -47,7 +48,9 @@ def list_specialists(actor: Account, *, verification: str | None = None) -> list
     query = select(SpecialistProfile).join(Account, Account.id == SpecialistProfile.account_id)
     if verification:
         if verification not in VERIFICATION_STATES:
-            raise Invalid.field("verification", "Choose pending, verified, refused or suspended.")
+            raise Invalid.field(
+                "verification", gettext("Choose pending, verified, refused or suspended.")
+            )
         query = query.where(SpecialistProfile.verification == verification)
     order = [
         (SpecialistProfile.verification != "pending"),
@@ -62,18 +65,18 @@ def get(actor: Account, specialist_id: int) -> SpecialistProfile:
     require_admin(actor)
     profile = db.session.get(SpecialistProfile, specialist_id, options=list(_loaded()))
     if profile is None or profile.account.role != "specialist":
-        raise NotFound("No such specialist.")
+        raise NotFound(gettext("No such specialist."))
     return profile
 
 
-def _text(value: str | None, field: str, *, required: bool, label: str) -> str | None:
+def _text(value: str | None, field: str, *, required: bool, missing: str) -> str | None:
     text = (value or "").strip()
     if required and not text:
-        raise Invalid.field(field, f"Give the {label}.")
+        raise Invalid.field(field, missing)
     if len(text) > MAX_REASON:
-        raise Invalid.field(field, f"Use at most {MAX_REASON} characters.")
+        raise Invalid.field(field, gettext("Use at most %(max)d characters.", max=MAX_REASON))
     if "\x00" in text:
-        raise Invalid.field(field, "Remove the NUL character.")
+        raise Invalid.field(field, gettext("Remove the NUL character."))
     return text or None
 
 
@@ -95,22 +98,47 @@ def _locked(actor: Account, specialist_id: int) -> SpecialistProfile:
     return profile
 
 
+def _worded(problem: licensure.Problem) -> str:
+    """A licence problem (a domain code) in the reader's language."""
+    words = {
+        "region": lambda: gettext(
+            "Region: use a country code (DE) or a subdivision code (US-CA), ISO 3166."
+        ),
+        "number_missing": lambda: gettext("Number: enter the licence number."),
+        "number_long": lambda: gettext(
+            "Number: use at most %(max)d characters.", max=problem.limit
+        ),
+        "issuer_missing": lambda: gettext("Issuer: name the body that issued the licence."),
+        "issuer_long": lambda: gettext(
+            "Issuer: use at most %(max)d characters.", max=problem.limit
+        ),
+        "expires_format": lambda: gettext("Expires on: use a date such as 2027-12-31."),
+        "expires_past": lambda: gettext("Expires on: the licence must still be valid after today."),
+    }
+    return words[problem.code]()
+
+
 def check_licences(
     entries: list[licensure.LicenceInput], now: datetime
 ) -> list[licensure.CheckedLicence]:
     """Every licence checked; Invalid with ``licences`` messages naming the row."""
     if not entries:
-        raise Invalid.field("licences", "Record at least one licence to verify a specialist.")
+        raise Invalid.field(
+            "licences", gettext("Record at least one licence to verify a specialist.")
+        )
     if len(entries) > MAX_LICENCES:
-        raise Invalid.field("licences", f"Record at most {MAX_LICENCES} licences at once.")
+        raise Invalid.field(
+            "licences",
+            gettext("Record at most %(max)d licences at once.", max=MAX_LICENCES),
+        )
     checked, problems = [], []
     for n, entry in enumerate(entries, start=1):
         licence, found = licensure.check_licence(entry, now)
-        problems += [f"Licence {n}: {p}" for p in found]
+        problems += [gettext("Licence %(n)d: %(problem)s", n=n, problem=_worded(p)) for p in found]
         if licence is not None:
             checked.append(licence)
     if problems:
-        raise Invalid("Some licences need attention.", {"licences": problems})
+        raise Invalid(gettext("Some licences need attention."), {"licences": problems})
     return checked
 
 
@@ -126,11 +154,11 @@ def verify(
     """Record the licences checked and make the specialist public (or add licences)."""
     require_admin(actor)
     licences = check_licences(entries, now)
-    note = _text(note, "note", required=False, label="note")
+    note = _text(note, "note", required=False, missing="")
     profile = _locked(actor, specialist_id)
     if profile.verification == "suspended":
         db.session.rollback()
-        raise Conflict("This specialist is suspended: reinstate them first.")
+        raise Conflict(gettext("This specialist is suspended: reinstate them first."))
     for licence in licences:
         profile.licences.append(
             SpecialistLicence(
@@ -166,14 +194,14 @@ def refuse(
     ip: str | None = None,
 ) -> SpecialistProfile:
     """Refuse a pending application; the applicant is emailed the reason."""
-    note = _text(note, "note", required=False, label="note")
+    note = _text(note, "note", required=False, missing="")
     profile, reason = _move(
         actor,
         specialist_id,
         ("pending", "refused"),
         reason=reason,
-        label="reason for refusing",
-        refusal="Only a pending application can be refused; suspend a verified one.",
+        missing=gettext("Give the reason for refusing."),
+        refusal=gettext("Only a pending application can be refused; suspend a verified one."),
         now=now,
         ip=ip,
         detail={"note": note} if note else None,
@@ -194,8 +222,8 @@ def suspend(
         specialist_id,
         ("verified", "suspended"),
         reason=reason,
-        label="reason for suspending",
-        refusal="Only a verified specialist can be suspended.",
+        missing=gettext("Give the reason for suspending."),
+        refusal=gettext("Only a verified specialist can be suspended."),
         now=now,
         ip=ip,
     )
@@ -212,8 +240,8 @@ def reinstate(
         specialist_id,
         ("suspended", "verified"),
         reason=reason,
-        label="reason for reinstating",
-        refusal="Only a suspended specialist can be reinstated.",
+        missing=gettext("Give the reason for reinstating."),
+        refusal=gettext("Only a suspended specialist can be reinstated."),
         now=now,
         ip=ip,
     )
@@ -234,7 +262,7 @@ def _move(
     change: tuple[str, str],
     *,
     reason: str | None,
-    label: str,
+    missing: str,
     refusal: str,
     now: datetime,
     ip: str | None,
@@ -246,7 +274,7 @@ def _move(
     :raise Conflict: the specialist is not in the state the change starts from.
     """
     require_admin(actor)
-    reason = _text(reason, "reason", required=True, label=label)
+    reason = _text(reason, "reason", required=True, missing=missing)
     before, after = change
     profile = _locked(actor, specialist_id)
     if profile.verification != before:
