@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from telesecond.clock import utcnow
 from telesecond.domain.pricing import money
@@ -24,6 +24,7 @@ from telesecond.services.fees import assistance, sponsor_codes
 from telesecond.web.admin_access import LATEST_YEAR, Filters, bp
 from telesecond.web.booking import Needed
 from telesecond.web.fees import OptionalMoneyField
+from telesecond.web.form_text import Present
 from telesecond.web.helpers import apply_errors, current_account
 from telesecond.web.specialist_forms import no_nul
 
@@ -53,10 +54,8 @@ class DecisionForm(FlaskForm):
 class SponsorCodeForm(FlaskForm):
     """A new sponsor code: who pays, how much, how often, until when."""
 
-    code = StringField(_l("Code"), validators=[InputRequired(_l("Type the code.")), no_nul])
-    sponsor_name = StringField(
-        _l("Sponsor"), validators=[InputRequired(_l("Name the sponsor.")), no_nul]
-    )
+    code = StringField(_l("Code"), validators=[Present(_l("Type the code.")), no_nul])
+    sponsor_name = StringField(_l("Sponsor"), validators=[Present(_l("Name the sponsor.")), no_nul])
     percent_off = IntegerField(
         _l("Share of the fee covered, in percent"),
         validators=[Optional(), NumberRange(1, 100, _l("Give a percentage from 1 to 100."))],
@@ -66,13 +65,13 @@ class SponsorCodeForm(FlaskForm):
     max_uses = IntegerField(
         _l("Number of uses"),
         validators=[
-            InputRequired(_l("Say how many times the code may be used.")),
+            Present(_l("Say how many times the code may be used.")),
             NumberRange(1, sponsor_codes.MAX_USES, _l("Allow from 1 to 1,000,000 uses.")),
         ],
     )
     expires_on = DateField(
         _l("Last day it can be used"),
-        validators=[InputRequired(_l("Give the last day, YYYY-MM-DD."))],
+        validators=[Present(_l("Give the last day, YYYY-MM-DD."))],
     )
 
     def validate_expires_on(self, field) -> None:

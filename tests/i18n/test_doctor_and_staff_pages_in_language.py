@@ -315,3 +315,21 @@ def test_a_consultations_timeline_is_in_spanish_for_a_spanish_admin(
     assert ">Reservada</th>" in page.text and ">Cancelada</th>" in page.text
     assert "Confirmación (correo electrónico): enviado" in page.text
     assert "Ya estoy mejor" in page.text
+
+
+def test_an_empty_sponsor_code_form_names_each_missing_field(client, make_account, sign_in):
+    sign_in(make_account("admin", language="es"))
+    page = client.get("/admin/sponsor-codes").text
+    empty = {"csrf_token": csrf_token(page), "code": "", "sponsor_name": "", "max_uses": ""}
+    answer = client.post("/admin/sponsor-codes", data=empty)
+    assert answer.status_code == 422
+    for message in ("Type the code.", "Name the sponsor."):
+        translated = _spanish(message)
+        assert translated != message and translated in answer.text, message
+
+
+def _spanish(message: str) -> str:
+    from babel.messages.pofile import read_po
+
+    with open("telesecond/translations/es/LC_MESSAGES/messages.po", "rb") as po:
+        return read_po(po)[message].string
