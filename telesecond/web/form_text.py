@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import DataRequired, InputRequired, StopValidation
 
 
-class Required(DataRequired):
-    """``DataRequired`` whose message is in the page's language."""
+class _InPageLanguage:
+    """A required-field check whose message (lazy, by default "This field is required.")
+    reaches the form as text in the page's language."""
 
     def __init__(self, message=None) -> None:
         super().__init__(message=message or _l("This field is required."))
@@ -21,14 +22,9 @@ class Required(DataRequired):
             raise StopValidation(str(stop.args[0]) if stop.args else "") from None
 
 
-class Present(InputRequired):
-    """``InputRequired`` (any input, even ``0``) whose message is in the page's language."""
+class Required(_InPageLanguage, DataRequired):
+    """``DataRequired`` (a blank answer counts as none) in the page's language."""
 
-    def __init__(self, message=None) -> None:
-        super().__init__(message=message or _l("This field is required."))
 
-    def __call__(self, form, field) -> None:
-        try:
-            super().__call__(form, field)
-        except StopValidation as stop:
-            raise StopValidation(str(stop.args[0]) if stop.args else "") from None
+class Present(_InPageLanguage, InputRequired):
+    """``InputRequired`` (any input, even ``0``) in the page's language."""
