@@ -270,6 +270,9 @@ def test_a_spanish_speaking_patient_reads_the_opinion_page_in_spanish(
     assert "Precisa el diagnóstico actual" in text
     assert "Preguntas de seguimiento" in text
     assert html.escape(SUMMARY) in text  # the specialist's own words stay as written
+    document = client.get(f"/consultations/{consultation.id}/opinion/document").text
+    assert '<div lang="en">' not in document
+    assert "<title>Segunda opinión C" in document
 
 
 def test_the_signed_opinion_downloads_as_a_pdf_and_reads_as_a_document(
