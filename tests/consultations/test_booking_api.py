@@ -42,6 +42,15 @@ def test_book_returns_the_consultation(client, make_specialist, make_account, au
     assert MON_11 not in [s["start"] for s in slots]
 
 
+def test_the_409_speaks_the_clients_language(client, make_specialist, make_account, auth_header):
+    doctor = make_specialist()
+    assert book(client, auth_header(make_account()), doctor.id, MON_11).status_code == 201
+    spanish = {**auth_header(make_account()), "Accept-Language": "es"}
+    response = book(client, spanish, doctor.id, MON_11)
+    assert response.status_code == 409
+    assert response.get_json()["detail"] == "Esta hora ya no está disponible. Elija otra hora."
+
+
 def test_second_booking_of_the_same_slot_is_409_with_alternatives(
     client, make_specialist, make_account, auth_header
 ):

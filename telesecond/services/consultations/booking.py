@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -23,9 +25,9 @@ from telesecond.services.consultations.verified_patients import require_verified
 from telesecond.services.errors import Conflict, Forbidden, Invalid, NotFound
 from telesecond.services.scheduling import availability, busy, rules_cache
 
-TAKEN = "This time is no longer available."
-PATIENT_BUSY = "You already have a consultation at this time."
-PATIENT_BUSY_RESCHEDULE = "The patient already has a consultation at this time."
+# Messages are worded when raised, in the language of the page or API request.
+PATIENT_BUSY = _l("You already have a consultation at this time.")
+PATIENT_BUSY_RESCHEDULE = _l("The patient already has a consultation at this time.")
 # PostgreSQL's exclusion constraint that keeps a patient out of two consultations at once.
 PATIENT_OVERLAP_CONSTRAINT = "ex_consultation_patient_overlap"
 
@@ -34,7 +36,7 @@ def _lost_race(specialist_id: int, start: datetime, now: datetime) -> Conflict:
     """Roll back and describe the conflict, offering the nearest free slots."""
     db.session.rollback()
     return Conflict(
-        f"{TAKEN} Please choose another time.",
+        _("This time is no longer available. Please choose another time."),
         extra={"alternatives": nearest_slots(specialist_id, start, now=now)},
     )
 
@@ -65,7 +67,7 @@ def nearest_slots(
 def _specialist(specialist_id: int) -> SpecialistProfile:
     profile = db.session.get(SpecialistProfile, specialist_id)
     if profile is None or not profile.account.active or profile.verification != "verified":
-        raise NotFound("No such specialist.")
+        raise NotFound(_("No such specialist."))
     return profile
 
 
@@ -76,7 +78,7 @@ def _conflict(
     constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
     if constraint == PATIENT_OVERLAP_CONSTRAINT:
         db.session.rollback()
-        return Conflict(patient_busy)
+        return Conflict(str(patient_busy))
     return _lost_race(specialist_id, start, now)
 
 
@@ -106,7 +108,7 @@ def place_hold(
 ) -> Hold:
     """Hold a free slot for ``minutes`` so the patient can finish the intake."""
     if patient.role != "patient":
-        raise Forbidden("Only patients can hold a time.")
+        raise Forbidden(_("Only patients can hold a time."))
     require_verified(patient)
     profile = _specialist(specialist_id)
     lock_specialist(specialist_id)
@@ -147,7 +149,7 @@ def _hold_errors(
     if hold is None or hold.patient_id != patient.id or hold.expires_at <= now:
         return {}
     if hold.start != start or hold.specialist_id != specialist_id:
-        return {"hold_id": ["This hold is for another time."]}
+        return {"hold_id": [_("This hold is for another time.")]}
     return {}
 
 
@@ -228,7 +230,7 @@ def book(
     ``services/payments`` confirms it as ``booked``.
     """
     if patient.role != "patient":
-        raise Forbidden("Only patients can book a consultation.")
+        raise Forbidden(_("Only patients can book a consultation."))
     require_verified(patient)
     intake, errors = check_intake(intake)
     locked = lock_and_read(specialist_id)
@@ -237,7 +239,7 @@ def book(
         facts = rules_cache.facts_for(specialist_id, locked.updated_at)
     if facts is None:  # no such specialist, or the profile vanished between the reads
         db.session.rollback()
-        raise NotFound("No such specialist.")
+        raise NotFound(_("No such specialist."))
     ends = start + timedelta(minutes=facts.consultation_minutes)
     if "patient_region" not in errors and not facts.licensed_for(intake.patient_region, until=ends):
         errors["patient_region"] = [
@@ -249,7 +251,7 @@ def book(
         errors.update(_hold_errors(hold_id, patient, specialist_id, start, now))
     if errors:
         db.session.rollback()
-        raise Invalid("Some fields need attention.", errors)
+        raise Invalid(_("Some fields need attention."), errors)
 
     length = timedelta(minutes=facts.consultation_minutes)
     buffer = timedelta(minutes=facts.buffer_minutes)
@@ -289,7 +291,7 @@ def book(
         raise _lost_race(specialist_id, start, now)
     if found.patient_overlap:
         db.session.rollback()
-        raise Conflict(PATIENT_BUSY)
+        raise Conflict(str(PATIENT_BUSY))
     if found.own_holds:
         db.session.execute(
             delete(Hold).where(Hold.patient_id == patient.id, Hold.specialist_id == specialist_id)
@@ -301,13 +303,27 @@ def book(
 def _check_cutoff(
     actor: Account, consultation: Consultation, now: datetime, cutoff_hours: int, verb: str
 ) -> None:
+    moving = verb == "rescheduled"
     if consultation.status != "confirmed":
-        raise Conflict(f"Only a confirmed consultation can be {verb}.")
+        raise Conflict(
+            _("Only a confirmed consultation can be rescheduled.")
+            if moving
+            else _("Only a confirmed consultation can be cancelled.")
+        )
     too_late = consultation.start - now < timedelta(hours=cutoff_hours)
     if actor.id == consultation.patient_id and too_late:
         raise Conflict(
-            f"Consultations can be {verb} online up to {cutoff_hours} hours before they "
-            "start. Please contact the specialist's clinic."
+            _(
+                "Consultations can be rescheduled online up to %(hours)s hours before they "
+                "start. Please contact the specialist's clinic.",
+                hours=cutoff_hours,
+            )
+            if moving
+            else _(
+                "Consultations can be cancelled online up to %(hours)s hours before they "
+                "start. Please contact the specialist's clinic.",
+                hours=cutoff_hours,
+            )
         )
 
 
@@ -325,7 +341,7 @@ def reschedule(
     _check_cutoff(actor, consultation, now, cutoff_hours, "rescheduled")
     if start == consultation.start:
         raise Invalid.field(
-            "start", "The consultation already starts at this time. Choose another time."
+            "start", _("The consultation already starts at this time. Choose another time.")
         )
     specialist_id = consultation.specialist_id
     lock_specialist(specialist_id)
@@ -343,14 +359,17 @@ def reschedule(
         db.session.rollback()
         raise Invalid.field(
             "start",
-            f"The specialist's licence for {consultation.patient_region} does not cover this "
-            "time. Choose an earlier time.",
+            _(
+                "The specialist's licence for %(region)s does not cover this time. "
+                "Choose an earlier time.",
+                region=consultation.patient_region,
+            ),
         )
     if busy.patient_overlaps(
         consultation.patient_id, slot.start, slot.end, ignore_consultation=consultation.id
     ):
         db.session.rollback()
-        raise Conflict(PATIENT_BUSY_RESCHEDULE)
+        raise Conflict(str(PATIENT_BUSY_RESCHEDULE))
     old_start = consultation.start
     profile = _specialist(specialist_id)
     consultation.start, consultation.end = slot.start, slot.end
@@ -406,9 +425,9 @@ def record_outcome(
     """After the start, the specialist marks the consultation completed or no-show."""
     consultation = get_for(actor, consultation_id)
     if actor.id != consultation.specialist_id:
-        raise Forbidden("Only the specialist records how a consultation went.")
+        raise Forbidden(_("Only the specialist records how a consultation went."))
     if outcome not in ("completed", "no_show"):
-        raise Invalid.field("status", "Choose completed or no_show.")
+        raise Invalid.field("status", _("Choose completed or no_show."))
     if consultation.status not in ("confirmed", "completed", "no_show"):
         raise Conflict("A cancelled consultation cannot be completed.")
     if now < consultation.start:
