@@ -30,9 +30,12 @@
     list.hidden = true;
     wrapper.appendChild(list);
 
+    // How many suggestions there are, announced politely. A live region, not role=status:
+    // the page's one status region stays the flash message after a form is sent.
     var status = document.createElement("p");
     status.className = "visually-hidden";
-    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    status.setAttribute("aria-atomic", "true");
     wrapper.appendChild(status);
 
     input.setAttribute("role", "combobox");
