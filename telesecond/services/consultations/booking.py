@@ -97,8 +97,8 @@ def _commit_or_conflict(
             db.session.commit()
     except IntegrityError as exc:
         raise _conflict(exc, specialist_id, start, now, patient_busy) from None
-    except OperationalError as exc:  # SQLite: the writer lock could not be had in time
-        if "locked" not in str(exc).lower():
+    except OperationalError as exc:  # a deadlock, or SQLite's writer lock not had in time
+        if not backend.lost_to_another_transaction(exc):
             raise
         raise _lost_race(specialist_id, start, now) from None
 
@@ -286,6 +286,10 @@ def book(
         found = busy.busy_from_rows(row_batch.write_queued(*busy_around))
     except IntegrityError as exc:  # PostgreSQL: an exclusion constraint refused the row
         raise _conflict(exc, specialist_id, start, now, PATIENT_BUSY) from None
+    except OperationalError as exc:  # two bookings of the slot deadlocked: this one lost
+        if not backend.lost_to_another_transaction(exc):
+            raise
+        raise _lost_race(specialist_id, start, now) from None
     blocked = found.booked or found.holds or found.time_off  # else the slot above stands
     if blocked and availability.slot_at(facts, start, now=now, busy_time=found) is None:
         raise _lost_race(specialist_id, start, now)
